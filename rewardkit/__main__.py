@@ -1,0 +1,5 @@
+"""`python -m rewardkit ...` is the same as the `rewardkit` command."""
+
+from rewardkit.cli import main
+
+raise SystemExit(main())

@@ -1,0 +1,267 @@
+"""The core contract every part of rewardkit shares: Sample (a row to score), Score (the verdict) and Scorer.
+
+A scorer never raises on model output: whatever the completion holds, `score` returns a Score. Bad
+configuration raises `ConfigError` when the scorer is built. `value=None` means "not scored" (not
+applicable, could not decide, infrastructure down) and trainers must skip it; it is never read as 0.
+"""
+
+from __future__ import annotations
+
+import difflib
+import math
+from abc import ABC, abstractmethod
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass, field
+from enum import Enum
+from typing import Any, ClassVar, Literal, get_args, get_origin
+
+from pydantic import BaseModel, ConfigDict, ValidationError
+
+from rewardkit.errors import ConfigError, InputError
+
+CANONICAL_FIELDS = ("prompt", "completion", "answer")
+
+
+class Status(str, Enum):
+    """Why a Score has the value it has. Only `ok` and `timeout` may carry a value."""
+
+    OK = "ok"
+    NOT_APPLICABLE = "not_applicable"  # the scorer does not apply to this sample (e.g. nothing countable)
+    INVALID_INPUT = "invalid_input"  # the reference / test data is unusable, not the completion
+    TIMEOUT = "timeout"  # the work did not finish in its bound; value is the scorer's documented penalty or None
+    ERROR = "error"  # a bug or an unexpected exception inside the scorer
+    INFRA_ERROR = "infra_error"  # sandbox, server or model unavailable: never a reward of 0
+
+    def __str__(self) -> str:
+        return self.value
+
+
+# Statuses whose None value a combiner skips, as TRL skips a None reward; any other None propagates.
+SKIPPABLE = frozenset({Status.NOT_APPLICABLE, Status.INVALID_INPUT})
+
+
+@dataclass(slots=True)
+class Score:
+    """One verdict. `components` maps every leaf scorer that contributed (by name or alias) to its value."""
+
+    value: float | None
+    status: Status = Status.OK
+    components: dict[str, float | None] = field(default_factory=dict)
+    reason: str = ""
+    details: dict[str, Any] | None = None  # scorer-specific evidence (per-test results, extracted answer, ...)
+
+    @classmethod
+    def skip(cls, reason: str, status: Status = Status.NOT_APPLICABLE) -> Score:
+        return cls(None, status, reason=reason)
+
+    def to_dict(self) -> dict[str, Any]:
+        out: dict[str, Any] = {"value": self.value, "status": self.status.value,
+                               "components": dict(self.components), "reason": self.reason}
+        if self.details:
+            out["details"] = self.details
+        return out
+
+
+def message_text(content: Any) -> str:
+    """Text of a chat message `content`: a string, or OpenAI-style parts `[{"type": "text", "text": ...}]`."""
+    if isinstance(content, str):
+        return content
+    if isinstance(content, Sequence) and not isinstance(content, (bytes, bytearray)):
+        return "".join(p.get("text", "") if isinstance(p, Mapping) else str(p) for p in content)
+    return "" if content is None else str(content)
+
+
+def _is_messages(value: Any) -> bool:
+    return isinstance(value, Sequence) and not isinstance(value, str) and all(isinstance(m, Mapping) for m in value)
+
+
+def last_turn_text(messages: Sequence[Mapping[str, Any]], role: str) -> str:
+    """Text of the last message with `role`, else of the last message, else ''."""
+    for message in reversed(messages):
+        if message.get("role") == role:
+            return message_text(message.get("content"))
+    return message_text(messages[-1].get("content")) if messages else ""
+
+
+@dataclass(slots=True)
+class Sample:
+    """One row to score. Fields other than prompt/completion/answer live in `extra` and stay reachable."""
+
+    completion: str | list[dict[str, Any]] = ""
+    prompt: str | list[dict[str, Any]] | None = None
+    answer: Any = None
+    extra: dict[str, Any] = field(default_factory=dict)
+
+    @classmethod
+    def from_dict(cls, row: Mapping[str, Any], mapping: Mapping[str, str] | None = None) -> Sample:
+        """Build a Sample from a dataset row. `mapping` renames fields: {"answer": "solution"} reads `solution`."""
+        if not isinstance(row, Mapping):
+            raise InputError(f"a row must be a JSON object, got {type(row).__name__}")
+        if mapping:
+            row = {**row, **{canon: row[src] for canon, src in mapping.items() if src in row}}
+        if "completion" not in row:
+            raise InputError("row has no 'completion' field (use --map completion=FIELD to name another one)")
+        extra = {k: v for k, v in row.items() if k not in CANONICAL_FIELDS}
+        return cls(completion=row["completion"], prompt=row.get("prompt"), answer=row.get("answer"), extra=extra)
+
+    @property
+    def completion_text(self) -> str:
+        """The text to score: the completion, or the last assistant turn of a chat completion."""
+        if isinstance(self.completion, str):
+            return self.completion
+        if _is_messages(self.completion):
+            return last_turn_text(self.completion, "assistant")
+        return message_text(self.completion)
+
+    @property
+    def prompt_text(self) -> str:
+        """The prompt as text: a string prompt, or the last user turn of a chat prompt."""
+        if isinstance(self.prompt, str):
+            return self.prompt
+        if _is_messages(self.prompt):
+            return last_turn_text(self.prompt, "user")
+        return message_text(self.prompt)
+
+    def get(self, key: str, default: Any = None) -> Any:
+        """A canonical field or an extra field of the row."""
+        if key in CANONICAL_FIELDS:
+            value = getattr(self, key)
+            return default if value is None else value
+        return self.extra.get(key, default)
+
+    def has(self, key: str) -> bool:
+        return self.get(key) is not None
+
+    def to_dict(self) -> dict[str, Any]:
+        return {**self.extra, "prompt": self.prompt, "completion": self.completion, "answer": self.answer}
+
+
+def as_sample(sample: Sample | Mapping[str, Any]) -> Sample:
+    return sample if isinstance(sample, Sample) else Sample.from_dict(sample)
+
+
+class NoParams(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+
+def config_error_from(exc: ValidationError, model: type[BaseModel], path: str = "") -> ConfigError:
+    """Turn pydantic's error into one ConfigError naming the first bad key, with a suggestion for typos."""
+    err = exc.errors()[0]
+    key = ".".join(str(part) for part in err["loc"])
+    where = f"{path}.{key}" if path and key else (path or key)
+    if err["type"] == "extra_forbidden":
+        known = list(model.model_fields)
+        close = difflib.get_close_matches(str(err["loc"][0]), known, n=1)
+        hint = f"; did you mean '{close[0]}'?" if close else ""
+        return ConfigError(f"unknown parameter{hint} (known: {', '.join(known) or 'none'})", where)
+    return ConfigError(f"{err['msg']} (got {err.get('input')!r})", where)
+
+
+def _type_name(annotation: Any) -> str:
+    if get_origin(annotation) is Literal:
+        return " | ".join(repr(choice) for choice in get_args(annotation))
+    if isinstance(annotation, type):
+        return annotation.__name__
+    return str(annotation).replace("typing.", "")
+
+
+class Scorer(ABC):
+    """Base class of every scorer. What a subclass must do:
+
+    - set `name` (the registry name, stable: recipes and logs use it) and `description` (one line);
+    - declare its parameters as a frozen pydantic `Params` model (unknown keys are rejected at build time);
+    - implement `_score(sample) -> Score`; batch-capable scorers may also override `_score_batch`;
+    - never raise on any completion text: return a Score with a status instead (the base class still turns
+      an unexpected exception into status `error` with value None, never into 0);
+    - return a finite value, or None with a non-ok status; values of 0 mean "judged and wrong";
+    - stay picklable: list lazily loaded, unpicklable attributes (models, pools) in `_transient`;
+    - be deterministic for a given sample and parameters;
+    - give at least one entry in `examples` ({"params", "sample", "value"}); `check_scorer` verifies them.
+    """
+
+    name: str = ""
+    description: str = ""
+    Params: ClassVar[type[BaseModel]] = NoParams
+    required_fields: ClassVar[tuple[str, ...]] = ()  # sample fields without which the row is an input error
+    examples: ClassVar[tuple[dict[str, Any], ...]] = ()
+    is_penalty: ClassVar[bool] = False  # values <= 0 that only punish; an empty completion may score the maximum
+    _transient: ClassVar[tuple[str, ...]] = ()
+
+    def __init__(self, name: str | None = None, **params: Any) -> None:
+        try:
+            self.params = self.Params(**params)
+        except ValidationError as exc:
+            raise config_error_from(exc, self.Params) from None
+        self.name = name or type(self).name
+        for attr in self._transient:
+            setattr(self, attr, None)
+
+    def __getstate__(self) -> dict[str, Any]:
+        state = self.__dict__.copy()
+        for attr in self._transient:
+            state[attr] = None
+        return state
+
+    def __repr__(self) -> str:
+        params = ", ".join(f"{k}={v!r}" for k, v in self.params.model_dump().items())
+        return f"{type(self).__name__}(name={self.name!r}{', ' if params else ''}{params})"
+
+    @abstractmethod
+    def _score(self, sample: Sample) -> Score:
+        """Score one sample. May assume `sample` is a Sample; must not raise on any completion text."""
+
+    def _score_batch(self, samples: list[Sample]) -> list[Score]:
+        return [self._guarded(s) for s in samples]
+
+    def score(self, sample: Sample | Mapping[str, Any]) -> Score:
+        """Score one sample (a Sample or a row dict)."""
+        return self._guarded(as_sample(sample))
+
+    def score_batch(self, samples: Iterable[Sample | Mapping[str, Any]]) -> list[Score]:
+        """Score many samples; batch-capable scorers amortise model calls or process pools here."""
+        batch = [as_sample(s) for s in samples]
+        try:
+            scores = self._score_batch(batch)
+        except Exception:  # noqa: BLE001 - a failed batch falls back to per-sample scoring, which is guarded
+            scores = [self._guarded(s) for s in batch]
+        return [self._finish(s) for s in scores]
+
+    def leaves(self) -> list[Scorer]:
+        """Leaf scorers of this (possibly composite) scorer, in recipe order."""
+        return [self]
+
+    def all_required_fields(self) -> set[str]:
+        return {f for leaf in self.leaves() for f in leaf.required_fields}
+
+    def _guarded(self, sample: Sample) -> Score:
+        try:
+            return self._finish(self._score(sample))
+        except Exception as exc:  # noqa: BLE001 - the contract: model output never becomes an exception
+            return Score(None, Status.ERROR, {self.name: None}, f"{type(exc).__name__}: {exc}"[:500])
+
+    def _finish(self, score: Score) -> Score:
+        """Enforce the invariants: finite float or None, status consistent, own component present."""
+        value = score.value
+        if value is not None:
+            value = float(value)
+            if not math.isfinite(value):
+                return Score(None, Status.ERROR, {self.name: None}, f"scorer produced non-finite value {value}")
+            if score.status not in (Status.OK, Status.TIMEOUT):
+                value = None
+        elif score.status is Status.OK:
+            score.status = Status.NOT_APPLICABLE
+        score.value = value
+        if not score.components:
+            score.components = {self.name: value}
+        return score
+
+    @classmethod
+    def describe(cls) -> dict[str, Any]:
+        """Name, one-line description and parameters (type, default, help) for `rewardkit list`."""
+        params = {}
+        for key, info in cls.Params.model_fields.items():
+            default = None if info.is_required() else info.get_default(call_default_factory=True)
+            annotation = _type_name(info.annotation)
+            params[key] = {"type": annotation, "default": default, "required": info.is_required(),
+                           "help": info.description or ""}
+        return {"name": cls.name, "description": cls.description, "params": params}

@@ -1,0 +1,46 @@
+"""One exception hierarchy for rewardkit.
+
+Only configuration and usage problems raise: bad model output is always a Score, never an exception.
+The CLI is the single boundary that turns these into messages and exit codes.
+"""
+
+from __future__ import annotations
+
+
+class RewardkitError(Exception):
+    """Base class of every error rewardkit raises on purpose."""
+
+    exit_code = 1
+
+
+class ConfigError(RewardkitError, ValueError):
+    """A recipe or scorer parameter is wrong. `path` names where in the recipe (e.g. `components[1].weight`)."""
+
+    exit_code = 2
+
+    def __init__(self, message: str, path: str = "") -> None:
+        self.path = path
+        self.message = message
+        super().__init__(f"{path}: {message}" if path else message)
+
+    def at(self, prefix: str) -> ConfigError:
+        """The same error, located one level deeper inside `prefix`."""
+        joined = f"{prefix}.{self.path}" if self.path and not self.path.startswith("[") else f"{prefix}{self.path}"
+        return type(self)(self.message, joined)
+
+
+class UnknownScorerError(ConfigError, KeyError):
+    """A recipe names a scorer that is not registered."""
+
+    def __str__(self) -> str:  # KeyError would quote the message
+        return ConfigError.__str__(self)
+
+
+class RegistryError(RewardkitError):
+    """A scorer registration is invalid (duplicate name, not a Scorer subclass, ...)."""
+
+
+class InputError(RewardkitError):
+    """An input file or row cannot be read (missing file, not JSON, missing required field)."""
+
+    exit_code = 3
