@@ -226,6 +226,11 @@ class Scorer(ABC):
             scores = [self._guarded(s) for s in batch]
         return [self._finish(s) for s in scores]
 
+    def collect_stats(self) -> dict[str, float]:
+        """Counters accumulated since the last call (cache hits, calls, tokens, seconds ...), then reset.
+        Batch runners sum them over workers into the run summary. Default: none."""
+        return {}
+
     def leaves(self) -> list[Scorer]:
         """Leaf scorers of this (possibly composite) scorer, in recipe order."""
         return [self]
