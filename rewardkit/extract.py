@@ -17,9 +17,10 @@ Region = Literal["think", "answer", "all"]
 _BOX_COMMANDS = ("\\boxed", "\\fbox")
 # "The final answer is 5", "Final Answer: 5", "**Answer:** 5", "answer is $5$" - anchored on the phrase.
 _ANCHORED = re.compile(
-    r"\b(?:final\s+answer|the\s+answer|answer)\s*(?:\*\*)?\s*(?:is|:|=)\s*(?:\*\*)?\s*(?::\s*)?([^\n]{1,300})",
+    r"\b(?:final\s+answer|the\s+answer|answer)\s*(?:\*\*)?\s*(?:is|:|=)\s*(?:\*\*)?\s*:?",
     re.IGNORECASE,
 )
+_SENTENCE_END = re.compile(r"\.(?:\s|$)|。")
 _BRACE_TOKEN = re.compile(r"\\.|[{}]", re.DOTALL)
 _FENCE = re.compile(r"^[ \t]*(```+|~~~+)[ \t]*([\w+#.-]*)[^\n]*\n", re.MULTILINE)
 
@@ -140,8 +141,13 @@ def anchored(text: str, which: Which = "last") -> str | None:
     matches = list(_ANCHORED.finditer(text))
     if not matches:
         return None
-    raw = (matches[-1] if which == "last" else matches[0]).group(1)
-    return _trim(raw) or None
+    start = (matches[-1] if which == "last" else matches[0]).end()
+    line_end = text.find("\n", start)
+    tail = text[start:line_end if line_end >= 0 else len(text)][:300]
+    if not tail.lstrip().startswith("$"):  # a sentence end inside $...$ is not the end of the answer
+        stop = _SENTENCE_END.search(tail)
+        tail = tail[:stop.start()] if stop else tail
+    return _trim(tail) or None
 
 
 def _trim(raw: str) -> str:

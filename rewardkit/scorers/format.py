@@ -42,12 +42,17 @@ class ThinkFormat(Scorer):
 
     def _problem(self, text: str) -> str | None:
         """Why `text` fails the template, or None if it passes."""
-        expected = {"<think>": 0 if self.params.mode == "prefilled" else 1, "</think>": 1, "<answer>": 1,
-                    "</answer>": 1}
-        for tag, count in expected.items():
-            found = text.count(tag)
-            if found != count:
-                return f"expected {count} {tag}, found {found}"
+        prefilled = self.params.mode == "prefilled"
+        for tag in ("think", "answer"):
+            opens, closes = text.count(f"<{tag}>"), text.count(f"</{tag}>")
+            if tag == "think" and prefilled:
+                if opens:
+                    return "prefilled mode: the prompt opened <think>, the completion must not open it again"
+                opens = 1
+            if opens != closes:
+                return f"<{tag}> opened {opens} time(s) but closed {closes} time(s): unclosed or stray tag"
+            if opens != 1:
+                return f"expected exactly one <{tag}>...</{tag}> block, found {opens}"
         think_open = text.find("<think>")  # -1 in prefilled mode
         think_close, answer_open, answer_close = text.find("</think>"), text.find("<answer>"), text.find("</answer>")
         if not think_open < think_close < answer_open < answer_close:

@@ -1,0 +1,40 @@
+"""Shared test helpers: the R1 worked example of DESIGN.md, and running the CLI as a user would."""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parent.parent
+
+R1_PROMPT = (
+    "A conversation between User and Assistant. The user asks a question, and the Assistant solves it. The "
+    "assistant first thinks about the reasoning process in the mind and then provides the user with the answer. "
+    "The reasoning process and answer are enclosed within <think> </think> and <answer> </answer> tags, "
+    "respectively, i.e., <think> reasoning process here </think> <answer> answer here </answer>. "
+    "User: What is 2 + 3 * 4?. Assistant:"
+)
+# o1..o4 of the worked example: wrong order of operations, right, right without think, gibberish + unclosed tag.
+R1_OUTPUTS = [
+    "<think>2 + 3 = 5, 5 * 4 = 20</think> <answer> 20</answer>",
+    "<think>3 * 4 = 12, 2 + 12 = 14</think> <answer>14</answer>",
+    "<answer>14</answer>",
+    "<think>…some gibberish reasoning…</think> <answer> 7<answer>",
+]
+R1_GOLD = "14"
+
+
+@pytest.fixture
+def r1_rows() -> list[dict]:
+    return [{"prompt": R1_PROMPT, "completion": out, "answer": R1_GOLD} for out in R1_OUTPUTS]
+
+
+def run_cli(*args: str, input: str | None = None, timeout: float = 120, **kwargs) -> subprocess.CompletedProcess:
+    """Run `python -m rewardkit ARGS` against this source tree, as a user would from a shell."""
+    env = {**os.environ, "PYTHONPATH": str(ROOT) + os.pathsep + os.environ.get("PYTHONPATH", "")}
+    return subprocess.run([sys.executable, "-m", "rewardkit", *args], input=input, capture_output=True, text=True,
+                          timeout=timeout, env=env, **kwargs)
