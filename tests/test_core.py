@@ -86,7 +86,7 @@ def test_score_invariants_are_enforced(given, value, status):
     got = _Fixed(given).score({"completion": ""})
     assert got.status is status
     assert got.value == value if value is not None else got.value is None
-    assert got.value is None or isinstance(got.value, float) and math.isfinite(got.value)
+    assert got.value is None or (isinstance(got.value, float) and math.isfinite(got.value))
 
 
 def test_scorer_pickles_with_alias_and_params():

@@ -6,10 +6,8 @@ import time
 
 import pytest
 from hypothesis import given, settings
-from hypothesis import strategies as st
 
-from rewardkit.extract import (anchored, answer_tag, boxed, boxed_all, code_block, final_answer, region,
-                               think_content)
+from rewardkit.extract import anchored, answer_tag, boxed, boxed_all, code_block, final_answer, region, think_content
 from rewardkit.testing import completions
 
 BOXED = [

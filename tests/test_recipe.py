@@ -49,7 +49,8 @@ def test_not_applicable_components_are_skipped_not_zeroed():
 
 
 def test_all_components_skipped_gives_none():
-    score = _combo("sum", (None, 1.0, Status.NOT_APPLICABLE), (None, 1.0, Status.INVALID_INPUT)).score({"completion": ""})
+    combo = _combo("sum", (None, 1.0, Status.NOT_APPLICABLE), (None, 1.0, Status.INVALID_INPUT))
+    score = combo.score({"completion": ""})
     assert score.value is None and score.status is Status.NOT_APPLICABLE
 
 

@@ -77,7 +77,7 @@ def test_register_rejects_bad_entries():
         def _score(self, sample: Sample) -> Score:
             return Score(1.0)
 
-    with pytest.raises(RegistryError, match="already registered|built-in"):
+    with pytest.raises(RegistryError, match=r"already registered|built-in"):
         register(Squatter)
 
 
