@@ -39,7 +39,7 @@ from pydantic import BaseModel, ConfigDict, ValidationError
 
 from rewardkit.core import Sample, Scorer, Status
 from rewardkit.errors import InputError, RewardkitError
-from rewardkit.recipe import Combination
+from rewardkit.integrations.common import component_names
 
 # End-of-sequence and padding markers that decoded OpenRLHF queries carry after the response.
 DEFAULT_EOS = ("<|im_end|>", "<|endoftext|>", "<|eot_id|>", "<|end_of_text|>", "<|end|>", "</s>", "<eos>",
@@ -244,14 +244,6 @@ def openrlhf_rows(req: OpenRLHFRequest, eos_tokens: Sequence[str]) -> list[dict[
         rows.append({**meta, "prompt": prompt, "completion": response,
                      "answer": req.labels[i] if req.labels is not None else None})
     return rows
-
-
-def component_names(scorer: Scorer) -> list[str]:
-    """The keys a Score of this scorer carries in `components`, in order (leaves and named combiners)."""
-    if isinstance(scorer, Combination):
-        names = [name for child, _ in scorer.children for name in component_names(child)]
-        return [*names, scorer.name] if scorer.named else names
-    return [scorer.name]
 
 
 def openrlhf_response(scores: list[dict[str, Any] | None], names: list[str], none_reward: float) -> dict[str, Any]:
