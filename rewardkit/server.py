@@ -101,17 +101,21 @@ def _ready() -> bool:
 
 
 class ScoringPool:
-    """Runs `score_batch` off the event loop with at most `2 * workers` chunks in flight."""
+    """Runs `score_batch` off the event loop. `2 * workers` dispatcher tasks each take the next queued chunk
+    plus whatever else is queued (up to `max_job` samples) and send it to the pool as one job: under load,
+    many small requests share one round trip to a worker, and batch-capable scorers see bigger batches."""
 
-    def __init__(self, scorer: Scorer, workers: int, max_waiting: int) -> None:
+    def __init__(self, scorer: Scorer, workers: int, max_waiting: int, max_job: int = 512) -> None:
         self.scorer = scorer
         self.workers = workers
         self.max_waiting = max_waiting
+        self.max_job = max_job
         self.waiting = 0
-        self._executor = self._start()
-        self._slots = asyncio.Semaphore(max(1, 2 * workers))
+        self._executor = self._start_executor()
+        self._queue: asyncio.Queue | None = None
+        self._dispatchers: list[asyncio.Task] = []
 
-    def _start(self) -> Executor:
+    def _start_executor(self) -> Executor:
         if self.workers == 0:
             _init_worker(self.scorer)
             return ThreadPoolExecutor(max_workers=1, thread_name_prefix="rewardkit-score")
@@ -121,39 +125,72 @@ class ScoringPool:
         return ProcessPoolExecutor(self.workers, mp_context=multiprocessing.get_context("spawn"),
                                    initializer=_init_worker, initargs=(self.scorer,))
 
-    async def warm_up(self) -> None:
+    async def start(self) -> None:
+        """Start the dispatchers and wait until the workers have loaded the scorer."""
         loop = asyncio.get_running_loop()
         await asyncio.gather(*[loop.run_in_executor(self._executor, _ready) for _ in range(max(1, self.workers))])
+        self._queue = asyncio.Queue()
+        self._dispatchers = [asyncio.create_task(self._dispatch()) for _ in range(max(1, 2 * self.workers))]
 
     async def score(self, rows: list[dict[str, Any]], timeout_s: float) -> list[dict[str, Any]]:
         if not rows:
             return []
+        if self._queue is None:
+            raise RuntimeError("ScoringPool.start() was not awaited")
         if self.waiting >= self.max_waiting:
             raise RequestError(503, f"server busy: {self.waiting} requests waiting; retry later")
-        size = max(8, math.ceil(len(rows) / max(1, self.workers)))
-        chunks = [rows[i:i + size] for i in range(0, len(rows), size)]
+        size = min(self.max_job, max(8, math.ceil(len(rows) / max(1, self.workers))))
+        loop = asyncio.get_running_loop()
+        futures = []
+        for i in range(0, len(rows), size):
+            futures.append(loop.create_future())
+            self._queue.put_nowait((rows[i:i + size], futures[-1]))
         self.waiting += 1
         try:
-            parts = await asyncio.wait_for(asyncio.gather(*[self._run(c) for c in chunks]), timeout_s)
+            parts = await asyncio.wait_for(asyncio.gather(*futures), timeout_s)
         except asyncio.TimeoutError:
             raise RequestError(504, f"scoring took longer than {timeout_s:g} s") from None
         finally:
             self.waiting -= 1
         return [score for part in parts for score in part]
 
-    async def _run(self, chunk: list[dict[str, Any]]) -> list[dict[str, Any]]:
-        async with self._slots:
-            executor = self._executor
-            try:
-                return await asyncio.get_running_loop().run_in_executor(executor, _score_rows, chunk)
-            except BrokenProcessPool:
-                if self._executor is executor:  # the first request to notice rebuilds the pool
-                    executor.shutdown(wait=False, cancel_futures=True)
-                    self._executor = self._start()
-                raise RequestError(503, "a scoring worker died; the pool was restarted, retry the request") \
-                    from None
+    async def _dispatch(self) -> None:
+        assert self._queue is not None
+        while True:
+            jobs = [await self._queue.get()]
+            size = len(jobs[0][0])
+            while size < self.max_job and not self._queue.empty():
+                jobs.append(self._queue.get_nowait())
+                size += len(jobs[-1][0])
+            jobs = [(rows, fut) for rows, fut in jobs if not fut.done()]  # drop requests that timed out
+            if jobs:
+                await self._run(jobs)
+
+    async def _run(self, jobs: list[tuple[list[dict[str, Any]], asyncio.Future]]) -> None:
+        executor = self._executor
+        rows = [row for chunk, _ in jobs for row in chunk]
+        try:
+            scores = await asyncio.get_running_loop().run_in_executor(executor, _score_rows, rows)
+        except BrokenProcessPool:
+            if self._executor is executor:  # the first dispatcher to notice rebuilds the pool
+                executor.shutdown(wait=False, cancel_futures=True)
+                self._executor = self._start_executor()
+            error = RequestError(503, "a scoring worker died; the pool was restarted, retry the request")
+            scores = None
+        except Exception as exc:  # noqa: BLE001 - a failed job fails its requests, never the dispatcher
+            error, scores = RequestError(500, f"scoring failed: {type(exc).__name__}: {exc}"[:500]), None
+        at = 0
+        for chunk, future in jobs:
+            if not future.done():
+                if scores is None:
+                    future.set_exception(error)
+                else:
+                    future.set_result(scores[at:at + len(chunk)])
+            at += len(chunk)
 
     def close(self) -> None:
+        for task in self._dispatchers:
+            task.cancel()
         self._executor.shutdown(wait=False, cancel_futures=True)
 
 
@@ -300,21 +337,17 @@ def create_app(scorer: Scorer, config: ServerConfig | None = None) -> Any:
     @asynccontextmanager
     async def lifespan(app: Any) -> AsyncIterator[None]:
         state["pool"] = ScoringPool(scorer, config.workers, config.max_waiting)
-        await state["pool"].warm_up()
+        await state["pool"].start()
         yield
         state["pool"].close()
 
     app = FastAPI(title="rewardkit", lifespan=lifespan)
 
-    @app.middleware("http")
-    async def count(request: Request, call_next: Any) -> Response:
-        start = time.perf_counter()
-        try:
-            response = await call_next(request)
-        except Exception as exc:  # noqa: BLE001 - an unexpected bug answers 500 and the server keeps serving
-            response = JSONResponse({"detail": f"internal error: {type(exc).__name__}: {exc}"[:500]}, 500)
-        metrics.record(request.url.path, response.status_code, time.perf_counter() - start)
-        return response
+    app.add_middleware(_Counted, metrics=metrics)
+
+    @app.exception_handler(Exception)
+    async def crashed(request: Request, exc: Exception) -> JSONResponse:  # a bug answers 500; the server lives
+        return JSONResponse({"detail": f"internal error: {type(exc).__name__}: {exc}"[:500]}, 500)
 
     @app.exception_handler(RequestError)
     async def refused(request: Request, exc: RequestError) -> JSONResponse:
@@ -364,6 +397,31 @@ def create_app(scorer: Scorer, config: ServerConfig | None = None) -> Any:
         return PlainTextResponse(metrics.prometheus(), media_type="text/plain; version=0.0.4")
 
     return app
+
+
+class _Counted:
+    """ASGI middleware that records every HTTP request's path, status and latency in `Metrics`."""
+
+    def __init__(self, app: Any, metrics: Metrics) -> None:
+        self.app = app
+        self.metrics = metrics
+
+    async def __call__(self, scope: dict, receive: Any, send: Any) -> None:
+        if scope["type"] != "http":
+            await self.app(scope, receive, send)
+            return
+        start, status = time.perf_counter(), 500
+
+        async def sending(message: dict) -> None:
+            nonlocal status
+            if message["type"] == "http.response.start":
+                status = message["status"]
+            await send(message)
+
+        try:
+            await self.app(scope, receive, sending)
+        finally:
+            self.metrics.record(scope["path"], status, time.perf_counter() - start)
 
 
 def _too_large(size: int, limit: int) -> str:

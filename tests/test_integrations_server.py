@@ -5,6 +5,7 @@ from __future__ import annotations
 import asyncio
 import json
 import os
+import resource
 import socket
 import subprocess
 import sys
@@ -49,6 +50,8 @@ def server(tmp_path_factory):
     recipe = tmp_path_factory.mktemp("serve") / "r1_zero.json"
     recipe.write_text(json.dumps(RECIPE))
     port = _free_port()
+    soft, hard = resource.getrlimit(resource.RLIMIT_NOFILE)  # 1,000 sockets on each side (inherited by the server)
+    resource.setrlimit(resource.RLIMIT_NOFILE, (min(hard, max(soft, 4096)), hard))
     env = {**os.environ, "PYTHONPATH": str(ROOT)}
     proc = subprocess.Popen([sys.executable, "-m", "rewardkit", "serve", "-r", str(recipe), "--port", str(port),
                              "--workers", "1", "--max-batch", "64", "--max-body-mb", "1"],
@@ -157,18 +160,30 @@ def test_metrics_count_requests_samples_errors(server):
     assert "rewardkit_request_latency_seconds_count" in text
 
 
-def test_concurrent_clients_get_their_own_answers(server):
-    async def run() -> list[tuple[int, list[float]]]:
-        async with httpx.AsyncClient(timeout=60) as client:
-            async def one(i: int) -> tuple[int, list[float]]:
-                gold = str(i)
-                body = {"query": [f"<answer>{i}</answer>", "<answer>x</answer>"], "labels": [gold, gold]}
-                r = await client.post(f"{server}/get_reward", json=body)
-                return r.status_code, r.json()["extra_logs"]["exact_match"]
-            return await asyncio.gather(*[one(i) for i in range(200)])
+async def _post(url: str, body: bytes) -> tuple[int, dict]:
+    """One POST on its own connection, as OpenRLHF's `requests.post` does (a lean client for 1,000 sockets)."""
+    host, port = url.removeprefix("http://").split(":")
+    reader, writer = await asyncio.open_connection(host, int(port))
+    writer.write(b"POST /get_reward HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\n"
+                 b"Connection: close\r\nContent-Length: %d\r\n\r\n%s" % (len(body), body))
+    raw = await reader.read()
+    writer.close()
+    head, _, content = raw.partition(b"\r\n\r\n")
+    return int(head.split(b" ", 2)[1]), json.loads(content)
+
+
+@pytest.mark.slow
+def test_1000_concurrent_requests_no_errors_no_lost_responses(server):
+    async def one(i: int) -> tuple[int, list[float]]:
+        body = {"query": [f"<answer>{i}</answer>", "<answer>x</answer>"], "labels": [str(i), str(i)]}
+        status, data = await asyncio.wait_for(_post(server, json.dumps(body).encode()), 60)
+        return status, data["extra_logs"]["exact_match"]
+
+    async def run() -> list:
+        return await asyncio.gather(*[one(i) for i in range(1000)], return_exceptions=True)
 
     results = asyncio.run(run())
-    assert results == [(200, [1.0, 0.0])] * 200
+    assert results == [(200, [1.0, 0.0])] * 1000  # each client got its own answer: none lost, none mixed up
     _alive(server)
 
 
@@ -216,7 +231,7 @@ def test_a_dead_worker_gives_503_and_the_pool_recovers():
     async def run() -> None:
         pool = ScoringPool(Crasher(), workers=1, max_waiting=10)
         try:
-            await pool.warm_up()
+            await pool.start()
             assert [s["value"] for s in await pool.score([{"completion": "fine"}], 30)] == [1.0]
             with pytest.raises(RequestError) as err:
                 await pool.score([{"completion": "crash"}], 30)
