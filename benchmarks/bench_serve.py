@@ -124,7 +124,7 @@ def report(label: str, stats: dict, n: int) -> float:
     rps = len(lat) / stats["seconds"]
     p50 = statistics.median(lat) * 1e3 if lat else float("nan")
     p99 = lat[min(len(lat) - 1, int(0.99 * len(lat)))] * 1e3 if lat else float("nan")
-    print(f"{label:<34} {n:>6} req  {rps:>8.1f} req/s  p50 {p50:>7.1f} ms  p99 {p99:>7.1f} ms  "
+    print(f"{label:<36} {n:>5} req  {rps:>8.1f} req/s  p50 {p50:>7.1f} ms  p99 {p99:>7.1f} ms  "
           f"errors {stats['errors']}  lost {stats['lost']}  wrong {stats['wrong']}")
     return rps
 
@@ -137,6 +137,7 @@ def main() -> None:
     parser.add_argument("--samples", type=int, default=8, help="samples per request")
     parser.add_argument("--workers", type=int, default=2, help="server scoring processes")
     parser.add_argument("--max-seconds", type=float, default=120.0, help="deadline of each phase")
+    parser.add_argument("--rounds", type=int, default=3, help="interleaved rounds of both phases")
     args = parser.parse_args()
     soft, hard = resource.getrlimit(resource.RLIMIT_NOFILE)  # 1,000 sockets on each side of loopback
     resource.setrlimit(resource.RLIMIT_NOFILE, (min(hard, max(soft, 8192)), hard))
@@ -148,12 +149,15 @@ def main() -> None:
         try:
             print(f"rewardkit serve --workers {args.workers}; {args.samples} samples per request; "
                   f"CPUs: {os.cpu_count()}")
-            loaded = asyncio.run(run(port, args.requests, args.concurrency, args.samples, args.max_seconds))
-            rps = report(f"{args.concurrency} concurrent clients", loaded, args.requests)
-            serial = asyncio.run(run(port, args.baseline_requests, 1, args.samples, args.max_seconds))
-            base = report("baseline: one request at a time", serial, args.baseline_requests)
-            print(f"throughput ratio concurrent / one-at-a-time: {rps / base:.2f}x; "
-                  f"samples/s under load: {rps * args.samples:.0f}")
+            loaded_rps, serial_rps = [], []
+            for r in range(args.rounds):  # interleaved rounds: the machine's load drifts between phases
+                loaded = asyncio.run(run(port, args.requests, args.concurrency, args.samples, args.max_seconds))
+                loaded_rps.append(report(f"[{r}] {args.concurrency} concurrent clients", loaded, args.requests))
+                serial = asyncio.run(run(port, args.baseline_requests, 1, args.samples, args.max_seconds))
+                serial_rps.append(report(f"[{r}] baseline: one at a time", serial, args.baseline_requests))
+            rps, base = statistics.median(loaded_rps), statistics.median(serial_rps)
+            print(f"median of {args.rounds} rounds: concurrent {rps:.1f} req/s ({rps * args.samples:.0f} samples/s), "
+                  f"one at a time {base:.1f} req/s; ratio {rps / base:.2f}x")
             metrics = httpx.get(f"http://127.0.0.1:{port}/metrics", params={"format": "json"}).json()
             print(f"server /metrics: requests {metrics['requests_total']}, samples {metrics['samples_total']}, "
                   f"errors {metrics['errors_total']}")

@@ -223,11 +223,13 @@ class Crasher(Scorer):
     def _score(self, sample):
         if sample.completion_text == "crash":
             os._exit(1)
+        if sample.completion_text == "slow":
+            time.sleep(1.0)  # a CPU-heavy verifier, as far as the event loop can tell
         return Score(1.0, Status.OK)
 
 
 @pytest.mark.slow
-def test_a_dead_worker_gives_503_and_the_pool_recovers():
+def test_pool_off_the_event_loop_dead_worker_503_and_recovery():
     async def run() -> None:
         pool = ScoringPool(Crasher(), workers=1, max_waiting=10)
         try:
@@ -237,6 +239,22 @@ def test_a_dead_worker_gives_503_and_the_pool_recovers():
                 await pool.score([{"completion": "crash"}], 30)
             assert err.value.status == 503
             assert [s["value"] for s in await pool.score([{"completion": "fine"}], 30)] == [1.0]
+            # a slow job does not block the event loop: a ticker keeps running while it is scored
+            ticks = 0
+
+            async def ticker() -> None:
+                nonlocal ticks
+                while True:
+                    await asyncio.sleep(0.01)
+                    ticks += 1
+
+            task = asyncio.create_task(ticker())
+            assert [s["value"] for s in await pool.score([{"completion": "slow"}], 30)] == [1.0]
+            task.cancel()
+            assert ticks >= 30
+            with pytest.raises(RequestError) as err:  # and a request that runs past its deadline gets 504
+                await pool.score([{"completion": "slow"}], 0.2)
+            assert err.value.status == 504
         finally:
             pool.close()
 
