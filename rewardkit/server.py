@@ -83,7 +83,7 @@ class RequestError(Exception):
 
 
 # ---------------------------------------------------------------------------------------------- the scoring pool
-_SCORER: Scorer | None = None  # the scorer of this worker process (or of the server process when workers=0)
+_SCORER: Scorer | None = None  # the scorer of this worker process
 
 
 def _init_worker(scorer: Scorer) -> None:
@@ -91,13 +91,16 @@ def _init_worker(scorer: Scorer) -> None:
     _SCORER = scorer
 
 
-def _score_rows(rows: list[dict[str, Any]]) -> list[dict[str, Any]]:
-    assert _SCORER is not None, "worker not initialised"
-    return [s.to_dict() for s in _SCORER.score_batch(rows)]
+def _score_rows(rows: list[dict[str, Any]], scorer: Scorer | None = None) -> list[dict[str, Any]]:
+    """Score rows in a worker (its own scorer) or in the server's scoring thread (the scorer passed)."""
+    scorer = scorer or _SCORER
+    if scorer is None:
+        raise RuntimeError("scoring worker was not initialised")
+    return [s.to_dict() for s in scorer.score_batch(rows)]
 
 
 def _ready() -> bool:
-    return _SCORER is not None
+    return True
 
 
 class ScoringPool:
@@ -117,7 +120,6 @@ class ScoringPool:
 
     def _start_executor(self) -> Executor:
         if self.workers == 0:
-            _init_worker(self.scorer)
             return ThreadPoolExecutor(max_workers=1, thread_name_prefix="rewardkit-score")
         import multiprocessing
 
@@ -170,7 +172,8 @@ class ScoringPool:
         executor = self._executor
         rows = [row for chunk, _ in jobs for row in chunk]
         try:
-            scores = await asyncio.get_running_loop().run_in_executor(executor, _score_rows, rows)
+            in_thread = self.scorer if self.workers == 0 else None  # a process worker holds its own copy
+            scores = await asyncio.get_running_loop().run_in_executor(executor, _score_rows, rows, in_thread)
         except BrokenProcessPool:
             if self._executor is executor:  # the first dispatcher to notice rebuilds the pool
                 executor.shutdown(wait=False, cancel_futures=True)
@@ -384,7 +387,8 @@ def create_app(scorer: Scorer, config: ServerConfig | None = None) -> Any:
         req = await read(request, ScoreRequest)
         check_batch(len(req.samples))
         scores = await state["pool"].score(native_rows(req), config.request_timeout_s)
-        return JSONResponse(json.loads(json.dumps({"scores": scores}, default=str)))
+        # Score details are scorer-specific evidence: whatever JSON cannot encode is sent as text
+        return Response(json.dumps({"scores": scores}, default=str), media_type="application/json")
 
     @app.get("/health")
     async def health() -> dict[str, Any]:

@@ -259,3 +259,19 @@ def test_pool_off_the_event_loop_dead_worker_503_and_recovery():
             pool.close()
 
     asyncio.run(run())
+
+
+def test_thread_mode_pool_scores_like_the_python_api():
+    rows = [{"prompt": PROMPT, "completion": o, "answer": "14"} for o in R1_OUTPUTS] * 40
+
+    async def run() -> list[dict]:
+        pool = ScoringPool(build(RECIPE), workers=0, max_waiting=10, max_job=16)
+        try:
+            await pool.start()
+            parts = await asyncio.gather(*[pool.score(rows[i:i + 5], 30) for i in range(0, len(rows), 5)])
+            return [s for part in parts for s in part]
+        finally:
+            pool.close()
+
+    got = asyncio.run(run())
+    assert [s["value"] for s in got] == [s.value for s in build(RECIPE).score_batch(rows)]

@@ -9,8 +9,9 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+from rewardkit.core import Score, Scorer, Status
 from rewardkit.integrations.trl import reward_funcs, top_components
-from rewardkit.recipe import build
+from rewardkit.recipe import Combination, build
 from rewardkit.testing.strategies import completions as completion_texts
 
 R1_ZERO = [{"use": "think_format", "weight": 0.1}, {"use": "exact_match", "weight": 1.0}]
@@ -90,31 +91,30 @@ def test_conversational_completions_and_mapping():
     assert rewards.funcs[1](prompts=prompts, completions=chats, solution=["14"] * 4) == [None] * 4
 
 
+class Flaky(Scorer):
+    """Its backend is down whenever the completion mentions 14."""
+
+    name = "flaky"
+
+    def _score(self, sample):
+        if "14" in sample.completion_text:
+            return Score(None, Status.INFRA_ERROR, reason="server down")
+        return Score(0.5)
+
+
 def test_none_policy_skip_and_failure():
     # No gold answer: exact_match does not apply (None, TRL skips it) while think_format still counts.
     rewards = reward_funcs(R1_ZERO)
     kwargs = dict(prompts=[PROMPT] * 2, completions=R1_OUTPUTS[:2])
     assert rewards.funcs[0](**kwargs) == [1.0, 1.0]
     assert rewards.funcs[1](**kwargs) == [None, None]
-    # A failing component (regex_match with a pattern that errors at score time is impossible, so use a
-    # scorer that raises) makes the whole row None in every function.
-    from rewardkit.core import Score, Scorer, Status
-
-    class Flaky(Scorer):
-        name = "flaky"
-
-        def _score(self, sample):
-            if "14" in sample.completion_text:
-                return Score(None, Status.INFRA_ERROR, reason="server down")
-            return Score(0.5)
-
-    scorer = build([{"use": "think_format"}])
-    from rewardkit.recipe import Combination
-    tree = Combination("sum", [(scorer, 0.1), (Flaky(), 1.0)])
-    rewards = reward_funcs(tree)
+    # A failed component makes the whole row None in every function: TRL gives the row no advantage
+    # instead of training on the remaining parts.
+    rewards = reward_funcs(Combination("sum", [(build("think_format"), 0.1), (Flaky(), 1.0)]))
     kwargs = dict(prompts=[PROMPT] * 4, completions=R1_OUTPUTS, solution=["14"] * 4)
     assert rewards.funcs[0](**kwargs) == [1.0, None, None, 0.0]
     assert rewards.funcs[1](**kwargs) == [0.5, None, None, 0.5]
+    assert trl_total(rewards, **kwargs) == [pytest.approx(0.6), None, None, pytest.approx(0.5)]
 
 
 def test_picklable_and_batch_scored_once():
