@@ -265,10 +265,14 @@ def test_thread_mode_pool_scores_like_the_python_api():
     rows = [{"prompt": PROMPT, "completion": o, "answer": "14"} for o in R1_OUTPUTS] * 40
 
     async def run() -> list[dict]:
-        pool = ScoringPool(build(RECIPE), workers=0, max_waiting=10, max_job=16)
+        pool = ScoringPool(build(RECIPE), workers=0, max_waiting=32, max_job=16)
         try:
             await pool.start()
             parts = await asyncio.gather(*[pool.score(rows[i:i + 5], 30) for i in range(0, len(rows), 5)])
+            pool.max_waiting = 0  # beyond the waiting limit a request is refused with 503 (retry), not queued
+            with pytest.raises(RequestError) as err:
+                await pool.score(rows[:1], 30)
+            assert err.value.status == 503
             return [s for part in parts for s in part]
         finally:
             pool.close()
