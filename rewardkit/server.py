@@ -403,6 +403,9 @@ def create_app(scorer: Scorer, config: ServerConfig | None = None) -> Any:
     return app
 
 
+_ROUTES = frozenset({"/get_reward", "/score", "/health", "/metrics"})
+
+
 class _Counted:
     """ASGI middleware that records every HTTP request's path, status and latency in `Metrics`."""
 
@@ -425,7 +428,8 @@ class _Counted:
         try:
             await self.app(scope, receive, sending)
         finally:
-            self.metrics.record(scope["path"], status, time.perf_counter() - start)
+            path = scope["path"] if scope["path"] in _ROUTES else "(other)"  # bounded label set
+            self.metrics.record(path, status, time.perf_counter() - start)
 
 
 def _too_large(size: int, limit: int) -> str:

@@ -279,3 +279,11 @@ def test_thread_mode_pool_scores_like_the_python_api():
 
     got = asyncio.run(run())
     assert [s["value"] for s in got] == [s.value for s in build(RECIPE).score_batch(rows)]
+
+
+def test_unknown_paths_are_404_and_share_one_metrics_label(server):
+    for i in range(5):
+        assert httpx.get(f"{server}/nope/{i}").status_code == 404
+    assert httpx.get(f"{server}/get_reward").status_code == 405
+    text = httpx.get(f"{server}/metrics").text
+    assert "/nope" not in text and 'path="(other)",status="404"' in text
