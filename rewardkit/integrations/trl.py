@@ -1,0 +1,188 @@
+"""TRL integration: a rewardkit recipe as reward functions for `trl.GRPOTrainer`.
+
+    from rewardkit.integrations.trl import reward_funcs
+    rewards = reward_funcs("r1_zero.yaml", mapping={"answer": "solution"})
+    config = GRPOConfig(..., reward_weights=rewards.weights)
+    trainer = GRPOTrainer(model=..., args=config, reward_funcs=rewards.funcs, train_dataset=...)
+
+By default there is one function per top-level component of the recipe (a recipe that is a sum of
+`math` 1.0 and `think_format` 0.1 gives two functions named `math` and `think_format`, weights [1.0, 0.1]),
+so TRL logs `rewards/math/mean` and `rewards/think_format/mean`, and TRL's weighted `nansum` of them equals
+the recipe's own total. A top-level combiner that is not a sum (mean, min, gate, ...) cannot be split that
+way and becomes one function. With `combined=True` there is a single function `rewardkit` returning the
+recipe total; it reports each component through TRL's `log_metric` under the same `rewards/<name>/mean` keys.
+
+None: a component that does not apply returns None for that row, which TRL skips (NaN, then nansum), exactly
+as the recipe's combiner skips it. A row whose recipe total is None because a component *failed* (error,
+timeout without a value, infra_error) gets None from every function, so TRL treats the row as unscorable and
+gives it zero advantage instead of training on the remaining parts. `log_metric("rewardkit/unscored", f)`
+reports the fraction of such rows per batch and `log_extra("reward_status", ...)` adds each row's status to
+TRL's completions table.
+
+The functions are instances of module-level classes (picklable, with a stable `__name__`); they share one
+batch scorer, so a batch is scored once however many component functions TRL calls.
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Callable, Mapping, Sequence
+from typing import Any, NamedTuple
+
+from rewardkit.core import SKIPPABLE, Sample, Score, Scorer, Status
+from rewardkit.recipe import Combination, build
+
+# Keyword arguments TRL passes that are not dataset columns.
+_TRL_KEYWORDS = frozenset({"prompts", "completions", "completion_ids", "trainer_state", "log_metric", "log_extra",
+                           "environments"})
+DEFAULT_ANSWER_COLUMNS = ("answer", "solution")
+
+
+class TRLRewards(NamedTuple):
+    """What `reward_funcs` returns: pass `funcs` as `reward_funcs=` and `weights` as `GRPOConfig.reward_weights`.
+    Unpacks as `funcs, weights = reward_funcs(recipe)`."""
+
+    funcs: list[RewardFunction]
+    weights: list[float]
+
+
+def top_components(scorer: Scorer) -> list[tuple[Scorer, float]]:
+    """(component, weight) pairs whose weighted sum is the recipe total; [(scorer, 1.0)] if not a sum."""
+    if isinstance(scorer, Combination) and scorer.op == "sum":
+        if len(scorer.children) == 1:  # `build` wraps a weighted top-level node in a one-child sum
+            child, weight = scorer.children[0]
+            return [(c, weight * w) for c, w in top_components(child)]
+        return list(scorer.children)
+    return [(scorer, 1.0)]
+
+
+class BatchScorer:
+    """Turns TRL's keyword arguments into Samples and scores each batch once for every function sharing it."""
+
+    def __init__(self, scorer: Scorer, mapping: Mapping[str, str] | None = None, split: bool = True) -> None:
+        self.scorer = scorer
+        self.components = top_components(scorer) if split else [(scorer, 1.0)]
+        self.mapping = dict(mapping) if mapping is not None else None
+        self._last: tuple[list[Sample], list[list[Score]], list[Score]] | None = None
+
+    def __getstate__(self) -> dict[str, Any]:
+        return {**self.__dict__, "_last": None}  # the cache is per process
+
+    def samples(self, prompts: Sequence[Any] | None, completions: Sequence[Any], kwargs: Mapping[str, Any]
+                ) -> list[Sample]:
+        n = len(completions)
+        columns = {k: v for k, v in kwargs.items()
+                   if k not in _TRL_KEYWORDS and isinstance(v, (list, tuple)) and len(v) == n}
+        mapping = self.mapping
+        if mapping is None:  # TRL's examples name the gold-answer column `solution`
+            source = next((c for c in DEFAULT_ANSWER_COLUMNS if c in columns), None)
+            mapping = {"answer": source} if source else {}
+        rows = []
+        for i, completion in enumerate(completions):
+            row = {key: values[i] for key, values in columns.items()}
+            row.update(prompt=prompts[i] if prompts is not None else None, completion=completion)
+            rows.append(Sample.from_dict(row, mapping))
+        return rows
+
+    def score(self, prompts: Sequence[Any] | None, completions: Sequence[Any], kwargs: Mapping[str, Any]
+              ) -> tuple[list[list[Score]], list[Score]]:
+        """Per-component scores (component-major) and recipe totals; reused while the batch is unchanged."""
+        samples = self.samples(prompts, completions, kwargs)
+        if self._last is not None and _same(self._last[0], samples):
+            return self._last[1], self._last[2]
+        per_component = [child.score_batch(samples) for child, _ in self.components]
+        if self.components == [(self.scorer, 1.0)]:
+            totals = per_component[0]
+        else:
+            totals = [_sum_total(row, self.components) for row in zip(*per_component, strict=True)]
+        self._last = (samples, per_component, totals)
+        _report(totals, kwargs)
+        return per_component, totals
+
+
+def _same(a: list[Sample], b: list[Sample]) -> bool:
+    try:
+        return bool(a == b)
+    except (ValueError, TypeError, RuntimeError):  # array-valued columns have no single truth value
+        return False
+
+
+def _sum_total(row: Sequence[Score], components_weights: Sequence[tuple[Scorer, float]]) -> Score:
+    """The recipe's sum rule (see rewardkit.recipe) over already computed component scores."""
+    components: dict[str, float | None] = {}
+    for score in row:
+        components.update(score.components)
+    for score in row:
+        if score.value is None and score.status not in SKIPPABLE:
+            return Score(None, score.status, components, score.reason)
+    values = [w * s.value for (_, w), s in zip(components_weights, row, strict=True) if s.value is not None]
+    if not values:
+        return Score(None, Status.NOT_APPLICABLE, components, "no component applies")
+    return Score(math.fsum(values), Status.OK, components)
+
+
+def _report(totals: Sequence[Score], kwargs: Mapping[str, Any]) -> None:
+    log_metric, log_extra = kwargs.get("log_metric"), kwargs.get("log_extra")
+    if callable(log_metric) and totals:
+        log_metric("rewardkit/unscored", sum(t.value is None for t in totals) / len(totals))
+    if callable(log_extra):
+        log_extra("reward_status", [t.status.value for t in totals])
+
+
+class RewardFunction:
+    """A TRL reward function: `f(prompts=, completions=, **columns_and_trl_kwargs) -> list[float | None]`.
+
+    `index` selects one top-level component (its unweighted value; TRL applies the weight); None returns the
+    recipe total and logs every leaf component through `log_metric`."""
+
+    def __init__(self, batch: BatchScorer, index: int | None, name: str) -> None:
+        self.batch = batch
+        self.index = index
+        self.__name__ = name
+
+    def __repr__(self) -> str:
+        return f"RewardFunction({self.__name__!r})"
+
+    def __call__(self, prompts: Sequence[Any] | None = None, completions: Sequence[Any] = (),
+                 **kwargs: Any) -> list[float | None]:
+        per_component, totals = self.batch.score(prompts, completions, kwargs)
+        if self.index is None:
+            _log_components(totals, kwargs.get("log_metric"))
+            return [t.value for t in totals]
+        # A failed row is None in every function, so TRL drops the whole row instead of a partial sum.
+        return [None if _failed(t) else s.value for s, t in zip(per_component[self.index], totals, strict=True)]
+
+
+def _failed(total: Score) -> bool:
+    return total.value is None and total.status not in SKIPPABLE
+
+
+def _log_components(totals: Sequence[Score], log_metric: Callable[[str, float], None] | None) -> None:
+    if not callable(log_metric):
+        return
+    names = dict.fromkeys(name for t in totals for name in t.components)
+    for name in names:
+        values = [t.components.get(name) for t in totals]
+        values = [v for v in values if v is not None]
+        if values:
+            log_metric(f"rewards/{name}/mean", math.fsum(values) / len(values))
+
+
+def reward_funcs(recipe: Any, mapping: Mapping[str, str] | None = None, combined: bool = False,
+                 name: str = "rewardkit") -> TRLRewards:
+    """TRL reward functions for `recipe` (anything `rewardkit.build` accepts) and their `reward_weights`.
+
+    `mapping` renames dataset columns to sample fields, e.g. {"answer": "solution"}; by default the gold
+    answer is read from an `answer` column, else from `solution`. `combined=True` returns one function
+    (named `name`) with weight 1.0 instead of one per top-level component."""
+    scorer = build(recipe)
+    batch = BatchScorer(scorer, mapping, split=not combined)
+    if combined:
+        return TRLRewards([RewardFunction(batch, None, name)], [1.0])
+    funcs, weights, seen = [], [], set()
+    for i, (component, weight) in enumerate(batch.components):
+        label = component.name if component.name not in seen else f"{component.name}_{i}"
+        seen.add(label)
+        funcs.append(RewardFunction(batch, i, label))
+        weights.append(weight)
+    return TRLRewards(funcs, weights)
