@@ -37,7 +37,6 @@ DEFAULT_CHUNK = 512
 CHECKPOINT_EVERY_S = 1.0  # sidecar writes per second at most; a kill loses at most this much work
 MAX_ERROR_MESSAGES = 20  # error lines echoed to stderr; all of them go to the errors file
 PROGRESS_VERSION = 1
-_RESERVED = (b'"reward"', b'"rewards"', b'"reward_status"')
 
 
 # --------------------------------------------------------------------------- worker side
@@ -91,7 +90,7 @@ class ChunkScorer:
 
     def _parse(self, raw: bytes) -> tuple[Any, Sample | None, str]:
         try:
-            row = json.loads(raw)
+            row = _decode(raw[3:].decode() if raw.startswith(_BOM) else raw.decode())
         except (ValueError, RecursionError) as exc:  # JSONDecodeError and UnicodeDecodeError are ValueErrors
             return None, None, f"malformed JSON: {exc}"
         if not isinstance(row, dict):
@@ -110,16 +109,32 @@ class ChunkScorer:
         return row, sample, ""
 
 
+_decode = json.JSONDecoder().decode
+_BOM = b"\xef\xbb\xbf"
+
+
+def _encode_key(name: str, cache: dict[str, bytes] = {}) -> bytes:  # noqa: B006 - a deliberate memo
+    """`"name": ` as JSON bytes, computed once per component name (the per-row hot path)."""
+    encoded = cache.get(name)
+    if encoded is None:
+        encoded = cache[name] = json.dumps(name, ensure_ascii=False).encode() + b": "
+    return encoded
+
+
+def _number(value: float | None) -> bytes:
+    # Score guarantees a finite float or None; float repr is what json.dumps writes for a float
+    return b"null" if value is None else repr(float(value)).encode()
+
+
 def _output_line(raw: bytes, row: dict, value: float | None, components: dict, status: str) -> bytes:
     """The input line with the reward fields appended; the input bytes are kept as they are (fast, exact)."""
-    tail = json.dumps({"reward": value, "rewards": components, "reward_status": status}, ensure_ascii=False)
-    if any(key in raw for key in _RESERVED) and ("reward" in row or "rewards" in row or "reward_status" in row):
+    if "reward" in row or "rewards" in row or "reward_status" in row:
         # re-scoring a scored file: replace the old fields instead of writing duplicate keys
-        merged = {**row, **json.loads(tail)}
+        merged = {**row, "reward": value, "rewards": components, "reward_status": status}
         return json.dumps(merged, ensure_ascii=False).encode() + b"\n"
-    body = raw[:-1].rstrip()
-    sep = b", " if row else b""
-    return body + sep + tail[1:].encode() + b"\n"
+    comps = b", ".join(_encode_key(k) + _number(v) for k, v in components.items())
+    tail = b'"reward": %s, "rewards": {%s}, "reward_status": "%s"}\n' % (_number(value), comps, status.encode())
+    return raw[:-1].rstrip() + (b", " if row else b"") + tail
 
 
 # --------------------------------------------------------------------------- executors
