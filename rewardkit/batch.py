@@ -17,6 +17,7 @@ errors file with their 1-based line number and the run goes on.
 from __future__ import annotations
 
 import argparse
+import contextlib
 import hashlib
 import json
 import os
@@ -30,7 +31,7 @@ from typing import IO, Any
 
 from rewardkit.batch_stats import RunStats, format_summary
 from rewardkit.core import Sample, Scorer
-from rewardkit.errors import ConfigError, InputError
+from rewardkit.errors import ConfigError, InputError, RewardkitError
 from rewardkit.recipe import build
 
 DEFAULT_CHUNK = 512
@@ -175,28 +176,38 @@ def _score_in_worker(first_line: int, lines: list[bytes]) -> ChunkResult:
 
 
 class ProcessPool:
-    """-j N: N spawned worker processes, each holding one copy of the scorer; chunks go out with apply_async
-    (never Pool.imap, which would read the whole input ahead) and at most 2 per worker are in flight."""
+    """-j N: N spawned worker processes, each holding one copy of the scorer. Chunks are submitted one by one
+    (never `Pool.imap`, which reads its whole input ahead) with at most 2 per worker in flight. A worker that
+    dies (out of memory, a crash in native code) fails the run with a message instead of hanging it, as
+    `multiprocessing.Pool` would."""
 
     def __init__(self, chunk_scorer: ChunkScorer, workers: int) -> None:
         import multiprocessing
+        from concurrent.futures import ProcessPoolExecutor
 
         ctx = multiprocessing.get_context("spawn")  # fork would copy tqdm's and the scorers' threads
-        self.pool = ctx.Pool(workers, initializer=_init_worker, initargs=(chunk_scorer,))
+        self.pool = ProcessPoolExecutor(workers, mp_context=ctx, initializer=_init_worker, initargs=(chunk_scorer,))
         self.max_in_flight = 2 * workers
 
     def submit(self, first_line: int, lines: list[bytes]) -> Any:
-        return self.pool.apply_async(_score_in_worker, (first_line, lines))
+        return self.pool.submit(_score_in_worker, first_line, lines)
 
     def result(self, handle: Any) -> ChunkResult:
-        return handle.get()
+        from concurrent.futures.process import BrokenProcessPool
+
+        try:
+            return handle.result()
+        except BrokenProcessPool as exc:
+            raise RewardkitError(f"a worker process died ({exc}); the output is complete up to the last "
+                                 "checkpoint: fix the cause (memory?) and run again with --resume") from None
 
     def close(self, cancel: bool = False) -> None:
         if cancel:
-            self.pool.terminate()
-        else:
-            self.pool.close()
-        self.pool.join()
+            # stop now rather than after the chunks in flight (a slow scorer can take minutes on one);
+            # ProcessPoolExecutor has no public terminate()
+            for process in list((getattr(self.pool, "_processes", None) or {}).values()):
+                process.terminate()
+        self.pool.shutdown(wait=True, cancel_futures=cancel)
 
 
 def make_executor(chunk_scorer: ChunkScorer, backend: str, workers: int | None, address: str | None) -> Any:
@@ -435,11 +446,13 @@ def _run(src: Path, chunk_scorer: ChunkScorer, writer: Writer, *, workers: int |
         while pending:
             _drain_one(pending, executor, writer, bar, state.input_size)
         cancel = False
-    except KeyboardInterrupt:
+    except BaseException as exc:  # Ctrl-C, a dead worker, a full disk: save how far we got, then stop
         if writer.output is not None:
-            writer.checkpoint()
-            print(f"\nrewardkit: stopped after line {state.lines_done:,}; run again with --resume to finish",
-                  file=sys.stderr)
+            with contextlib.suppress(OSError):
+                writer.checkpoint()
+            if isinstance(exc, KeyboardInterrupt):
+                print(f"\nrewardkit: stopped after line {state.lines_done:,}; run again with --resume to finish",
+                      file=sys.stderr)
         raise
     finally:
         bar.close()

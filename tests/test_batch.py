@@ -17,7 +17,7 @@ from rewardkit import registry
 from rewardkit.batch import ChunkScorer, parse_mapping, progress_path, score_file
 from rewardkit.cli import main
 from rewardkit.core import Sample, Score, Scorer
-from rewardkit.errors import ConfigError, InputError
+from rewardkit.errors import ConfigError, InputError, RewardkitError
 from rewardkit.recipe import build
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -117,6 +117,29 @@ def test_worker_counters_are_summed(tmp_path: Path) -> None:
     src = write_jsonl(tmp_path / "in.jsonl", generated_rows(1000))
     summary = score_file(src, CountingScorer(), tmp_path / "out.jsonl", workers=2, chunk_size=100)
     assert summary["scorer_stats"] == {"counting": {"rows": 1000, "batches": 10}}
+
+
+class DyingScorer(CountingScorer):
+    """Kills its worker process on the row whose completion is 'die' (a native crash, an OOM kill)."""
+
+    name = "dying"
+
+    def _score_batch(self, samples: list[Sample]) -> list[Score]:
+        if any(s.completion == "die" for s in samples):
+            os._exit(1)
+        return super()._score_batch(samples)
+
+
+def test_dead_worker_fails_the_run_instead_of_hanging(tmp_path: Path) -> None:
+    rows = generated_rows(400)
+    rows[350]["completion"] = "die"
+    src = write_jsonl(tmp_path / "in.jsonl", rows)
+    out = tmp_path / "out.jsonl"
+    with pytest.raises(RewardkitError, match="worker process died"):
+        score_file(src, DyingScorer(), out, workers=2, chunk_size=50)
+    state = json.loads(progress_path(out).read_text())
+    assert state["lines_done"] <= 350 and not state["done"]
+    assert len(out.read_bytes()) >= state["output_offset"]
 
 
 def test_bad_lines_reported_and_run_goes_on(tmp_path: Path, capsys: pytest.CaptureFixture) -> None:
