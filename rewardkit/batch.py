@@ -32,7 +32,7 @@ from typing import IO, Any
 from rewardkit.batch_stats import RunStats, format_summary
 from rewardkit.core import Sample, Scorer
 from rewardkit.errors import ConfigError, InputError, RewardkitError
-from rewardkit.recipe import build
+from rewardkit.recipe import Combination, build
 
 DEFAULT_CHUNK = 512
 CHECKPOINT_EVERY_S = 1.0  # sidecar writes per second at most; a kill loses at most this much work
@@ -255,9 +255,18 @@ def progress_path(output: Path) -> Path:
 
 
 def fingerprint(scorer: Scorer, mapping: Mapping[str, str]) -> str:
-    """Identifies the scoring job: the built recipe with all parameters, and the field mapping."""
-    text = repr(scorer) + json.dumps(dict(mapping), sort_keys=True)
+    """Identifies the scoring job: the whole scorer tree with every parameter, weight and alias, and --map."""
+    text = json.dumps([_tree(scorer), dict(mapping)], sort_keys=True, default=str)
     return hashlib.sha256(text.encode()).hexdigest()[:16]
+
+
+def _tree(scorer: Scorer) -> Any:
+    if isinstance(scorer, Combination):
+        return {"combine": scorer.op, "name": scorer.name, "threshold": scorer.threshold,
+                "fail_value": scorer.fail_value, "named": scorer.named,
+                "components": [[_tree(child), weight] for child, weight in scorer.children]}
+    return {"use": f"{type(scorer).__module__}:{type(scorer).__qualname__}", "name": scorer.name,
+            "params": scorer.params.model_dump(mode="json")}
 
 
 def _input_identity(path: Path) -> tuple[int, str]:
@@ -355,8 +364,8 @@ class Writer:
             if self.messages <= MAX_ERROR_MESSAGES:
                 print(f"rewardkit: {message}", file=sys.stderr)
             elif self.messages == MAX_ERROR_MESSAGES + 1:
-                where = self.errors or "the errors file (--errors)"
-                print(f"rewardkit: more bad lines; all of them are listed in {where}", file=sys.stderr)
+                where = f"all of them are listed in {self.errors}" if self.errors else "pass --errors FILE to list them"
+                print(f"rewardkit: more bad lines; {where}", file=sys.stderr)
 
     def checkpoint(self, done: bool = False) -> None:
         """Flush, fsync, then record the offsets: the progress file never points past durable output."""

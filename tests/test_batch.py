@@ -14,7 +14,7 @@ from pathlib import Path
 import pytest
 
 from rewardkit import registry
-from rewardkit.batch import ChunkScorer, parse_mapping, progress_path, score_file
+from rewardkit.batch import ChunkScorer, fingerprint, parse_mapping, progress_path, score_file
 from rewardkit.cli import main
 from rewardkit.core import Sample, Score, Scorer
 from rewardkit.errors import ConfigError, InputError, RewardkitError
@@ -242,6 +242,26 @@ def test_resume_refuses_another_job(tmp_path: Path) -> None:
     progress_path(out).unlink()
     with pytest.raises(InputError, match="no progress file"):
         score_file(EXAMPLE, FORMAT_ONLY, out, resume=True)
+
+
+def test_fingerprint_sees_every_parameter() -> None:
+    base = {"combine": "gate", "components": [{"use": "think_format"}, {"use": "tag_count", "weight": 0.5}]}
+    variants = [{**base, "threshold": 0.5}, {**base, "fail_value": -1.0}, {**base, "name": "fmt"},
+                {**base, "components": [{"use": "think_format", "mode": "lenient"}, base["components"][1]]},
+                {**base, "components": [base["components"][0], {"use": "tag_count", "weight": 0.25}]}]
+    prints = {fingerprint(build(recipe), {}) for recipe in [base, *variants]}
+    prints.add(fingerprint(build(base), {"answer": "solution"}))
+    assert len(prints) == len(variants) + 2
+    assert fingerprint(build(base), {}) == fingerprint(build(json.loads(json.dumps(base))), {})
+
+
+def test_fresh_run_overwrites_a_longer_old_output(tmp_path: Path) -> None:
+    out = tmp_path / "out.jsonl"
+    out.write_bytes(b"old content\n" * 10_000)
+    (tmp_path / "out.jsonl.errors.jsonl").write_text("stale\n")
+    score_file(EXAMPLE, FORMAT_ONLY, out)
+    assert len(read_jsonl(out)) == len(EXAMPLE.read_text().splitlines())
+    assert (tmp_path / "out.jsonl.errors.jsonl").read_text() == ""
 
 
 def test_usage_errors(tmp_path: Path) -> None:
