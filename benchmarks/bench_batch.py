@@ -5,7 +5,8 @@
 
 Generates R1-style rows (template prompt, completions of assorted format quality, gold answer), then scores
 them with examples/recipes/format_only.yaml. Each run is a fresh subprocess that reports its own peak RSS and
-that of its worker processes, so memory is measured, not estimated:
+that of its worker processes, so memory is measured, not estimated, and its CPU time (rows per CPU-second
+is the figure that stays meaningful on a shared, overloaded machine):
 - rewardkit -j 1 at --small rows and at --rows rows: peak RSS should not grow with the file (streaming);
 - rewardkit -j 1 and -j N at --rows rows: rows/s and the ratio;
 - the peer, a naive script (read every line, score_batch, write), whose memory grows with the file.
@@ -63,9 +64,10 @@ def child(args: argparse.Namespace) -> None:
     else:
         rows = naive(Path(args.input), Path(args.output))
     seconds = time.perf_counter() - start
+    me, kids = resource.getrusage(resource.RUSAGE_SELF), resource.getrusage(resource.RUSAGE_CHILDREN)
     print(json.dumps({"rows": rows, "seconds": seconds, "rows_per_s": rows / seconds,
-                      "rss_mib": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024,
-                      "workers_rss_mib": resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss / 1024}))
+                      "rss_mib": me.ru_maxrss / 1024, "workers_rss_mib": kids.ru_maxrss / 1024,
+                      "cpu_s": me.ru_utime + me.ru_stime, "workers_cpu_s": kids.ru_utime + kids.ru_stime}))
 
 
 def naive(src: Path, dst: Path) -> int:
@@ -115,12 +117,17 @@ def main() -> None:
             (f"naive script, {args.small:,} rows", measure("naive", small, out)),
             (f"naive script, {args.rows:,} rows", measure("naive", big, out)),
         ]
-    print(f"{'run':<34} {'rows/s':>10} {'seconds':>8} {'peak RSS MiB':>13} {'workers MiB':>12}")
+    print(f"{'run':<34} {'rows/s':>8} {'wall s':>7} {'main CPU s':>10} {'workers CPU s':>13} "
+          f"{'rows/CPU-s':>10} {'main peak RSS MiB':>17} {'worker peak RSS MiB':>19}")
     for name, r in runs:
-        workers = f"{r['workers_rss_mib']:.0f}" if r["workers_rss_mib"] else "-"
-        print(f"{name:<34} {r['rows_per_s']:>10,.0f} {r['seconds']:>8.1f} {r['rss_mib']:>13.0f} {workers:>12}")
+        has_workers = r["workers_rss_mib"] > 0
+        per_cpu = r["rows"] / (r["cpu_s"] + r["workers_cpu_s"])
+        print(f"{name:<34} {r['rows_per_s']:>8,.0f} {r['seconds']:>7.1f} {r['cpu_s']:>10.1f} "
+              f"{format(r['workers_cpu_s'], '.1f') if has_workers else '-':>13} {per_cpu:>10,.0f} "
+              f"{r['rss_mib']:>17.0f} {round(r['workers_rss_mib']) if has_workers else '-':>19}")
     j1, jn, naive_big = runs[1][1], runs[2][1], runs[4][1]
-    print(f"-j {args.workers} / -j 1 throughput: {jn['rows_per_s'] / j1['rows_per_s']:.2f}x")
+    print(f"-j {args.workers} / -j 1 throughput: {jn['rows_per_s'] / j1['rows_per_s']:.2f}x; with -j {args.workers} "
+          f"the main process used {jn['cpu_s'] / (jn['cpu_s'] + jn['workers_cpu_s']):.0%} of the CPU time")
     print(f"rewardkit -j 1 / naive throughput at {args.rows:,} rows: {j1['rows_per_s'] / naive_big['rows_per_s']:.2f}x")
     print(f"peak RSS growth {args.small:,} -> {args.rows:,} rows: rewardkit {runs[0][1]['rss_mib']:.0f} -> "
           f"{j1['rss_mib']:.0f} MiB, naive {runs[3][1]['rss_mib']:.0f} -> {naive_big['rss_mib']:.0f} MiB")
