@@ -24,6 +24,7 @@ ROOT = Path(__file__).resolve().parents[1]
 EXAMPLE = ROOT / "examples" / "data" / "r1_example.jsonl"
 FORMAT_ONLY = ROOT / "examples" / "recipes" / "format_only.yaml"
 ENV = {**os.environ, "PYTHONPATH": str(ROOT)}
+BIG = 100_000  # rows: a run long enough (seconds) to be killed after its first checkpoint
 
 GOOD = "<think>3 * 4 = 12, 2 + 12 = 14</think> <answer>14</answer>"
 COMPLETIONS = [GOOD, "<answer>14</answer>", "<think>hm</think> <answer> 7<answer>", "plain text, no tags",
@@ -288,7 +289,7 @@ def test_chunk_scorer_is_picklable() -> None:
 @pytest.fixture(scope="module")
 def big_input(tmp_path_factory: pytest.TempPathFactory) -> Path:
     path = tmp_path_factory.mktemp("big") / "big.jsonl"
-    return write_jsonl(path, generated_rows(150_000))
+    return write_jsonl(path, generated_rows(BIG))
 
 
 @pytest.mark.slow
@@ -308,14 +309,14 @@ def test_sigkill_then_resume_is_byte_identical(big_input: Path, tmp_path: Path) 
     proc.send_signal(signal.SIGKILL)
     proc.wait()
     state = json.loads(sidecar.read_text())
-    assert 0 < state["lines_done"] < 150_000 and not state["done"], "the kill must land mid-run"
+    assert 0 < state["lines_done"] < BIG and not state["done"], "the kill must land mid-run"
     resumed = subprocess.run(rewardkit_cmd("score", big_input, "-r", FORMAT_ONLY, "-o", out, "--resume",
                                            "--summary-json", tmp_path / "s.json", "-j", "2"),
                              env=ENV, capture_output=True, text=True, timeout=120)
     assert resumed.returncode == 0, resumed.stderr
     assert out.read_bytes() == reference.read_bytes()
     summary = json.loads((tmp_path / "s.json").read_text())
-    assert summary["resumed"] and summary["rows"] == 150_000 and summary["rows_this_run"] < 150_000
+    assert summary["resumed"] and summary["rows"] == BIG and summary["rows_this_run"] < BIG
     assert summary["reward"] == pytest.approx(full["reward"]) and summary["status"] == full["status"]
 
 
@@ -333,7 +334,7 @@ def test_ctrl_c_stops_cleanly_and_resumes(big_input: Path, tmp_path: Path) -> No
     assert "--resume" in err and "Traceback" not in err
     subprocess.run(rewardkit_cmd("score", big_input, "-r", FORMAT_ONLY, "-o", out, "--resume"), env=ENV,
                    check=True, capture_output=True, timeout=120)
-    assert [r["id"] for r in read_jsonl(out)] == list(range(150_000))
+    assert [r["id"] for r in read_jsonl(out)] == list(range(BIG))
 
 
 def test_pipe_into_head_exits_cleanly(tmp_path: Path) -> None:
