@@ -12,6 +12,8 @@ import time
 from pathlib import Path
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from rewardkit import registry
 from rewardkit.batch import ChunkScorer, fingerprint, parse_mapping, progress_path, score_file
@@ -348,3 +350,38 @@ def test_pipe_into_head_exits_cleanly(tmp_path: Path) -> None:
     assert [json.loads(line)["id"] for line in head] == [0, 1, 2]
     assert proc.returncode == 0, err
     assert b"Traceback" not in err and b"BrokenPipe" not in err
+
+
+JSON_VALUES = st.recursive(st.none() | st.booleans() | st.integers() | st.floats(allow_nan=False) | st.text(),
+                           lambda inner: st.lists(inner, max_size=3) | st.dictionaries(st.text(), inner, max_size=3),
+                           max_leaves=8)
+ROWS_OR_JUNK = st.one_of(
+    st.dictionaries(st.sampled_from(["completion", "answer", "prompt", "reward", "x", "é"]), JSON_VALUES,
+                    max_size=5).map(lambda d: json.dumps(d, ensure_ascii=False).encode()),
+    st.fixed_dictionaries({"completion": st.text()}, optional={"answer": st.text()}).map(
+        lambda d: json.dumps(d).encode()),
+    st.binary(max_size=40),
+    JSON_VALUES.map(lambda v: json.dumps(v).encode()),
+)
+
+
+@settings(max_examples=100, deadline=None)
+@given(lines=st.lists(ROWS_OR_JUNK, max_size=12), first=st.integers(1, 10**6))
+def test_every_line_is_a_row_or_an_error(lines: list[bytes], first: int) -> None:
+    """Whatever the bytes, a chunk never raises; each non-blank line yields exactly one output row (the input
+    object plus the reward fields) or one error naming its line number."""
+    lines = [line.replace(b"\n", b" ").replace(b"\r", b" ") + b"\n" for line in lines]
+    result = ChunkScorer(build({"use": "exact_match"}))(first, lines)
+    out = [json.loads(line) for line in result.out.splitlines()]
+    errors = [json.loads(line) for line in result.err.splitlines()]
+    nonblank = [first + i for i, line in enumerate(lines) if line.strip()]
+    assert len(out) + len(errors) == len(nonblank) == result.stats.rows + result.stats.errors
+    bad = {e["line"] for e in errors}
+    assert bad <= set(nonblank)
+    scored_inputs = [json.loads(lines[n - first]) for n in nonblank if n not in bad]
+    for row, source in zip(out, scored_inputs, strict=True):
+        assert {k: v for k, v in row.items() if k not in ("reward", "rewards", "reward_status")} == \
+            {k: v for k, v in source.items() if k not in ("reward", "rewards", "reward_status")}
+        assert row["reward_status"] in {"ok", "not_applicable", "invalid_input", "error"}
+        assert row["reward"] is None or 0.0 <= row["reward"] <= 1.0
+        assert set(row["rewards"]) == {"exact_match"}
