@@ -65,6 +65,8 @@ class ChunkScorer:
         raws, rows, samples, errs, messages = [], [], [], [], []
         for lineno, raw in enumerate(lines, first_line):
             raw = raw.strip()
+            if raw.startswith(_BOM):  # a UTF-8 byte-order mark some editors put at the start of a file
+                raw = raw[3:]
             if not raw:
                 continue  # blank lines are not rows
             row, sample, problem = self._parse(raw)
@@ -91,7 +93,7 @@ class ChunkScorer:
 
     def _parse(self, raw: bytes) -> tuple[Any, Sample | None, str]:
         try:
-            row = _decode(raw[3:].decode() if raw.startswith(_BOM) else raw.decode())
+            row = _decode(raw.decode())
         except (ValueError, RecursionError) as exc:  # JSONDecodeError and UnicodeDecodeError are ValueErrors
             return None, None, f"malformed JSON: {exc}"
         if not isinstance(row, dict):

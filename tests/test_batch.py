@@ -171,6 +171,15 @@ def test_bad_lines_reported_and_run_goes_on(tmp_path: Path, capsys: pytest.Captu
     assert summary["rows"] == 2 and summary["errors"] == 6 and summary["lines"] == 9
 
 
+def test_byte_order_mark_and_crlf(tmp_path: Path) -> None:
+    src = tmp_path / "in.jsonl"
+    src.write_bytes(b'\xef\xbb\xbf{"completion": "<answer>1</answer>"}\r\n{"completion": "x"}\r\n')
+    out = tmp_path / "out.jsonl"
+    score_file(src, {"use": "tag_count"}, out)
+    assert out.read_bytes().startswith(b'{"completion"') and b"\r" not in out.read_bytes()
+    assert [r["reward"] for r in read_jsonl(out)] == [0.5, 0.0]
+
+
 def test_map_renames_fields_for_reading(tmp_path: Path) -> None:
     rows = [{"response": "<answer>42</answer>", "solution": "42", "prompt": "p"},
             {"response": "<answer>41</answer>", "solution": "42", "prompt": "p"}]
@@ -374,7 +383,7 @@ def test_every_line_is_a_row_or_an_error(lines: list[bytes], first: int) -> None
     result = ChunkScorer(build({"use": "exact_match"}))(first, lines)
     out = [json.loads(line) for line in result.out.splitlines()]
     errors = [json.loads(line) for line in result.err.splitlines()]
-    nonblank = [first + i for i, line in enumerate(lines) if line.strip()]
+    nonblank = [first + i for i, line in enumerate(lines) if line.strip().removeprefix(b"\xef\xbb\xbf")]
     assert len(out) + len(errors) == len(nonblank) == result.stats.rows + result.stats.errors
     bad = {e["line"] for e in errors}
     assert bad <= set(nonblank)
