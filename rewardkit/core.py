@@ -220,6 +220,8 @@ class Scorer(ABC):
     def score_batch(self, samples: Iterable[Sample | Mapping[str, Any]]) -> list[Score]:
         """Score many samples; batch-capable scorers amortise model calls or process pools here."""
         batch = [as_sample(s) for s in samples]
+        if type(self)._score_batch is Scorer._score_batch:  # no batch override: guarded one by one, finished once
+            return [self._guarded(s) for s in batch]
         try:
             scores = self._score_batch(batch)
         except Exception:  # noqa: BLE001 - a failed batch falls back to per-sample scoring, which is guarded
