@@ -1,0 +1,147 @@
+"""From reasoning text to countable runs: strip code, math and URLs, then cut the prose into script runs.
+
+    runs = segment(strip_markup(text))    # [Run(script='Han', units=12.0, ...), Run(script='Latin', ...)]
+
+A *run* is a maximal stretch of one script inside one sentence; digits, operators and punctuation between
+words do not break it. Units are what the ratio counts: Han and Kana characters (times `cjk_weight`), words
+of Hangul and alphabetic scripts, and for scripts written without spaces (Thai, Lao, Khmer, Myanmar, Tibetan)
+one unit per 4 letters, roughly a word. Single Latin or Greek letters are not words (they are math variables:
+x, n, π), nor are code-like tokens (`f(x)`, `np.array`, `total_sum`, `\\frac`, `maxValue`).
+Every scan here is linear in the text length: hostile output (60 KB of `$` or backticks) stays fast.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from functools import cache
+
+import regex
+
+# Scripts counted per word (a letter, then letters and combining marks, with inner ' ’ - allowed).
+WORD_SCRIPTS = ("Latin", "Cyrillic", "Greek", "Arabic", "Hebrew", "Devanagari", "Bengali", "Georgian",
+                "Armenian", "Ethiopic", "Tamil", "Telugu", "Kannada", "Malayalam", "Gujarati", "Gurmukhi",
+                "Oriya", "Sinhala", "Thaana")
+# Scripts written without spaces between words: one unit per UNSPACED_LETTERS letters.
+UNSPACED_SCRIPTS = ("Thai", "Lao", "Khmer", "Myanmar", "Tibetan")
+UNSPACED_LETTERS = 4.0
+_SINGLE_LETTER_SCRIPTS = frozenset({"Latin", "Greek"})  # a lone letter is a math symbol, not a word
+
+_SENTENCE_END = r"[!?;。！？；…｡؟।॥։።။។\n]|\.(?=\s|$)"
+
+# Openers of spans to remove: fenced code at a line start, inline code, display and inline math, LaTeX
+# environments, URLs.
+_OPENER = re.compile(
+    r"^[ \t]*(?P<fence>`{3,}|~{3,})|(?P<tick>`+)|(?P<dollars>\$\$)|(?P<dollar>\$)|(?P<bracket>\\\[)"
+    r"|(?P<paren>\\\()|(?P<env>\\begin\{(?P<env_name>[A-Za-z*]{1,40})\})|(?P<url>(?:https?|ftp)://\S+|www\.\S+)",
+    re.MULTILINE)
+_CLOSERS = {"dollars": "$$", "bracket": "\\]", "paren": "\\)"}
+_BLOCKS = frozenset({"fence", "dollars", "bracket", "env"})  # removed spans that also end a sentence
+
+# Whitespace-free ASCII chunks, and what makes one of them code or math rather than prose.
+_CHUNK = re.compile(r"[!-~]+")
+_EDGE_PUNCT = "*_~\"'()[]{},.:;!?`"
+_CODE_LIKE = re.compile(r"[_=<>^{}|\\/*+#@~%&$]|[A-Za-z][(\[]|[A-Za-z0-9]\.[A-Za-z]|[a-z][A-Z]"
+                        r"|[A-Za-z][0-9]|[0-9][A-Za-z]")
+
+
+@dataclass(slots=True)
+class Run:
+    """A stretch of one script inside one sentence."""
+
+    script: str  # a Unicode script name ("Latin", "Han", "Kana", "Hangul", ...) or "Other"
+    sentence: int  # index of the sentence it belongs to
+    words: list[str]  # the words (Han and Kana: the character runs)
+    units: float = 0.0  # what the ratio counts for this run
+
+    @property
+    def text(self) -> str:
+        return " ".join(self.words)
+
+
+def strip_markup(text: str) -> str:
+    """`text` without fenced/inline code, `$..$`, `$$..$$`, `\\[..\\]`, `\\(..\\)`, LaTeX environments,
+    URLs and code-like tokens. Block spans become line breaks (sentence ends), inline spans spaces.
+    An unclosed code fence runs to the end (a truncated completion); another unclosed opener is dropped."""
+    out: list[str] = []
+    pos, unclosed = 0, set()  # closers known to be absent from the rest of the text: never searched twice
+    while (match := _OPENER.search(text, pos)) is not None:
+        out.append(text[pos:match.start()])
+        end = _span_end(text, match, unclosed)
+        if end is None:
+            out.append(" ")
+            pos = match.end()
+        else:
+            out.append("\n" if match.lastgroup in _BLOCKS or match.group("env") else " ")
+            pos = end
+    out.append(text[pos:])
+    return _CHUNK.sub(_drop_code_chunk, "".join(out))
+
+
+def _span_end(text: str, match: re.Match[str], unclosed: set[str]) -> int | None:
+    """Where the span opened by `match` ends, or None when the opener has no closer (then it is literal)."""
+    kind = match.lastgroup if match.group("env") is None else "env"
+    if kind == "url":
+        return match.end()
+    if kind == "fence":
+        fence = match.group("fence")
+        closer = re.compile(rf"^[ \t]*{re.escape(fence[0])}{{{len(fence)},}}[ \t]*$", re.MULTILINE)
+        found = closer.search(text, match.end())
+        return found.end() if found else len(text)
+    if kind == "dollar" and (match.end() >= len(text) or text[match.end()].isspace()):
+        return None  # "$ 5" or a trailing "$": currency or stray, not math
+    closer = {"tick": match.group(), "dollar": "$", "env": f"\\end{{{match.group('env_name')}}}"}.get(
+        kind, _CLOSERS.get(kind or "", ""))
+    if not closer or closer in unclosed:
+        return None
+    at = text.find(closer, match.end())
+    if at < 0:
+        unclosed.add(closer)
+        return None
+    if kind == "dollar" and text[at - 1].isspace():
+        return None  # "$5 and $10": the second "$" opens nothing; pandoc's rule
+    return at + len(closer)
+
+
+def _drop_code_chunk(match: re.Match[str]) -> str:
+    chunk = match.group()
+    core = chunk.strip(_EDGE_PUNCT)
+    return " " if core and _CODE_LIKE.search(core) else chunk
+
+
+@cache
+def _token_pattern() -> regex.Pattern[str]:
+    word_groups = "".join(
+        rf"|(?P<{s}>\p{{{s}}}[\p{{{s}}}\p{{Mn}}\p{{Mc}}]*(?:['’\-]\p{{{s}}}[\p{{{s}}}\p{{Mn}}\p{{Mc}}]*)*)"
+        for s in (*WORD_SCRIPTS, *UNSPACED_SCRIPTS))
+    return regex.compile(
+        r"(?P<Han>\p{Han}+)|(?P<Kana>[\p{Hiragana}\p{Katakana}\u30fc\uff70]+)|(?P<Hangul>\p{Hangul}+)"
+        + word_groups + rf"|(?P<Other>\p{{L}}[\p{{L}}\p{{M}}]*)|(?P<stop>{_SENTENCE_END})")
+
+
+def segment(text: str, cjk_weight: float = 1.0) -> list[Run]:
+    """Cut cleaned text into runs, in order. Han and Kana count per character (times `cjk_weight`), Hangul and
+    alphabetic scripts per word, unspaced scripts per UNSPACED_LETTERS letters."""
+    runs: list[Run] = []
+    sentence, current = 0, None
+    for match in _token_pattern().finditer(text):
+        script, token = match.lastgroup, match.group()
+        if script == "stop":
+            sentence, current = sentence + 1, None
+            continue
+        if script in _SINGLE_LETTER_SCRIPTS and len(token) == 1:
+            continue
+        if current is None or current.script != script:
+            current = Run(script or "Other", sentence, [])
+            runs.append(current)
+        current.words.append(token)
+        current.units += _units(current.script, token, cjk_weight)
+    return runs
+
+
+def _units(script: str, token: str, cjk_weight: float) -> float:
+    if script in ("Han", "Kana"):
+        return len(token) * cjk_weight
+    if script in UNSPACED_SCRIPTS:
+        return len(token) / UNSPACED_LETTERS
+    return 1.0
