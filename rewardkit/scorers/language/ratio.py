@@ -10,8 +10,12 @@ How a run (see `text.py`) gets its language:
   is enough (every Latin word is non-target for a zh target) and no detector runs.
   A shorter run is not judged alone ("OK", "Hmm", a variable name, a function name): if it is the whole
   sentence it takes the label of the nearest judged run of the same script, otherwise (inside a sentence of
-  another script) it is skipped. A run the detector is unsure of (best in-script label below
-  `min_confidence`) is treated like a short run.
+  another script) it is skipped.
+- The detector's label for a run is its best candidate written in the run's script, with the target's
+  confidence counted `target_bias` times: on short sentences fastText hesitates between close languages
+  (es/pt/gl, ru/bg/mk: "Ответ равен четырнадцати" is bg 0.27, ru 0.26), so a run counts against the target only
+  when another language is clearly preferred. A run whose label stays below `min_confidence` is treated like a
+  short run.
 Unlabelled runs count nowhere, neither for nor against the target.
 """
 
@@ -28,6 +32,16 @@ from rewardkit.scorers.language.text import Run, segment, strip_markup
 
 DetectFn = Callable[[Sequence[str]], list[Candidates]]
 _HAN_TARGETS = frozenset({"zh", "yue", "wuu"})
+
+
+@dataclass(frozen=True, slots=True)
+class Rules:
+    """The counting knobs (the scorer's parameters of the same names)."""
+
+    cjk_weight: float = 1.0
+    min_words: int = 3
+    min_confidence: float = 0.3
+    target_bias: float = 4.0
 
 
 @dataclass(slots=True)
@@ -52,11 +66,10 @@ class Tally:
         return self.on_target / total if total > 0 else None
 
 
-def tally(text: str, target: str, detect: DetectFn, cjk_weight: float = 1.0, min_words: int = 3,
-          min_confidence: float = 0.3) -> Tally:
+def tally(text: str, target: str, detect: DetectFn, rules: Rules = Rules()) -> Tally:
     """Count the units of `text` per language, judged against `target` (see the module docstring)."""
-    runs = segment(strip_markup(text), cjk_weight)
-    labels = label_runs(runs, target, detect, min_words, min_confidence)
+    runs = segment(strip_markup(text), rules.cjk_weight)
+    labels = label_runs(runs, target, detect, rules)
     result = Tally(target)
     for run, label in zip(runs, labels, strict=True):
         if label is None:
@@ -66,8 +79,7 @@ def tally(text: str, target: str, detect: DetectFn, cjk_weight: float = 1.0, min
     return result
 
 
-def label_runs(runs: list[Run], target: str, detect: DetectFn, min_words: int,
-               min_confidence: float) -> list[str | None]:
+def label_runs(runs: list[Run], target: str, detect: DetectFn, rules: Rules) -> list[str | None]:
     """A language label for each run, or None where the run is not counted."""
     target_scripts = scripts_of(target)
     kana_sentences = {run.sentence for run in runs if run.script == "Kana"}
@@ -81,7 +93,7 @@ def label_runs(runs: list[Run], target: str, detect: DetectFn, min_words: int,
             labels[i] = run.script  # a script no supported language uses
         elif len(langs) == 1:
             labels[i] = langs[0]
-        elif len(run.words) < min_words:
+        elif len(run.words) < rules.min_words:
             continue
         elif run.script in target_scripts:
             pending.append(i)
@@ -89,7 +101,7 @@ def label_runs(runs: list[Run], target: str, detect: DetectFn, min_words: int,
             labels[i] = run.script
     if pending:
         for i, candidates in zip(pending, detect([runs[i].text for i in pending]), strict=True):
-            labels[i] = best_in_script(candidates, SCRIPT_LANGUAGES[runs[i].script], min_confidence)
+            labels[i] = choose(candidates, SCRIPT_LANGUAGES[runs[i].script], target, rules)
     _inherit(runs, labels)
     return labels
 
@@ -100,12 +112,16 @@ def _han_label(run: Run, target: str, kana_sentences: set[int]) -> str:
     return target if target in _HAN_TARGETS else "zh"
 
 
-def best_in_script(candidates: Candidates, langs: Sequence[str], min_confidence: float) -> str | None:
-    """The best candidate written in the run's script, if confident enough."""
+def choose(candidates: Candidates, langs: Sequence[str], target: str, rules: Rules) -> str | None:
+    """The best candidate written in the run's script, the target's confidence counting `target_bias` times;
+    None if that stays below `min_confidence`."""
+    best, best_score = None, 0.0
     for lang, confidence in candidates:
         if lang in langs:
-            return lang if confidence >= min_confidence else None
-    return None
+            score = confidence * rules.target_bias if same_language(lang, target) else confidence
+            if score > best_score:
+                best, best_score = lang, score
+    return best if best_score >= rules.min_confidence else None
 
 
 def _inherit(runs: list[Run], labels: list[str | None]) -> None:
@@ -142,4 +158,4 @@ def dominant_language(text: str, detect: DetectFn) -> str | None:
     if len(langs) == 1:
         return langs[0]
     words = " ".join(run.text for run in runs if run.script == script)
-    return best_in_script(detect([words])[0], langs, 0.0)
+    return choose(detect([words])[0], langs, "", Rules(min_confidence=0.0, target_bias=1.0))

@@ -19,7 +19,7 @@ from rewardkit.core import Sample, Score, Scorer, Status
 from rewardkit.extract import region
 from rewardkit.scorers.language.codes import normalize, same_language
 from rewardkit.scorers.language.detect import Candidates, DetectorUnavailable, check_detector, get_detector
-from rewardkit.scorers.language.ratio import Tally, dominant_language, tally
+from rewardkit.scorers.language.ratio import Rules, Tally, dominant_language, tally
 
 _ZH_DRIFT = "<think>先算乘法，三乘四等于十二。Then we add two to get fourteen.</think><answer>14</answer>"
 
@@ -46,6 +46,9 @@ class LanguageConsistencyParams(BaseModel):
                            "alone (inherits a neighbouring sentence's label or is skipped)")
     min_confidence: float = Field(0.3, ge=0.0, le=1.0, description="detector confidence below which a run is "
                                   "treated like a short run")
+    target_bias: float = Field(4.0, ge=1.0, le=100.0, description="the target's detector confidence counts this "
+                               "many times: a run counts against the target only if another language is clearly "
+                               "preferred (fastText hesitates between close languages on short sentences)")
     detector: str = Field("fasttext", description="language detector for shared scripts: fasttext (lid.176, "
                           "offline) or lingua (if installed) or one added with register_detector")
 
@@ -93,6 +96,11 @@ class LanguageConsistency(Scorer):
             "completion": "<think>2 + 3 = 5, 5 * 4 = 20</think> <answer> 20</answer>"}},
     )
 
+    def __init__(self, name: str | None = None, **params: object) -> None:
+        super().__init__(name=name, **params)
+        p = self.params
+        self._rules = Rules(p.cjk_weight, p.min_words, p.min_confidence, p.target_bias)
+
     def _detect(self, texts: Sequence[str]) -> list[Candidates]:
         if self._detector is None:
             self._detector = get_detector(self.params.detector)
@@ -107,7 +115,7 @@ class LanguageConsistency(Scorer):
             target, origin = self._target(sample)
             if target is None:
                 return Score.skip(origin, Status.INVALID_INPUT)
-            counts = tally(text, target, self._detect, p.cjk_weight, p.min_words, p.min_confidence)
+            counts = tally(text, target, self._detect, self._rules)
         except DetectorUnavailable as exc:
             return Score(None, Status.INFRA_ERROR, reason=str(exc)[:500])
         details = {"target": target, "target_from": origin, "units": {k: round(v, 3) for k, v in

@@ -30,19 +30,22 @@ _SINGLE_LETTER_SCRIPTS = frozenset({"Latin", "Greek"})  # a lone letter is a mat
 _SENTENCE_END = r"[!?;。！？；…｡؟।॥։።။។\n]|\.(?=\s|$)"
 
 # Openers of spans to remove: fenced code at a line start, inline code, display and inline math, LaTeX
-# environments, URLs.
+# environments, URLs. The lookahead on the first character makes the scan ~10x faster on prose.
 _OPENER = re.compile(
-    r"^[ \t]*(?P<fence>`{3,}|~{3,})|(?P<tick>`+)|(?P<dollars>\$\$)|(?P<dollar>\$)|(?P<bracket>\\\[)"
-    r"|(?P<paren>\\\()|(?P<env>\\begin\{(?P<env_name>[A-Za-z*]{1,40})\})|(?P<url>(?:https?|ftp)://\S+|www\.\S+)",
+    r"(?=[`~$\\hfw \t])(?:^[ \t]*(?P<fence>`{3,}|~{3,})|(?P<tick>`+)|(?P<dollars>\$\$)|(?P<dollar>\$)"
+    r"|(?P<bracket>\\\[)|(?P<paren>\\\()|(?P<env>\\begin\{(?P<env_name>[A-Za-z*]{1,40})\})"
+    r"|(?P<url>(?:https?|ftp)://\S+|www\.\S+))",
     re.MULTILINE)
 _CLOSERS = {"dollars": "$$", "bracket": "\\]", "paren": "\\)"}
 _BLOCKS = frozenset({"fence", "dollars", "bracket", "env"})  # removed spans that also end a sentence
 
-# Whitespace-free ASCII chunks, and what makes one of them code or math rather than prose.
-_CHUNK = re.compile(r"[!-~]+")
-_EDGE_PUNCT = "*_~\"'()[]{},.:;!?`"
-_CODE_LIKE = re.compile(r"[_=<>^{}|\\/*+#@~%&$]|[A-Za-z][(\[]|[A-Za-z0-9]\.[A-Za-z]|[a-z][A-Z]"
-                        r"|[A-Za-z][0-9]|[0-9][A-Za-z]")
+# What makes a whitespace-free ASCII chunk code or math rather than prose (`f(x)`, `a_1`, `np.sum`, `x2`).
+# (A symbol counts only next to a letter or digit: a lone "*" or "=" between spaces is no word anyway.)
+_CODE_FEATURE = re.compile(r"[A-Za-z0-9][_=<>^{}|\\/*+#@~%&$]|[_=<>^{}|\\/*+#@~%&$][A-Za-z0-9]|[A-Za-z][(\[]"
+                           r"|[A-Za-z0-9]\.[A-Za-z]|[a-z][A-Z]|[A-Za-z][0-9]|[0-9][A-Za-z]")
+_EDGE_PUNCT = "*_~\"'()[]{},.:;!?`"  # markdown and prose punctuation around a word: "**Step", "(which"
+_CHUNK_END = re.compile(r"[!-~]*")
+_CHUNK_START = regex.compile(r"[!-~]*", regex.REVERSE)
 
 
 @dataclass(slots=True)
@@ -75,7 +78,7 @@ def strip_markup(text: str) -> str:
             out.append("\n" if match.lastgroup in _BLOCKS or match.group("env") else " ")
             pos = end
     out.append(text[pos:])
-    return _CHUNK.sub(_drop_code_chunk, "".join(out))
+    return drop_code_tokens("".join(out))
 
 
 def _span_end(text: str, match: re.Match[str], unclosed: set[str]) -> int | None:
@@ -103,20 +106,37 @@ def _span_end(text: str, match: re.Match[str], unclosed: set[str]) -> int | None
     return at + len(closer)
 
 
-def _drop_code_chunk(match: re.Match[str]) -> str:
-    chunk = match.group()
-    core = chunk.strip(_EDGE_PUNCT)
-    return " " if core and _CODE_LIKE.search(core) else chunk
+def drop_code_tokens(text: str) -> str:
+    """Blank out whitespace-free ASCII chunks that look like code or math once edge punctuation is trimmed.
+    Scans from each code feature, so prose without any costs one regex pass."""
+    out: list[str] = []
+    pos = checked = 0  # text[:pos] is emitted; chunks before `checked` are decided
+    for feature in _CODE_FEATURE.finditer(text):
+        if feature.start() < checked:
+            continue
+        start = _CHUNK_START.match(text, checked, feature.start()).start()
+        end = _CHUNK_END.match(text, feature.start()).end()
+        checked = end
+        core = text[start:end].strip(_EDGE_PUNCT)
+        if core and _CODE_FEATURE.search(core):
+            out.append(text[pos:start])
+            out.append(" ")
+            pos = end
+    out.append(text[pos:])
+    return "".join(out)
 
 
 @cache
 def _token_pattern() -> regex.Pattern[str]:
+    # A letter guard first, so the alternatives are tried only where a word starts (a 30-way alternation at
+    # every space and digit costs ~40% more); plain ASCII words, the most common, are tried first.
     word_groups = "".join(
         rf"|(?P<{s}>\p{{{s}}}[\p{{{s}}}\p{{Mn}}\p{{Mc}}]*(?:['’\-]\p{{{s}}}[\p{{{s}}}\p{{Mn}}\p{{Mc}}]*)*)"
         for s in (*WORD_SCRIPTS, *UNSPACED_SCRIPTS))
-    return regex.compile(
-        r"(?P<Han>\p{Han}+)|(?P<Kana>[\p{Hiragana}\p{Katakana}\u30fc\uff70]+)|(?P<Hangul>\p{Hangul}+)"
-        + word_groups + rf"|(?P<Other>\p{{L}}[\p{{L}}\p{{M}}]*)|(?P<stop>{_SENTENCE_END})")
+    words = (r"(?P<ASCII>[A-Za-z]+(?:['’\-][A-Za-z]+)*)(?![\p{L}\p{M}])|(?P<Han>\p{Han}+)"
+             r"|(?P<Kana>[\p{Hiragana}\p{Katakana}\u30fc\uff70]+)|(?P<Hangul>\p{Hangul}+)"
+             + word_groups + r"|(?P<Other>\p{L}[\p{L}\p{M}]*)")
+    return regex.compile(rf"(?=\p{{L}})(?:{words})|(?P<stop>{_SENTENCE_END})")
 
 
 def segment(text: str, cjk_weight: float = 1.0) -> list[Run]:
@@ -126,7 +146,9 @@ def segment(text: str, cjk_weight: float = 1.0) -> list[Run]:
     sentence, current = 0, None
     for match in _token_pattern().finditer(text):
         script, token = match.lastgroup, match.group()
-        if script == "stop":
+        if script == "ASCII":
+            script = "Latin"
+        elif script == "stop":
             sentence, current = sentence + 1, None
             continue
         if script in _SINGLE_LETTER_SCRIPTS and len(token) == 1:
