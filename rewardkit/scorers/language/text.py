@@ -30,14 +30,15 @@ _SINGLE_LETTER_SCRIPTS = frozenset({"Latin", "Greek"})  # a lone letter is a mat
 _SENTENCE_END = r"[!?;。！？；…｡؟।॥։።။។\n]|\.(?=\s|$)"
 
 # Openers of spans to remove: fenced code at a line start, inline code, display and inline math, LaTeX
-# environments, URLs. The lookahead on the first character makes the scan ~10x faster on prose.
+# environments, URLs, and markup tags (`<think>` glued to the first word). The lookahead on the first
+# character makes the scan ~10x faster on prose.
 _OPENER = re.compile(
-    r"(?=[`~$\\hfw \t])(?:^[ \t]*(?P<fence>`{3,}|~{3,})|(?P<tick>`+)|(?P<dollars>\$\$)|(?P<dollar>\$)"
+    r"(?=[`~$\\hfw \t<])(?:^[ \t]*(?P<fence>`{3,}|~{3,})|(?P<tick>`+)|(?P<dollars>\$\$)|(?P<dollar>\$)"
     r"|(?P<bracket>\\\[)|(?P<paren>\\\()|(?P<env>\\begin\{(?P<env_name>[A-Za-z*]{1,40})\})"
-    r"|(?P<url>(?:https?|ftp)://\S+|www\.\S+))",
+    r"|(?P<url>(?:https?|ftp)://\S+|www\.\S+)|(?P<tag></?[A-Za-z][\w-]{0,30}/?>))",
     re.MULTILINE)
 _CLOSERS = {"dollars": "$$", "bracket": "\\]", "paren": "\\)"}
-_BLOCKS = frozenset({"fence", "dollars", "bracket", "env"})  # removed spans that also end a sentence
+_BLOCKS = frozenset({"fence", "dollars", "bracket", "env", "tag"})  # removed spans that also end a sentence
 
 # What makes a whitespace-free ASCII chunk code or math rather than prose (`f(x)`, `a_1`, `np.sum`, `x2`).
 # (A symbol counts only next to a letter or digit: a lone "*" or "=" between spaces is no word anyway.)
@@ -64,7 +65,8 @@ class Run:
 
 def strip_markup(text: str) -> str:
     """`text` without fenced/inline code, `$..$`, `$$..$$`, `\\[..\\]`, `\\(..\\)`, LaTeX environments,
-    URLs and code-like tokens. Block spans become line breaks (sentence ends), inline spans spaces.
+    URLs, tags such as `<think>` and code-like tokens. Block spans become line breaks (sentence ends), inline
+    spans spaces.
     An unclosed code fence runs to the end (a truncated completion); another unclosed opener is dropped."""
     out: list[str] = []
     pos, unclosed = 0, set()  # closers known to be absent from the rest of the text: never searched twice
@@ -84,7 +86,7 @@ def strip_markup(text: str) -> str:
 def _span_end(text: str, match: re.Match[str], unclosed: set[str]) -> int | None:
     """Where the span opened by `match` ends, or None when the opener has no closer (then it is literal)."""
     kind = match.lastgroup if match.group("env") is None else "env"
-    if kind == "url":
+    if kind in ("url", "tag"):
         return match.end()
     if kind == "fence":
         fence = match.group("fence")
