@@ -224,5 +224,6 @@ def test_contract(params):
 
 
 def test_contract_with_language_field():
-    languages = st.sampled_from(["en", "zh-CN", "es", "ja", "ko", "ru", "fr", "de", "klingon", ""]) | st.text(max_size=8)
+    languages = st.sampled_from(["en", "zh-CN", "es", "ja", "ko", "ru", "fr", "de", "klingon", ""])
+    languages = languages | st.text(max_size=8)
     check_scorer(LanguageConsistency(), max_examples=80, sample_strategy=samples(language=languages))
