@@ -13,6 +13,7 @@ Every scan here is linear in the text length: hostile output (60 KB of `$` or ba
 from __future__ import annotations
 
 import re
+from collections.abc import Sequence
 from dataclasses import dataclass
 from functools import cache
 
@@ -128,17 +129,34 @@ def drop_code_tokens(text: str) -> str:
     return "".join(out)
 
 
+# Pass 1: letter sequences (any script) and sentence ends; findall keeps it in C. A stop yields ''.
+_WORD_OR_STOP = regex.compile(rf"(\p{{L}}[\p{{L}}\p{{M}}]*(?:['’\-]\p{{L}}[\p{{L}}\p{{M}}]*)*)|{_SENTENCE_END}")
+
+
+def _script_group(script: str) -> str:
+    if script == "Han":
+        return r"\p{Han}+"
+    if script == "Kana":
+        return r"[\p{Hiragana}\p{Katakana}\u30fc\uff70]+"
+    if script == "Hangul":
+        return r"\p{Hangul}+"
+    if script == "Other":
+        return r"\p{L}[\p{L}\p{M}]*"
+    return rf"\p{{{script}}}[\p{{{script}}}\p{{Mn}}\p{{Mc}}]*(?:['’\-]\p{{{script}}}[\p{{{script}}}\p{{Mn}}\p{{Mc}}]*)*"
+
+
+_ALL_SCRIPTS = ("Han", "Kana", "Hangul", *WORD_SCRIPTS, *UNSPACED_SCRIPTS, "Other")
+
+
 @cache
-def _token_pattern() -> regex.Pattern[str]:
-    # A letter guard first, so the alternatives are tried only where a word starts (a 30-way alternation at
-    # every space and digit costs ~40% more); plain ASCII words, the most common, are tried first.
-    word_groups = "".join(
-        rf"|(?P<{s}>\p{{{s}}}[\p{{{s}}}\p{{Mn}}\p{{Mc}}]*(?:['’\-]\p{{{s}}}[\p{{{s}}}\p{{Mn}}\p{{Mc}}]*)*)"
-        for s in (*WORD_SCRIPTS, *UNSPACED_SCRIPTS))
-    words = (r"(?P<ASCII>[A-Za-z]+(?:['’\-][A-Za-z]+)*)(?![\p{L}\p{M}])|(?P<Han>\p{Han}+)"
-             r"|(?P<Kana>[\p{Hiragana}\p{Katakana}\u30fc\uff70]+)|(?P<Hangul>\p{Hangul}+)"
-             + word_groups + r"|(?P<Other>\p{L}[\p{L}\p{M}]*)")
-    return regex.compile(rf"(?=\p{{L}})(?:{words})|(?P<stop>{_SENTENCE_END})")
+def _script_pattern() -> regex.Pattern[str]:
+    """Pass 2, for non-ASCII letter sequences only: split by script (`Python的sort函数`, `日本語です`)."""
+    return regex.compile("|".join(f"(?P<{script}>{_script_group(script)})" for script in _ALL_SCRIPTS))
+
+
+@cache
+def _whole_word(script: str) -> regex.Pattern[str]:
+    return regex.compile(_script_group(script))
 
 
 def segment(text: str, cjk_weight: float = 1.0) -> list[Run]:
@@ -146,21 +164,41 @@ def segment(text: str, cjk_weight: float = 1.0) -> list[Run]:
     alphabetic scripts per word, unspaced scripts per UNSPACED_LETTERS letters."""
     runs: list[Run] = []
     sentence, current = 0, None
-    for match in _token_pattern().finditer(text):
-        script, token = match.lastgroup, match.group()
-        if script == "ASCII":
-            script = "Latin"
-        elif script == "stop":
+    for word in _WORD_OR_STOP.findall(text):
+        if not word:  # a sentence end
             sentence, current = sentence + 1, None
             continue
-        if script in _SINGLE_LETTER_SCRIPTS and len(token) == 1:
-            continue
-        if current is None or current.script != script:
-            current = Run(script or "Other", sentence, [])
-            runs.append(current)
-        current.words.append(token)
-        current.units += _units(current.script, token, cjk_weight)
+        # Plain ASCII words (most of a Latin text) skip the script split.
+        pieces = (("Latin", word),) if word.isascii() else _split_scripts(word)
+        for script, token in pieces:
+            if script in _SINGLE_LETTER_SCRIPTS and len(token) == 1:
+                continue
+            if current is None or current.script != script:
+                current = Run(script, sentence, [])
+                runs.append(current)
+            current.words.append(token)
+            current.units += _units(script, token, cjk_weight)
     return runs
+
+
+_FIRST_LETTER_SCRIPT: dict[str, str] = {}  # letter -> script, filled as letters are met
+_HAN_AND_KANA = regex.compile(r"[\p{Han}\p{Hiragana}\p{Katakana}\u30fc\uff70]+")
+_NOT_HAN = regex.compile(r"[^\p{Han}]+")
+
+
+def _split_scripts(word: str) -> Sequence[tuple[str, str]]:
+    """(script, piece) pairs of a non-ASCII letter sequence; a one-script word (the usual case) in one match."""
+    first = word[0]
+    script = _FIRST_LETTER_SCRIPT.get(first)
+    if script is None:
+        match = _script_pattern().match(first)
+        script = _FIRST_LETTER_SCRIPT[first] = (match.lastgroup if match else None) or "Other"
+    if _whole_word(script).fullmatch(word):
+        return ((script, word),)
+    if _HAN_AND_KANA.fullmatch(word):  # mixed Japanese: only the counts matter, not the order of the pieces
+        pieces = (("Han", _NOT_HAN.sub("", word)), ("Kana", "".join(_NOT_HAN.findall(word))))
+        return pieces if script == "Han" else pieces[::-1]
+    return [(match.lastgroup or "Other", match.group()) for match in _script_pattern().finditer(word)]
 
 
 def _units(script: str, token: str, cjk_weight: float) -> float:
