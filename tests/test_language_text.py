@@ -50,7 +50,7 @@ def test_scripts_and_units():
     runs = segment(strip_markup("所以答案是 14。これは日本語です。따라서 답은 14입니다. Итак, ответ. ตอนนี้เราคำนวณ"))
     assert [(r.script, r.units) for r in runs] == [
         ("Han", 5.0),  # per character
-        ("Kana", 3.0), ("Han", 3.0), ("Kana", 2.0),  # これは / 日本語 / です (Kana per character too)
+        ("Kana", 5.0), ("Han", 3.0),  # これは日本語です: Kana per character too (a mixed word's pieces merge)
         ("Hangul", 3.0),  # per word: 따라서 / 답은 / 입니다 ("14입니다" loses its digits)
         ("Cyrillic", 2.0),
         ("Thai", 14 / 4),  # unspaced script (14 code points): one unit per 4
