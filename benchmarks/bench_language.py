@@ -14,9 +14,11 @@ Then what each method answers on a few drifting traces, against the share of tar
 from __future__ import annotations
 
 import argparse
+import os
 import statistics
 import sys
 import time
+import timeit
 from collections.abc import Callable
 from pathlib import Path
 
@@ -75,6 +77,9 @@ def main() -> None:
     parser.add_argument("--rounds", type=int, default=5)
     args = parser.parse_args()
     runs = methods()
+    calibration = min(timeit.repeat(lambda: sum(range(100_000)), number=20, repeat=5)) / 20
+    print(f"load average {os.getloadavg()[0]:.1f} on {os.cpu_count()} cores; sum(range(100_000)) takes "
+          f"{calibration * 1000:.2f} ms here (a shared machine: compare ratios, not absolute times)\n")
     print(f"{'chars':>6} {'method':>11} {'CoTs/s':>9} {'ms/CoT':>8} {'vs rewardkit':>13}")
     for size in SIZES:
         traces = [(trace_of(lang, size), lang) for lang in PURE]
