@@ -27,6 +27,7 @@ STRIPPED = [
     ("\\begin{align} x &= 1 \\\\ y &= 2 \\end{align} done", ["done"]),
     # currency is not math (pandoc's rule): the words between stay
     ("it costs $5 and $10 in total", ["it", "costs", "and", "in", "total"]),
+    ("it costs $5 today.\n\nThen it costs 3$ more", ["it", "costs", "today", "Then", "it", "costs", "more"]),
     # fenced, unclosed and inline code
     ("run this\n```python\nfor item in items:\n    print(item)\n```\nit prints", ["run", "this", "it", "prints"]),
     ("start\n```\nstill code because the fence never closes", ["start"]),

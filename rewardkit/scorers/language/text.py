@@ -104,8 +104,8 @@ def _span_end(text: str, match: re.Match[str], unclosed: set[str]) -> int | None
     if at < 0:
         unclosed.add(closer)
         return None
-    if kind == "dollar" and text[at - 1].isspace():
-        return None  # "$5 and $10": the second "$" opens nothing; pandoc's rule
+    if kind == "dollar" and (text[at - 1].isspace() or text.find("\n\n", match.end(), at) >= 0):
+        return None  # "$5 and $10": the second "$" opens nothing (pandoc's rule); inline math ends in its paragraph
     return at + len(closer)
 
 
