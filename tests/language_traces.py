@@ -148,3 +148,25 @@ SHORT = {
     "ko": "답은 14입니다.",
     "ru": "Ответ равен четырнадцати.",
 }
+
+# Russian and Korean reasoning that switch to English, German reasoning around code.
+RU_WITH_EN = (
+    "Нужно найти сумму первых десяти натуральных чисел. Используем формулу суммы арифметической прогрессии.\n\n"
+    "So the sum is ten times eleven divided by two, which gives fifty five.\n\n"
+    "Итак, ответ равен 55."
+)
+KO_WITH_EN = (
+    "삼각형의 넓이를 구해야 합니다. 밑변은 6이고 높이는 4입니다.\n\n"
+    "The area of a triangle is half of the base times the height.\n\n"
+    "따라서 넓이는 12입니다."
+)
+DE_CODE_HEAVY = (
+    "Ich schreibe eine Funktion, die prüft, ob eine Zahl eine Primzahl ist.\n\n"
+    "```python\n"
+    "def is_prime(n: int) -> bool:\n"
+    "    if n < 2:\n"
+    "        return False\n"
+    "    return all(n % d for d in range(2, int(n ** 0.5) + 1))\n"
+    "```\n\n"
+    "Für `n = 7` liefert `is_prime(7)` den Wert `True`, für `n = 8` dagegen `False`. Das passt."
+)

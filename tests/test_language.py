@@ -8,15 +8,18 @@ import pytest
 from hypothesis import strategies as st
 from language_traces import (
     CODE_ONLY,
+    DE_CODE_HEAVY,
     EN_CODE_HEAVY,
     EN_MATH_HEAVY,
     EN_WITH_ZH,
     ES_WITH_EN,
     FR_WITH_DE,
     JA_WITH_EN,
+    KO_WITH_EN,
     MATH_ONLY,
     NUMBERS_ONLY,
     PURE,
+    RU_WITH_EN,
     SHORT,
     ZH_CODE_HEAVY,
     ZH_EN_PASSAGE,
@@ -66,13 +69,15 @@ def test_english_passage_in_zh_lowers_the_ratio_by_its_words():
     (ES_WITH_EN, "es", 25 / (25 + 16)),  # a 16-word English check inside Spanish
     (FR_WITH_DE, "fr", 20 / (20 + 12)),  # French slipping into German: 12 German words
     (JA_WITH_EN, "ja", 46 / (46 + 16)),  # 46 kana/kanji, then a 16-word English sentence
+    (RU_WITH_EN, "ru", 15 / (15 + 14)),  # 15 Russian words around a 14-word English sentence
+    (KO_WITH_EN, "ko", 11 / (11 + 12)),  # 11 Korean words (digits stripped from 6이고) and 12 English ones
 ])
 def test_drifting_traces(text, target, expected):
     assert score(text, target).value == pytest.approx(expected)
 
 
 @pytest.mark.parametrize(("text", "target"), [(EN_CODE_HEAVY, "en"), (ZH_CODE_HEAVY, "zh"), (ZH_MATH_HEAVY, "zh"),
-                                              (EN_MATH_HEAVY, "en")])
+                                              (EN_MATH_HEAVY, "en"), (DE_CODE_HEAVY, "de")])
 def test_code_and_math_do_not_count(text, target):
     assert score(text, target).value == 1.0
 
