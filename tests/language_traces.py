@@ -170,3 +170,29 @@ DE_CODE_HEAVY = (
     "```\n\n"
     "Für `n = 7` liefert `is_prime(7)` den Wert `True`, für `n = 8` dagegen `False`. Das passt."
 )
+
+# One-paragraph traces in more languages (scripts: Arabic, Devanagari, Greek, Hebrew, Thai, Cyrillic, Latin).
+MORE_PURE = {
+    "ar": "أولاً نحسب حاصل ضرب ثلاثة في أربعة فيكون اثني عشر. ثم نضيف اثنين فنحصل على أربعة عشر. إذن الجواب هو "
+          "أربعة عشر.",
+    "hi": "पहले हम तीन और चार का गुणा करते हैं, जो बारह होता है। फिर हम दो जोड़ते हैं और चौदह मिलता है। इसलिए उत्तर "
+          "चौदह है।",
+    "el": "Πρώτα υπολογίζουμε το γινόμενο του τρία επί τέσσερα που είναι δώδεκα. Μετά προσθέτουμε δύο και "
+          "παίρνουμε δεκατέσσερα.",
+    "he": "קודם נחשב את המכפלה של שלוש כפול ארבע שהיא שתים עשרה. אחר כך נוסיף שתיים ונקבל ארבע עשרה.",
+    "th": "ก่อนอื่นเราคูณสามกับสี่ได้สิบสอง จากนั้นบวกสองได้สิบสี่ ดังนั้นคำตอบคือสิบสี่",
+    "vi": "Đầu tiên ta tính tích của ba và bốn, được mười hai. Sau đó cộng thêm hai thì được mười bốn. Vậy đáp án "
+          "là mười bốn.",
+    "pt": "Primeiro calculamos o produto de três por quatro, que dá doze. Depois somamos dois e obtemos catorze. "
+          "Então a resposta é catorze.",
+    "it": "Prima calcoliamo il prodotto di tre per quattro, che fa dodici. Poi aggiungiamo due e otteniamo "
+          "quattordici. Quindi la risposta è quattordici.",
+    "uk": "Спочатку обчислимо добуток трьох на чотири, це дванадцять. Потім додамо два і отримаємо чотирнадцять. "
+          "Отже, відповідь чотирнадцять.",
+    "tr": "Önce üç ile dördün çarpımını hesaplıyoruz, bu on iki eder. Sonra iki ekliyoruz ve on dört buluyoruz. "
+          "Yani cevap on dört.",
+    "id": "Pertama kita hitung hasil kali tiga dan empat, yaitu dua belas. Lalu kita tambahkan dua dan mendapatkan "
+          "empat belas.",
+    "fa": "ابتدا حاصل ضرب سه در چهار را حساب می‌کنیم که دوازده می‌شود. سپس دو را اضافه می‌کنیم و چهارده به دست "
+          "می‌آید.",
+}

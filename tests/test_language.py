@@ -17,6 +17,7 @@ from language_traces import (
     JA_WITH_EN,
     KO_WITH_EN,
     MATH_ONLY,
+    MORE_PURE,
     NUMBERS_ONLY,
     PURE,
     RU_WITH_EN,
@@ -44,6 +45,15 @@ def score(text: str, target: str | None = "en", **params):
 def test_pure_target_scores_one(lang):
     result = score(PURE[lang], lang)
     assert (result.value, result.status) == (1.0, Status.OK), result.reason
+
+
+@pytest.mark.parametrize("lang", sorted(MORE_PURE))
+def test_more_languages_score_one_and_are_detected_in_prompts(lang):
+    text = MORE_PURE[lang]
+    assert score(text, lang).value == 1.0
+    auto = LanguageConsistency(target="auto").score({"prompt": text, "completion": f"<think>{text}</think>"})
+    assert (auto.value, auto.details["target"]) == (1.0, lang)
+    assert score(text, "en" if lang != "en" else "zh").value == 0.0
 
 
 @pytest.mark.parametrize(("lang", "other"), [("zh", "en"), ("en", "zh"), ("es", "en"), ("fr", "de"), ("de", "fr"),
