@@ -144,8 +144,10 @@ def test_target_bias_settles_close_languages(detect):
     assert tally("Ответ равен четырнадцати.", "ru", detect).ratio == 1.0
     unbiased = tally("Ответ равен четырнадцати.", "ru", detect, Rules(target_bias=1.0, min_confidence=0.0))
     assert unbiased.ratio == 0.0
-    # The bias does not hide a real switch of language.
+    # The bias does not hide a real switch of language, even to a close one: a clear Portuguese sentence
+    # (pt 0.98, es 0.0004) counts against a Spanish target.
     assert tally("Now let me double check this result using a different method.", "es", detect).ratio == 0.0
+    assert tally("Primeiro calculamos o produto de três por quatro, que dá doze.", "es", detect).ratio == 0.0
 
 
 @pytest.mark.parametrize(("prompt", "lang"), [
