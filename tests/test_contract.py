@@ -19,6 +19,7 @@ CONTRACT_PARAMS: dict[str, dict | None] = {
     "repetition": {"ngram_size": 2},
     "exact_match": {},
     "regex_match": {"pattern": r"\d+", "region": "answer"},
+    "language_consistency": {"target": "en"},
 }
 
 
