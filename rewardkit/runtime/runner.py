@@ -244,9 +244,10 @@ def run_test(job, test, result_fd, isolated):
             verdict = "runtime_error"
         else:
             verdict = "ok"
+    cap = int(job["limits"]["output_bytes"])  # records stay bounded: at most 6 JSON bytes per byte kept
     return {"status": verdict, "exit": code, "wall": round(time.monotonic() - started, 4),
-            "stdout": stdout.decode("utf-8", "replace"), "stderr": stderr[-2000:].decode("utf-8", "replace"),
-            "value": value.decode("utf-8", "replace") if test["kind"] == "call" and value else None}
+            "stdout": stdout[:cap].decode("utf-8", "replace"), "stderr": stderr[-2000:].decode("utf-8", "replace"),
+            "value": value[:cap].decode("utf-8", "replace") if test["kind"] == "call" and value else None}
 
 
 def _send(fd, record):

@@ -221,7 +221,9 @@ class _ProcessExecutor:
         return None
 
     def _collect(self, proc: _Process, count: int, limits: Limits) -> ExecResult:
-        lines = _Lines(proc.results, cap=limits.output_bytes * 2 + limits.value_bytes * 2 + (1 << 16))
+        # the runner keeps <= output_bytes of stdout and of the value, <= 2000 bytes of stderr; JSON escaping can
+        # grow a byte to 6 ("\u0001"), so a record never exceeds this cap unless the runner itself is broken
+        lines = _Lines(proc.results, cap=8 * (2 * limits.output_bytes + 2000) + (1 << 16))
         try:
             ready = lines.next(time.monotonic() + limits.start_timeout_s)
         except ValueError as exc:
