@@ -25,6 +25,7 @@ import sys
 import sysconfig
 import tempfile
 import time
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
 from typing import Any, Protocol
@@ -108,7 +109,7 @@ def bwrap_argv(bwrap: str, limits: Limits, seccomp_fd: int, executable: str = sy
     disk = limits.disk_mb << 20
     argv += ["--ro-bind", str(RUNNER), "/runner.py", "--dev", "/dev",
              "--size", str(disk // 4), "--tmpfs", "/dev/shm", "--size", str(disk // 4), "--tmpfs", "/tmp",
-             "--size", str(disk), "--tmpfs", "/sandbox", "--chdir", "/sandbox", "--remount-ro", "/",
+             "--size", str(disk), "--tmpfs", "/sandbox", "--chdir", "/sandbox", "--remount-ro", "/dev", "--remount-ro", "/",
              "--seccomp", str(seccomp_fd), os.path.realpath(executable), "-s", "-S", "-B", "/runner.py"]
     return argv
 
@@ -140,22 +141,50 @@ class _Process:
     """One started sandbox (or local runner) waiting for its job on stdin."""
 
     def __init__(self, argv: list[str], pass_fds: tuple[int, ...], cwd: str | None, env: dict[str, str],
-                 limits: Limits) -> None:
+                 limits: Limits, bwrap_info: bool = False) -> None:
         read_fd, write_fd = os.pipe()
-        self.workdir, self.limits = cwd, limits
+        self.workdir, self.limits, self.info = cwd, limits, None
         argv = [*argv, str(write_fd)]  # the runner writes its records to this fd (same number inside bwrap)
+        extra = (write_fd,)
+        if bwrap_info:  # bwrap reports the host pid of the namespace's init there
+            self.info, info_w = os.pipe()
+            argv[1:1] = ["--info-fd", str(info_w)]
+            extra += (info_w,)
         try:
             self.proc = subprocess.Popen(
                 argv, stdin=subprocess.PIPE, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, cwd=cwd, env=env,
-                pass_fds=(*pass_fds, write_fd), start_new_session=True)
+                pass_fds=(*pass_fds, *extra), start_new_session=True)
         except OSError:
             os.close(read_fd)
             raise
         finally:
-            os.close(write_fd)
+            for fd in extra:
+                os.close(fd)
         self.results = read_fd
 
+    def _kill_namespace(self) -> None:
+        """SIGKILL the PID namespace's init (the kernel then kills every process in it, stopped ones included);
+        only while it is still bwrap's child, so a recycled pid is never hit."""
+        if self.info is None:
+            return
+        data = b""
+        while select.select([self.info], [], [], 0.5)[0]:
+            chunk = os.read(self.info, 4096)
+            data += chunk
+            if not chunk or b"}" in data:
+                break
+        os.close(self.info)
+        self.info = None
+        try:
+            child = int(json.loads(data)["child-pid"])
+            status = Path(f"/proc/{child}/status").read_text()
+            if f"\nPPid:\t{self.proc.pid}\n" in status:
+                os.kill(child, signal.SIGKILL)
+        except (ValueError, KeyError, OSError):
+            pass
+
     def kill(self) -> None:
+        self._kill_namespace()
         try:
             os.killpg(self.proc.pid, signal.SIGKILL)
         except (ProcessLookupError, PermissionError):
@@ -164,9 +193,16 @@ class _Process:
         for stream in (self.proc.stdin, self.proc.stderr):
             if stream is not None:
                 stream.close()
+        self._await_runner_exit(time.monotonic() + 2.0)
         os.close(self.results)
         if self.workdir:
             shutil.rmtree(self.workdir, ignore_errors=True)
+
+    def _await_runner_exit(self, deadline: float) -> None:
+        """The namespace dies asynchronously after bwrap: wait until the runner's end of the pipe is closed."""
+        while (wait := deadline - time.monotonic()) > 0 and select.select([self.results], [], [], wait)[0]:
+            if not os.read(self.results, 1 << 16):
+                return
 
     def stderr_tail(self) -> str:
         try:
@@ -184,18 +220,24 @@ class _ProcessExecutor:
     def __init__(self, warm: int = 1) -> None:
         self._warm: queue.Queue[_Process] = queue.Queue()
         self._target = max(0, warm)
+        # bwrap --die-with-parent (PR_SET_PDEATHSIG) fires when the *thread* that started it exits, so every
+        # sandbox is started from this one long-lived thread, never from a short-lived worker thread
+        self._spawner = ThreadPoolExecutor(max_workers=1, thread_name_prefix="rewardkit-sandbox-spawner")
 
     def _spawn(self, limits: Limits) -> _Process:
         raise NotImplementedError
 
+    def _start(self, limits: Limits) -> _Process:
+        return self._spawner.submit(self._spawn, limits).result()
+
     def _take(self, limits: Limits) -> _Process:
         try:
             proc = self._warm.get_nowait()
-            if proc.limits != limits:
+            if proc.limits != limits or proc.proc.poll() is not None:
                 proc.kill()
-                proc = self._spawn(limits)
+                proc = self._start(limits)
         except queue.Empty:
-            proc = self._spawn(limits)
+            proc = self._start(limits)
         return proc
 
     def run(self, code: str, tests: list[dict[str, Any]], limits: Limits) -> ExecResult:
@@ -212,7 +254,7 @@ class _ProcessExecutor:
             except (BrokenPipeError, OSError):
                 pass  # reported below as a start failure
             if self._warm.qsize() < self._target:
-                self._warm.put(self._spawn(limits))  # boots while this sample runs
+                self._warm.put(self._start(limits))  # boots while this sample runs
             return self._collect(proc, len(tests), limits)
         finally:
             proc.kill()
@@ -271,7 +313,7 @@ class BwrapExecutor(_ProcessExecutor):
         fd = seccomp.memfd_with(seccomp.sandbox_filter())
         try:
             return _Process(bwrap_argv(self.bwrap, limits, fd), (fd,), None, {"PATH": os.environ.get("PATH", "")},
-                            limits)
+                            limits, bwrap_info=True)
         finally:
             os.close(fd)
 
