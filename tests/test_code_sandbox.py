@@ -95,7 +95,8 @@ CRASHERS = {  # program -> statuses it may end with; all must score 0 and finish
     "sleep": ("import time\ntime.sleep(60)", {"timeout"}),
     "signal_ignoring_loop": ("import signal\nfor s in (signal.SIGTERM, signal.SIGINT, signal.SIGXCPU, signal.SIGHUP):"
                              "\n    signal.signal(s, signal.SIG_IGN)\nwhile True:\n    pass", {"timeout"}),
-    "fork_bomb": ("import os\nwhile True:\n    try:\n        os.fork()\n    except OSError:\n        pass", {"timeout"}),
+    "fork_bomb": ("import os\nwhile True:\n    try:\n        os.fork()\n    except OSError:\n        pass",
+                  {"timeout"}),
     "fork_bomb_uncaught": ("import os\nwhile True:\n    os.fork()", {"runtime_error"}),
     "thread_bomb": ("import threading, time\nthreading.stack_size(65536)\nwhile True:\n"
                     "    threading.Thread(target=time.sleep, args=(60,), daemon=True).start()",
@@ -152,14 +153,16 @@ PROBES = {
                 ok, bad = False, path
             except OSError:
                 pass
-        if os.path.isdir('/root') and set(os.listdir('/root')) - {'.pyenv'}:  # only the path down to a bound interpreter may exist
+        # only the path down to a bound interpreter may exist
+        if os.path.isdir('/root') and set(os.listdir('/root')) - {'.pyenv'}:
             ok, bad = False, '/root'
         print('contained' if ok else f'escaped {bad}')""",
     "network": """
         import socket
         ok = True
         for family, address in [(socket.AF_INET, ('127.0.0.1', PORT)), (socket.AF_INET, ('1.1.1.1', 53)),
-                                (socket.AF_INET6, ('::1', PORT)), (socket.AF_UNIX, SOCK), (socket.AF_UNIX, '\\0rk-host')]:
+                                (socket.AF_INET6, ('::1', PORT)), (socket.AF_UNIX, SOCK),
+                                (socket.AF_UNIX, '\\0rk-host')]:
             try:
                 s = socket.socket(family, socket.SOCK_STREAM)
                 s.settimeout(0.5)
@@ -170,7 +173,8 @@ PROBES = {
         print('contained' if ok else f'escaped {bad}')""",
     "environment": """
         import os
-        print('contained' if 'RK_HOST_SECRET' not in os.environ and 'hunter2' not in repr(os.environ) else 'escaped')""",
+        leaked = 'RK_HOST_SECRET' in os.environ or 'hunter2' in repr(os.environ)
+        print('escaped' if leaked else 'contained')""",
     "kill_everything": """
         import os, signal
         ok = True

@@ -8,6 +8,7 @@ import subprocess
 import sys
 import threading
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from typing import ClassVar
 
 import pytest
 
@@ -19,9 +20,9 @@ GOOD = "```python\na, b = map(int, input().split())\nprint(a + b)\n```"
 
 class FakeSandboxFusion(BaseHTTPRequestHandler):
     mode = "run"  # run | sandbox_error | http_500 | garbage
-    requests: list[dict] = []
+    requests: ClassVar[list[dict]] = []
 
-    def do_POST(self):  # noqa: N802 - http.server's naming
+    def do_POST(self):
         body = json.loads(self.rfile.read(int(self.headers["Content-Length"])))
         type(self).requests.append({"path": self.path, **body})
         if self.mode == "http_500":

@@ -87,9 +87,10 @@ def test_nan_never_equals_itself():
     assert ok and not values_equal(nan, nan)
 
 
-json_values = st.recursive(st.none() | st.booleans() | st.integers() | st.floats(allow_nan=False, allow_infinity=False) | st.text(max_size=5),
-                           lambda inner: st.lists(inner, max_size=4) | st.dictionaries(st.text(max_size=3), inner,
-                                                                                       max_size=3), max_leaves=15)
+scalars = (st.none() | st.booleans() | st.integers() | st.floats(allow_nan=False, allow_infinity=False)
+           | st.text(max_size=5))
+json_values = st.recursive(scalars, lambda inner: st.lists(inner, max_size=4)
+                           | st.dictionaries(st.text(max_size=3), inner, max_size=3), max_leaves=15)
 tokens = st.sampled_from(["1", "01", "1.0", "-1", "1e5", "abc", "nan", "inf", " ", "\n", "\t", "\r\n", "0.1", "x"])
 outputs = st.lists(tokens, max_size=20).map("".join) | st.text(max_size=60)
 

@@ -12,6 +12,7 @@ whose process dies, hangs or lies about its exit is simply not a pass. Standard 
 rewardkit is visible inside the sandbox.
 """
 
+import contextlib
 import io
 import json
 import os
@@ -151,7 +152,7 @@ def _child(job, test, fds):
     for stream in (sys.stdout, sys.stderr):
         try:
             stream.flush()
-        except BaseException:  # noqa: BLE001, S110 - a broken stream must not turn a failure into a hang
+        except BaseException:  # noqa: BLE001 - a broken stream must not turn a failure into a hang
             status = status or 1
     os._exit(status & 0xFF)
 
@@ -201,16 +202,12 @@ def _collect(pid, pipes, limits):
 
 def _reap(pid, isolated):
     """Kill the test process and, inside the sandbox's own PID namespace, everything but the runner."""
-    try:
+    with contextlib.suppress(ProcessLookupError):
         os.kill(pid, signal.SIGKILL)
-    except ProcessLookupError:
-        pass
     _, status, usage = os.wait4(pid, 0)
     if isolated:
-        try:
+        with contextlib.suppress(ProcessLookupError, PermissionError):
             os.kill(-1, signal.SIGKILL)
-        except (ProcessLookupError, PermissionError):
-            pass
     return status, usage
 
 

@@ -13,6 +13,7 @@ Executors return an `ExecResult`; `infra` is set when the sandbox itself failed,
 
 from __future__ import annotations
 
+import contextlib
 import functools
 import json
 import os
@@ -109,7 +110,8 @@ def bwrap_argv(bwrap: str, limits: Limits, seccomp_fd: int, executable: str = sy
     disk = limits.disk_mb << 20
     argv += ["--ro-bind", str(RUNNER), "/runner.py", "--dev", "/dev",
              "--size", str(disk // 4), "--tmpfs", "/dev/shm", "--size", str(disk // 4), "--tmpfs", "/tmp",
-             "--size", str(disk), "--tmpfs", "/sandbox", "--chdir", "/sandbox", "--remount-ro", "/dev", "--remount-ro", "/",
+             "--size", str(disk), "--tmpfs", "/sandbox", "--chdir", "/sandbox",
+             "--remount-ro", "/dev", "--remount-ro", "/",
              "--seccomp", str(seccomp_fd), os.path.realpath(executable), "-s", "-S", "-B", "/runner.py"]
     return argv
 
@@ -185,10 +187,8 @@ class _Process:
 
     def kill(self) -> None:
         self._kill_namespace()
-        try:
+        with contextlib.suppress(ProcessLookupError, PermissionError):
             os.killpg(self.proc.pid, signal.SIGKILL)
-        except (ProcessLookupError, PermissionError):
-            pass
         self.proc.wait()
         for stream in (self.proc.stdin, self.proc.stderr):
             if stream is not None:

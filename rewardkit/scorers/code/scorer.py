@@ -182,7 +182,7 @@ class Code(Scorer):
     def _judge(self, cases: list[TestCase], parsed: ParsedTests, result) -> Score:
         if result.infra is not None:
             return _infra(result.infra)
-        verdicts = [self._verdict(case, record) for case, record in zip(cases, result.records)]
+        verdicts = [self._verdict(c, r) for c, r in zip(cases, result.records, strict=True)]
         passed = sum(v["status"] == "passed" for v in verdicts)
         fraction = passed / len(cases)
         value = {"fraction": fraction, "binary": float(passed == len(cases)),

@@ -70,9 +70,10 @@ def _from_io(data: dict[str, Any], fn_name: str | None) -> ParsedTests:
     if name:
         cases = [TestCase("call", _jsonable(out), fn_name=str(name),
                           args=tuple(_jsonable(arg if isinstance(arg, list) else [arg])))
-                 for arg, out in zip(inputs, outputs)]
+                 for arg, out in zip(inputs, outputs, strict=True)]
     else:
-        cases = [TestCase("stdio", _text(out), input=_text(inp)) for inp, out in zip(inputs, outputs)]
+        cases = [TestCase("stdio", _text(out), input=_text(inp))
+                 for inp, out in zip(inputs, outputs, strict=True)]
     return ParsedTests(cases)
 
 

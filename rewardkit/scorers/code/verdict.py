@@ -77,7 +77,8 @@ def values_equal(actual: Any, expected: Any, float_tol: float = 1e-9) -> bool:
             return False
         return math.isfinite(x) and math.isfinite(y) and math.isclose(x, y, rel_tol=float_tol, abs_tol=float_tol)
     if isinstance(actual, (list, tuple)) and isinstance(expected, (list, tuple)):
-        return len(actual) == len(expected) and all(values_equal(a, e, float_tol) for a, e in zip(actual, expected))
+        return len(actual) == len(expected) and all(
+            values_equal(a, e, float_tol) for a, e in zip(actual, expected, strict=True))
     if isinstance(actual, dict) and isinstance(expected, dict):
         return actual.keys() == expected.keys() and all(values_equal(actual[k], expected[k], float_tol)
                                                         for k in actual)
@@ -128,10 +129,10 @@ def stdout_matches(actual: str, expected: str, float_tol: float = 1e-6) -> bool:
     got, want = _lines(actual), _lines(expected)
     if len(got) != len(want):
         return False
-    for line_got, line_want in zip(got, want):
+    for line_got, line_want in zip(got, want, strict=True):
         tokens_got, tokens_want = line_got.split(), line_want.split()
         if len(tokens_got) != len(tokens_want):
             return False
-        if not all(_tokens_equal(a, b, float_tol) for a, b in zip(tokens_got, tokens_want)):
+        if not all(_tokens_equal(a, b, float_tol) for a, b in zip(tokens_got, tokens_want, strict=True)):
             return False
     return True
