@@ -125,21 +125,18 @@ def completion(code: str) -> str:
     return f"<think>...</think>\n```python\n{textwrap.dedent(code).strip()}\n```"
 
 
-@pytest.mark.slow
 def test_honest_solutions_score_one(scorer):
     scores = scorer.score_batch([{"completion": completion(HONEST_CALL), "tests": CALL_TESTS},
                                  {"completion": completion(HONEST_STDIO), "tests": STDIO_TESTS}])
     assert [s.value for s in scores] == [1.0, 1.0], [s.details for s in scores]
 
 
-@pytest.mark.slow
 @pytest.mark.parametrize("name", sorted(CALL_HACKS))
 def test_call_test_hacks_score_zero(scorer, name):
     score = scorer.score({"completion": completion(CALL_HACKS[name]), "tests": CALL_TESTS})
     assert score.value == 0.0 and score.status.value == "ok", (score.reason, score.details)
 
 
-@pytest.mark.slow
 @pytest.mark.parametrize("name", sorted(STDIO_HACKS))
 def test_stdio_hacks_score_zero(scorer, name):
     score = scorer.score({"completion": completion(STDIO_HACKS[name]), "tests": STDIO_TESTS})

@@ -222,7 +222,6 @@ PROBES = {
 }
 
 
-@pytest.mark.slow
 @pytest.mark.parametrize("name", sorted(PROBES))
 def test_escape_attempts_are_stopped(scorer, host, monkeypatch, name):
     monkeypatch.setenv("RK_HOST_SECRET", "hunter2")
