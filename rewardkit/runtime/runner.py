@@ -12,8 +12,8 @@ whose process dies, hangs or lies about its exit is simply not a pass. Standard 
 rewardkit is visible inside the sandbox.
 """
 
-import contextlib
 import _json
+import contextlib
 import io
 import os
 import resource
