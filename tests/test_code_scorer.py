@@ -55,3 +55,19 @@ def test_listed_in_the_registry():
     described = get("code").describe()
     assert described["name"] == "code" and {"reward", "timeout_s", "isolation", "max_tests"} <= set(
         described["params"])
+
+
+def test_a_forked_worker_gets_its_own_sandboxes():
+    """A scorer used, then inherited by a forked worker (multiprocessing 'fork'), still scores in the child."""
+    import multiprocessing
+
+    scorer = get("code")(workers=1)
+    good = {"completion": "```python\nprint(3)\n```", "tests": {"inputs": [""], "outputs": ["3"]}}
+    assert scorer.score(good).value == 1.0
+    context = multiprocessing.get_context("fork")
+    results = context.Queue()
+    child = context.Process(target=lambda: results.put(scorer.score(good).value))  # inherits, no pickling
+    child.start()
+    assert results.get(timeout=60) == 1.0
+    child.join(10)
+    scorer.close()

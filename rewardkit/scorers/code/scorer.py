@@ -65,7 +65,7 @@ class Code(Scorer):
     name = "code"
     description = "Runs the completion's code against the sample's tests in a bubblewrap sandbox (fraction passed)."
     Params = CodeParams
-    _transient = ("_executor", "_lock")
+    _transient = ("_executor", "_lock", "_owner")
     examples = (
         {"sample": {"completion": "```python\nprint(sum(map(int, input().split())))\n```",
                     "tests": {"inputs": ["1 2\n", "5 7\n"], "outputs": ["3\n", "12\n"]}}, "value": 1.0},
@@ -96,8 +96,9 @@ class Code(Scorer):
         if self._lock is None:
             self._lock = threading.Lock()
         with self._lock:
-            if self._executor is None:
-                self._executor = self._make_executor()
+            if self._executor is None or self._owner != os.getpid():
+                # a forked worker inherits the object but not the parent's spawner thread: start its own
+                self._executor, self._owner = self._make_executor(), os.getpid()
             return self._executor
 
     def _make_executor(self):
