@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 import json
+import math
 import pickle
+import sys
 
 import pytest
 
@@ -141,3 +143,17 @@ def test_missing_bwrap_is_refused_unless_local_is_chosen(monkeypatch):
     assert local.score({"completion": STDIO_SOLUTION, "tests": APPS_STDIO}).value == 1.0
     assert local.score({"completion": "```python\nimport os\nos.fork()\n```", "tests": APPS_STDIO}).value == 0.0
     local.close()
+
+
+@needs_bwrap
+@pytest.mark.skipif(not hasattr(sys, "set_int_max_str_digits"), reason="no int digit limit in this Python")
+def test_big_integer_answers_print():
+    code = "```python\nimport math\nprint(math.factorial(int(input())))\n```"
+    limit = sys.get_int_max_str_digits()
+    sys.set_int_max_str_digits(0)
+    try:
+        expected = str(math.factorial(2000))  # 5736 digits
+    finally:
+        sys.set_int_max_str_digits(limit)
+    tests = {"inputs": ["2000\n"], "outputs": [expected + "\n"]}
+    assert get("code")().score({"completion": code, "tests": tests}).value == 1.0

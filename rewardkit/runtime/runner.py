@@ -140,6 +140,8 @@ def _child(job, test, fds):
     sys.stdin, sys.stdout, sys.stderr = _text_stream(0, "r"), _text_stream(1, "w"), _text_stream(2, "w")
     sys.__stdin__, sys.__stdout__, sys.__stderr__ = sys.stdin, sys.stdout, sys.stderr
     sys.argv = ["solution.py"]
+    if hasattr(sys, "set_int_max_str_digits"):
+        sys.set_int_max_str_digits(0)  # big-integer answers print as in Python <= 3.10; the time limit bounds it
     status = 0
     try:
         namespace = {"__name__": "__main__", "__builtins__": __builtins__}
