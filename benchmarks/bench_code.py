@@ -7,7 +7,8 @@ runners, in one run:
 - rewardkit: `code` scorer, bubblewrap isolation, one sandbox per sample, fork per test from a warm runner;
 - naive python: a fresh `python3 -I -S -c CODE` per test, NO sandbox (what many harnesses do);
 - naive bwrap: a fresh bubblewrap sandbox + python per test (the same bwrap command line rewardkit uses).
-Each naive runner uses `--workers` threads. Prints tests/s and the ratios.
+Each naive runner uses `--workers` threads and the interpreter and host uid the sandbox uses (as root: a system
+python3 run as uid 65534; see docs/code.md). Prints tests/s and the ratios.
 """
 
 from __future__ import annotations
@@ -16,15 +17,18 @@ import argparse
 import os
 import random
 import subprocess
-import sys
 import time
 from concurrent.futures import ThreadPoolExecutor
 
 from rewardkit.registry import get
 from rewardkit.runtime import seccomp
+from rewardkit.runtime.interpreter import find, sandbox_user
 from rewardkit.runtime.sandbox import Limits, bwrap_argv, bwrap_path
 from rewardkit.scorers.code.verdict import stdout_matches
 
+USER = sandbox_user()
+AS_USER = {"user": USER[0], "group": USER[1], "extra_groups": []} if USER else {}
+PYTHON = find(None, USER)
 PROGRAMS = [  # (solution, input generator, reference)
     ("print(sum(map(int, input().split())))",
      lambda r: " ".join(str(r.randint(-99, 99)) for _ in range(r.randint(1, 8))),
@@ -69,7 +73,7 @@ def _naive(samples: list[dict], workers: int, argv_for) -> int:
         argv, fds = argv_for(code)
         try:
             done = subprocess.run(argv, input=stdin, capture_output=True, text=True, timeout=10, pass_fds=fds,
-                                  check=False)
+                                  check=False, cwd="/", **AS_USER)
         finally:
             for fd in fds:
                 os.close(fd)
@@ -82,13 +86,13 @@ def _naive(samples: list[dict], workers: int, argv_for) -> int:
 
 
 def naive_python(code: str) -> tuple[list[str], tuple[int, ...]]:
-    return [sys.executable, "-I", "-S", "-c", code], ()
+    return [PYTHON.executable, "-I", "-S", "-c", code], ()
 
 
 def naive_bwrap(code: str) -> tuple[list[str], tuple[int, ...]]:
-    fd = seccomp.memfd_with(seccomp.sandbox_filter())
-    argv = bwrap_argv(bwrap_path(), Limits(), fd)
-    return [*argv[:-5], os.path.realpath(sys.executable), "-I", "-S", "-c", code], (fd,)  # drop the runner
+    fds = (seccomp.memfd_with(seccomp.sandbox_filter()), seccomp.memfd_with(b"", "rk-runner"))
+    argv = bwrap_argv(bwrap_path(), Limits(), *fds, PYTHON)
+    return [*argv[:-5], PYTHON.executable, "-I", "-S", "-c", code], fds  # drop the runner
 
 
 def timed(label: str, fn, *args) -> float:
@@ -107,7 +111,8 @@ def main() -> None:
     parser.add_argument("--workers", type=int, default=2)
     args = parser.parse_args()
     samples = make_samples(args.samples, args.tests)
-    print(f"{args.samples} samples x {args.tests} tests, {args.workers} workers, {os.cpu_count()} cores")
+    print(f"{args.samples} samples x {args.tests} tests, {args.workers} workers, {os.cpu_count()} cores, "
+          f"{PYTHON.executable} as uid {USER[0] if USER else os.geteuid()}")
     ours = timed("rewardkit pool (bwrap, fork per test)", run_rewardkit, samples, args.workers)
     plain = timed("naive: python3 per test, no sandbox", _naive, samples, args.workers, naive_python)
     boxed = timed("naive: bwrap + python3 per test", _naive, samples, args.workers, naive_bwrap)

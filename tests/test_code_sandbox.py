@@ -1,6 +1,6 @@
 """Hostile programs against the bubblewrap sandbox: each is contained, the host is unchanged, nothing is left
-running, and the pool keeps serving. Runs as root here and in CI, which is the hard case (RLIMIT_NPROC does not
-bind root): fork and kill(-1) are stopped by the per-test seccomp filter and the PID namespace."""
+running, and the pool keeps serving. Runs as root here and in CI, where the sandbox runs as host uid 65534 (see
+test_code_interpreter.py); fork and kill(-1) are stopped by the per-test seccomp filter and the PID namespace too."""
 
 from __future__ import annotations
 

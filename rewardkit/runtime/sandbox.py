@@ -3,7 +3,9 @@
 One sandbox per sample: a fresh `bwrap` with new user, PID, network, IPC, UTS and cgroup namespaces, no
 capabilities, a clean environment, a read-only tmpfs root holding only the Python interpreter and the shared
 libraries it links (no `--ro-bind / /`), size-capped tmpfs for the work dir, /tmp and /dev/shm, and the seccomp
-filter of `rewardkit.runtime.seccomp`. Inside, the trusted `runner.py` forks one process per test. Results come
+filter of `rewardkit.runtime.seccomp`. Run as root, bwrap itself is started as an unprivileged host uid with an
+interpreter that uid can run (`rewardkit.runtime.interpreter`); the runner comes in through an fd, not a host
+path. Inside, the trusted `runner.py` forks one process per test. Results come
 back on a pipe only the runner holds. Killing the outer `bwrap` kills the sandbox's PID namespace, so nothing the
 code started can outlive it.
 
@@ -23,7 +25,6 @@ import shutil
 import signal
 import subprocess
 import sys
-import sysconfig
 import tempfile
 import time
 from concurrent.futures import ThreadPoolExecutor
@@ -32,9 +33,10 @@ from pathlib import Path
 from typing import Any, Protocol
 
 from rewardkit.runtime import seccomp
+from rewardkit.runtime.interpreter import Interpreter, find, sandbox_user
 
 RUNNER = Path(__file__).with_name("runner.py")
-SANDBOX_UID = 65534  # "nobody" inside the user namespace
+SANDBOX_UID = 65534  # "nobody" inside the user namespace (the host uid is interpreter.sandbox_user's)
 _ENV = {"PATH": "/usr/bin:/bin", "HOME": "/sandbox", "LANG": "C.UTF-8", "PYTHONHASHSEED": "0",
         "PYTHONUTF8": "1", "PYTHONDONTWRITEBYTECODE": "1"}
 
@@ -80,39 +82,38 @@ def bwrap_path() -> str | None:
 
 
 @functools.lru_cache(maxsize=4)
-def python_files(executable: str) -> tuple[str, tuple[str, ...]]:
-    """(stdlib dir, files to bind): the real interpreter binary and every shared library that it and the
-    stdlib's extension modules link, as `ldd` reports them."""
-    real = os.path.realpath(executable)
-    stdlib = sysconfig.get_paths()["stdlib"]
-    dynload = Path(stdlib, "lib-dynload")
-    objects = [real, *(str(p) for p in sorted(dynload.glob("*.so")))]
+def python_files(python: Interpreter) -> tuple[str, ...]:
+    """The interpreter binary and every shared library that it and its stdlib's extension modules link, as `ldd`
+    reports them (bound into the sandbox read-only, at the same paths)."""
+    objects = [python.executable, *(str(p) for p in sorted(Path(python.dynload).glob("*.so")))]
     found = subprocess.run(["ldd", *objects], capture_output=True, text=True, check=False).stdout
     libs = {word for line in found.splitlines() for word in line.split() if word.startswith("/") and ".so" in word
             and not word.endswith(":")}
-    return stdlib, (real, *sorted(p for p in libs if os.path.exists(p) and not p.startswith(stdlib)))
+    inside = (python.stdlib + os.sep, python.dynload + os.sep)
+    return (python.executable, *sorted(p for p in libs if os.path.exists(p) and not p.startswith(inside)))
 
 
-def bwrap_argv(bwrap: str, limits: Limits, seccomp_fd: int, executable: str = sys.executable) -> list[str]:
-    """The bubblewrap command line for one sandbox, less the result fd number that the runner takes last."""
-    stdlib, files = python_files(executable)
+def bwrap_argv(bwrap: str, limits: Limits, seccomp_fd: int, runner_fd: int, python: Interpreter) -> list[str]:
+    """The bubblewrap command line for one sandbox, less the result fd number that the runner takes last.
+    The runner comes in through `runner_fd` (its path may be out of the sandbox uid's reach)."""
     argv = [bwrap, "--unshare-all", "--unshare-user", "--disable-userns", "--uid", str(SANDBOX_UID),
             "--gid", str(SANDBOX_UID), "--hostname", "sandbox", "--cap-drop", "ALL", "--die-with-parent",
             "--new-session", "--clearenv"]
     for key, value in _ENV.items():
         argv += ["--setenv", key, value]
-    argv += ["--ro-bind", stdlib, stdlib]
-    site = os.path.join(stdlib, "site-packages")
+    for directory in dict.fromkeys((python.stdlib, python.dynload)):
+        argv += ["--ro-bind", directory, directory]
+    site = os.path.join(python.stdlib, "site-packages")
     if os.path.isdir(site):
         argv += ["--size", "4096", "--tmpfs", site]  # hide whatever is installed there
-    for path in files:
+    for path in python_files(python):
         argv += ["--ro-bind", path, path]
     disk = limits.disk_mb << 20
-    argv += ["--ro-bind", str(RUNNER), "/runner.py", "--dev", "/dev",
+    argv += ["--ro-bind-data", str(runner_fd), "/runner.py", "--dev", "/dev",
              "--size", str(disk // 4), "--tmpfs", "/dev/shm", "--size", str(disk // 4), "--tmpfs", "/tmp",
              "--size", str(disk), "--tmpfs", "/sandbox", "--chdir", "/sandbox",
              "--remount-ro", "/dev", "--remount-ro", "/",
-             "--seccomp", str(seccomp_fd), os.path.realpath(executable), "-s", "-S", "-B", "/runner.py"]
+             "--seccomp", str(seccomp_fd), python.executable, "-s", "-S", "-B", "/runner.py"]
     return argv
 
 
@@ -142,10 +143,14 @@ class _Lines:
 class _Process:
     """One started sandbox (or local runner) waiting for its job on stdin."""
 
-    def __init__(self, argv: list[str], pass_fds: tuple[int, ...], cwd: str | None, env: dict[str, str],
-                 limits: Limits, bwrap_info: bool = False) -> None:
+    def __init__(self, argv: list[str], pass_fds: tuple[int, ...], env: dict[str, str], limits: Limits,
+                 workdir: str | None = None, bwrap_info: bool = False, user: tuple[int, int] | None = None) -> None:
+        """`workdir`: the cwd, removed on kill (default: / , which bwrap leaves for its own root)."""
         read_fd, write_fd = os.pipe()
-        self.workdir, self.limits, self.info = cwd, limits, None
+        self.workdir, self.limits, self.info = workdir, limits, None
+        # as root, the sandbox starts as an unprivileged uid: Popen switches it (setgroups, setregid, setreuid)
+        # between fork and exec in C, which is safe with threads, unlike a preexec_fn
+        as_user = {"user": user[0], "group": user[1], "extra_groups": []} if user else {}
         argv = [*argv, str(write_fd)]  # the runner writes its records to this fd (same number inside bwrap)
         extra = (write_fd,)
         if bwrap_info:  # bwrap reports the host pid of the namespace's init there
@@ -154,8 +159,8 @@ class _Process:
             extra += (info_w,)
         try:
             self.proc = subprocess.Popen(
-                argv, stdin=subprocess.PIPE, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, cwd=cwd, env=env,
-                pass_fds=(*pass_fds, *extra), start_new_session=True)
+                argv, stdin=subprocess.PIPE, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, cwd=workdir or "/",
+                env=env, pass_fds=(*pass_fds, *extra), start_new_session=True, **as_user)
         except OSError:
             os.close(read_fd)
             raise
@@ -304,19 +309,25 @@ class BwrapExecutor(_ProcessExecutor):
 
     isolated = True
 
-    def __init__(self, warm: int = 1, bwrap: str | None = None) -> None:
+    def __init__(self, warm: int = 1, bwrap: str | None = None, python: str | None = None,
+                 uid: int | None = None) -> None:
+        """`python`: the interpreter inside (default: see `interpreter.find`); `uid`: the host uid that the sandbox
+        runs as when this process is root (default 65534). Raises OSError when either cannot be had."""
         super().__init__(warm)
         self.bwrap = bwrap or bwrap_path()
         if self.bwrap is None:
             raise FileNotFoundError("bubblewrap (bwrap) is not installed")
+        self.user = sandbox_user(uid)
+        self.python = find(python, self.user)
 
     def _spawn(self, limits: Limits) -> _Process:
-        fd = seccomp.memfd_with(seccomp.sandbox_filter())
+        fds = (seccomp.memfd_with(seccomp.sandbox_filter()), seccomp.memfd_with(RUNNER.read_bytes(), "rk-runner"))
         try:
-            return _Process(bwrap_argv(self.bwrap, limits, fd), (fd,), None, {"PATH": os.environ.get("PATH", "")},
-                            limits, bwrap_info=True)
+            return _Process(bwrap_argv(self.bwrap, limits, *fds, self.python), fds,
+                            {"PATH": os.environ.get("PATH", "")}, limits, bwrap_info=True, user=self.user)
         finally:
-            os.close(fd)
+            for fd in fds:
+                os.close(fd)
 
 
 class LocalExecutor(_ProcessExecutor):
@@ -327,7 +338,7 @@ class LocalExecutor(_ProcessExecutor):
     def _spawn(self, limits: Limits) -> _Process:
         workdir = tempfile.mkdtemp(prefix="rewardkit-code-")
         argv = [sys.executable, "-s", "-S", "-B", str(RUNNER)]
-        return _Process(argv, (), workdir, {**_ENV, "HOME": workdir}, limits)
+        return _Process(argv, (), {**_ENV, "HOME": workdir}, limits, workdir=workdir)
 
     def _runner_filter(self) -> str | None:
         return seccomp.sandbox_filter().hex()

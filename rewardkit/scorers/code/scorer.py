@@ -51,6 +51,10 @@ class CodeParams(BaseModel):
         "much weaker (warns); sandboxfusion: a SandboxFusion server at sandboxfusion_url")
     sandboxfusion_url: str | None = Field(None, description="base URL of a SandboxFusion server")
     workers: int | None = Field(None, ge=1, description="sandbox slots run in parallel (default: CPU cores)")
+    python: str | None = Field(None, description="interpreter inside the bwrap sandbox (default: this one if the "
+                               "sandbox uid can run it, else a system python3 >= 3.10 on PATH or in /usr/bin)")
+    sandbox_uid: int = Field(65534, ge=1, lt=2**32 - 1, description="unprivileged host uid (and gid) the bwrap "
+                             "sandbox runs as when rewardkit runs as root; ignored otherwise")
 
     @model_validator(mode="after")
     def _url_needed(self) -> CodeParams:
@@ -106,7 +110,9 @@ class Code(Scorer):
             from rewardkit.runtime.sandboxfusion import SandboxFusionExecutor
             return SandboxFusionExecutor(self.params.sandboxfusion_url)
         from rewardkit.runtime.sandbox import BwrapExecutor, LocalExecutor
-        return BwrapExecutor(warm=self.workers) if self.params.isolation == "bwrap" else LocalExecutor(self.workers)
+        if self.params.isolation == "local":
+            return LocalExecutor(self.workers)
+        return BwrapExecutor(warm=self.workers, python=self.params.python, uid=self.params.sandbox_uid)
 
     def _limits(self):
         from rewardkit.runtime.sandbox import Limits
