@@ -1,0 +1,1 @@
+"""Running untrusted or slow work: killable worker-process pools (and, in other modules, sandboxes)."""
