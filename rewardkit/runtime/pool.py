@@ -16,6 +16,7 @@ exits.
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import os
 import pickle
 import select
@@ -95,10 +96,8 @@ class _Worker:
         except (OSError, subprocess.TimeoutExpired):
             pass
         for stream in (self.proc.stdin, self.proc.stdout):
-            try:
+            with contextlib.suppress(OSError):
                 stream.close()
-            except OSError:
-                pass
 
 
 def _shutdown(workers: list[_Worker], owner: int) -> None:

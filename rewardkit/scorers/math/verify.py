@@ -35,11 +35,11 @@ class Verdict:
     rule: str  # which rule decided: "rational", "set", "interval", "text", ...
 
 
-class NeedsSymbolic(Exception):  # noqa: N818 - a control-flow signal, not an error
+class NeedsSymbolic(Exception):
     """The verdict needs sympy; run `verify` again in a worker with a `symbolic` backend."""
 
 
-class TooLarge(Exception):  # noqa: N818
+class TooLarge(Exception):
     """A value too large to evaluate (exponent tower, huge factorial)."""
 
 
@@ -257,7 +257,7 @@ class _Judge:
             return Verdict(False, "tuple brackets differ")
         if len(gi) != len(pi):
             return Verdict(False, "tuple lengths differ")
-        for a, b in zip(gi, pi):
+        for a, b in zip(gi, pi, strict=True):
             if not self.equal(a, b).equal:
                 return Verdict(False, "tuple element differs")
         return Verdict(True, "ordered tuple")
@@ -305,10 +305,10 @@ class _Judge:
         ga, pa = _grid(g), _grid(p)
         if ga is None or pa is None:
             return Verdict(False, "matrix vs non-matrix")
-        if len(ga) != len(pa) or any(len(r) != len(s) for r, s in zip(ga, pa)):
+        if len(ga) != len(pa) or any(len(r) != len(s) for r, s in zip(ga, pa, strict=True)):
             return Verdict(False, "matrix shapes differ")
-        for row, other in zip(ga, pa):
-            for a, b in zip(row, other):
+        for row, other in zip(ga, pa, strict=True):
+            for a, b in zip(row, other, strict=True):
                 if not self.equal(a, b).equal:
                     return Verdict(False, "matrix entry differs")
         return Verdict(True, "matrix")
@@ -371,7 +371,7 @@ def _expand_pm(node: Node) -> list[Node]:
     combos: list[tuple] = [(node[0],)]
     for child in node[1:]:
         options = _expand_pm(child) if isinstance(child, tuple) else [child]
-        combos = [c + (o,) for c in combos for o in options][:8]
+        combos = [(*c, o) for c in combos for o in options][:8]
     return combos
 
 
@@ -394,7 +394,7 @@ def _grid(node: Node) -> tuple[tuple[Node, ...], ...] | None:
 def _interval_of(node: Node, strict: bool) -> list[tuple[Node, Node, bool, bool]] | None:
     if node[0] == "tuple" and len(node[1]) == 2:
         lo, hi = node[1]
-        if strict and node[2] + node[3] == "()" and _INF not in (hi, ("neg", lo)) and ("neg", _INF) != lo:
+        if strict and node[2] + node[3] == "()" and hi != _INF and lo != ("neg", _INF):
             return None
         return [(lo, hi, node[2] == "[", node[3] == "]")]
     if node[0] == "set" and len(node[1]) == 1 and not strict:
