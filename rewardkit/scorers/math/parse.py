@@ -46,7 +46,7 @@ _UNICODE = {"−": "-", "–": "-", "×": "\\times ", "·": "\\cdot ", "÷": "/"
             "∞": "\\infty ", "≤": "\\le ", "≥": "\\ge ", "≠": "\\ne ", "°": "^\\circ ", "∅": "\\emptyset ",
             "∪": "\\cup ", "∈": "\\in ", "±": "\\pm ", "∓": "\\mp ", "，": ",", "\u00a0": " "}
 _DROP = re.compile(r"\\(?:left|right|bigl|bigr|Bigl|Bigr|biggl|biggr|bigg|Bigg|big|Big)(?![a-zA-Z])(?:\.(?!\d))?"
-                   r"|\\(?:displaystyle|textstyle|limits|quad|qquad|hfill)(?![a-zA-Z])|\\[!;: ]|~|\$|\\\(|\\\)"
+                   r"|\\(?:displaystyle|textstyle|limits|quad|qquad|hfill)(?![a-zA-Z])|(?<!\\)\\[!;: ]|~|\$|\\\(|\\\)"
                    r"|\\\[|\\\]")
 _THIN_THOUSANDS = re.compile(r"(?<=\d)(?:\\,|\{,\}|\s)(?=\d{3}(?!\d))")
 _DEGREES = re.compile(r"\^\s*\{?\s*\\circ\s*\}?|\\circ|\\degree")

@@ -265,7 +265,7 @@ class MathScorer(Scorer):
         gold, shown, source = describe
         sign = "=" if verdict.equal else "≠"
         return Score(1.0 if verdict.equal else 0.0,
-                     reason=f"{verdict.rule}: {shown[:80]!r} {sign} gold {gold[:80]!r}",
+                     reason=f"{verdict.rule}: {shown[:80]} {sign} gold {gold[:80]}",
                      details={"extracted": shown[:500], "source": source, "gold": gold[:500]})
 
     # -- lazily created, per-process state -------------------------------------------------------------
