@@ -117,7 +117,7 @@ def test_pathological_inside_asyncio(scorer):
 @pytest.mark.slow
 def test_pathological_inside_a_web_server(scorer):
     class Handler(BaseHTTPRequestHandler):
-        def do_POST(self):  # noqa: N802 - http.server's naming
+        def do_POST(self):
             row = json.loads(self.rfile.read(int(self.headers["Content-Length"])))
             body = json.dumps(scorer.score(row).to_dict()).encode()
             self.send_response(200)

@@ -520,6 +520,8 @@ def parse(text: str) -> Node:
     choice = _choice(norm)
     if choice is not None:
         return choice
+    if re.fullmatch(r"[A-Za-z][A-Za-z '-]*[A-Za-z]", norm) and norm not in FUNCS and norm not in _WORD_CONSTS:
+        return ("text", _text_key(norm))  # a word answer ("no", "Monday"), not a product of symbols
     try:
         return _parse_math(norm)
     except (ParseError, RecursionError, ValueError, ZeroDivisionError) as exc:
