@@ -29,7 +29,7 @@ class ParseError(ValueError):
 
 
 FUNCS = {"sin", "cos", "tan", "cot", "sec", "csc", "arcsin", "arccos", "arctan", "sinh", "cosh", "tanh", "ln",
-         "log", "exp", "sqrt", "floor", "ceil", "gcd", "lcm", "det", "arccot"}
+         "log", "exp", "sqrt", "floor", "ceil", "arccot"}
 _GREEK = {"alpha", "beta", "gamma", "delta", "epsilon", "varepsilon", "zeta", "eta", "theta", "vartheta", "iota",
           "kappa", "lambda", "mu", "nu", "xi", "rho", "sigma", "tau", "upsilon", "phi", "varphi", "chi", "psi",
           "omega", "Gamma", "Delta", "Theta", "Lambda", "Xi", "Sigma", "Phi", "Psi", "Omega"}
@@ -239,10 +239,7 @@ class _Parser:
         if kind == "cmd":
             return value not in _REL and value not in _MUL and value not in (
                 "\\cup", "\\pm", "\\mp", "\\div", "\\}", "\\\\", "\\end", "\\rfloor", "\\rceil")
-        return value in ("(", "{", "\\{", "[") or (value == "|" and self._abs_opens())
-
-    def _abs_opens(self) -> bool:
-        return False  # juxtaposed |x| would be ambiguous with a closing bar; require an operator before it
+        return value in ("(", "{", "\\{", "[")  # not "|": juxtaposed |x| is ambiguous with a closing bar
 
     def unary(self) -> Node:
         op = self.peek()

@@ -7,8 +7,10 @@ anything that needs sympy. See docs/math.md for every policy.
 
 from __future__ import annotations
 
+import contextlib
 import math
 import re
+import threading
 from collections import OrderedDict
 from collections.abc import Sequence
 from dataclasses import dataclass
@@ -28,6 +30,7 @@ _HEDGE_GAP = re.compile(r"^(?:\s|[,;/$.]|\\quad|\\[()\[\]]|\\text\{\s*(?:or|and)
                         re.IGNORECASE)
 _PHRASE_END = re.compile(r"\s(?:because|since|which|as|so|where|when)\s|\.\s", re.IGNORECASE)
 _SYMBOLIC_JOB = "rewardkit.scorers.math.symbolic:verify_job"
+_POOL_LOCK = threading.Lock()  # one pool per scorer even when threads race to create it
 
 
 @dataclass(frozen=True, slots=True)
@@ -170,7 +173,8 @@ class MathScorer(Scorer):
     # -- public helpers -------------------------------------------------------------------------------
     def compare(self, gold: Any, prediction: str) -> Score:
         """Judge an already extracted answer against a gold answer (no extraction)."""
-        prepared = self._judge(gold, Prediction((prediction,), "given"))
+        golds = self._parse_golds(gold)
+        prepared = golds if isinstance(golds, Score) else self._judge(golds, Prediction((prediction,), "given"))
         return self._finish(self._run_jobs([prepared])[0])
 
     def close(self) -> None:
@@ -187,12 +191,13 @@ class MathScorer(Scorer):
         return self._run_jobs([self._prepare(s) for s in samples])
 
     def _prepare(self, sample: Sample) -> Score | _Job:
+        golds = self._parse_golds(sample.answer)
+        if isinstance(golds, Score):
+            return golds
         prediction = extract_prediction(sample.completion_text, self.params.multiple_boxes, self.params.anchors)
         if prediction is None:
-            if gold_texts(sample.answer) is None:
-                return Score.skip(f"no gold answer: {sample.answer!r}"[:200], Status.INVALID_INPUT)
             return Score(0.0, reason="no anchored answer (no answer tag, \\boxed{} or 'the answer is')")
-        return self._judge(sample.answer, prediction)
+        return self._judge(golds, prediction)
 
     def _parse_golds(self, answer: Any) -> tuple[tuple[Node, ...], str] | Score:
         texts = gold_texts(answer)
@@ -208,10 +213,7 @@ class MathScorer(Scorer):
                 return Score.skip(f"gold answer {text[:80]!r} is not parseable: {exc}", Status.INVALID_INPUT)
         return tuple(nodes), " | ".join(texts)
 
-    def _judge(self, answer: Any, prediction: Prediction) -> Score | _Job:
-        golds = self._parse_golds(answer)
-        if isinstance(golds, Score):
-            return golds
+    def _judge(self, golds: tuple[tuple[Node, ...], str], prediction: Prediction) -> Score | _Job:
         gold_nodes, gold_text = golds
         shown = ", ".join(prediction.texts)
         nodes = []
@@ -270,12 +272,13 @@ class MathScorer(Scorer):
 
     # -- lazily created, per-process state -------------------------------------------------------------
     def _get_pool(self) -> Any:
-        if self._pool is None:
-            from rewardkit.runtime.pool import ProcessPool
+        with _POOL_LOCK:
+            if self._pool is None:
+                from rewardkit.runtime.pool import ProcessPool
 
-            self._pool = ProcessPool(size=self.params.workers, timeout=self.params.timeout_s,
-                                     preload=("rewardkit.scorers.math.symbolic",))
-        return self._pool
+                self._pool = ProcessPool(size=self.params.workers, timeout=self.params.timeout_s,
+                                         preload=("rewardkit.scorers.math.symbolic",))
+            return self._pool
 
     def _cache_get(self, key: tuple) -> Verdict | None:
         return None if self._cache is None else self._cache.get(key)
@@ -285,4 +288,5 @@ class MathScorer(Scorer):
             self._cache = OrderedDict()
         self._cache[key] = verdict
         if len(self._cache) > 4096:
-            self._cache.popitem(last=False)
+            with contextlib.suppress(KeyError):  # another thread evicted first
+                self._cache.popitem(last=False)

@@ -25,8 +25,7 @@ EXACT_REL_TOL = mpmath.mpf(10) ** -45
 _FUNCS = {"sin": sympy.sin, "cos": sympy.cos, "tan": sympy.tan, "cot": sympy.cot, "sec": sympy.sec,
           "csc": sympy.csc, "arcsin": sympy.asin, "arccos": sympy.acos, "arctan": sympy.atan, "arccot": sympy.acot,
           "sinh": sympy.sinh, "cosh": sympy.cosh, "tanh": sympy.tanh, "ln": sympy.log, "exp": sympy.exp,
-          "floor": sympy.floor, "ceil": sympy.ceiling, "abs": sympy.Abs, "det": lambda x: x,
-          "gcd": lambda x: x, "lcm": lambda x: x}
+          "floor": sympy.floor, "ceil": sympy.ceiling, "abs": sympy.Abs}
 _CONSTS = {"pi": sympy.pi, "e": sympy.E, "i": sympy.I, "inf": sympy.oo}
 _BINARY = {"add": lambda a, b: a + b, "mul": lambda a, b: a * b, "div": lambda a, b: a / b,
            "frac": lambda a, b: a / b, "pow": lambda a, b: a ** b, "binom": sympy.binomial}
