@@ -91,6 +91,7 @@ def test_nothing_raises_and_nothing_exceeds_the_bound(scorer, gold, pred):
     assert got.value in (0.0, 1.0, None)
 
 
+@pytest.mark.slow
 def test_check_scorer(scorer):
     answers = st.sampled_from(["14", "\\frac{1}{2}", "B", "\\text{Monday}", "(-\\infty, 3]", "x^2+1", "\\pi"])
     check_scorer(scorer, max_examples=80, sample_strategy=samples(answers))

@@ -206,6 +206,7 @@ class _Parser:
         while self.peek() in ("+", "-", "\\pm", "\\mp"):
             op = self.take()[1]
             rhs = self.term()
+            _arith(node, rhs)
             node = {"+": ("add", node, rhs), "-": ("add", node, ("neg", rhs)), "\\pm": ("pm", node, rhs),
                     "\\mp": ("pm", node, ("neg", rhs))}[op]
         return node
@@ -217,11 +218,13 @@ class _Parser:
             if nxt in _MUL or nxt in ("/", "\\div"):
                 self.take()
                 rhs = self.unary()
+                _arith(node, rhs)
                 node = ("mul", node, rhs) if nxt in _MUL else ("div", node, rhs)
             elif self._starts_atom():
                 if node[0] == "num" and self.toks[self.i][0] == "num":
                     raise ParseError("two numbers side by side")
                 rhs = self.power()
+                _arith(node, rhs)
                 if _is_int_literal(node) and rhs[0] == "frac" and all(_is_int_literal(x) for x in rhs[1:]):
                     node = ("add", node, rhs)  # mixed number 2\frac{1}{2}
                 else:
@@ -243,15 +246,13 @@ class _Parser:
 
     def unary(self) -> Node:
         op = self.peek()
-        if op == "-":
+        if op in ("-", "+", "\\pm", "\\mp"):
             self.take()
-            return ("neg", self.unary())
-        if op == "+":
-            self.take()
-            return self.unary()
-        if op in ("\\pm", "\\mp"):
-            self.take()
-            return ("pm", ("num", Fraction(0), False), self.unary())
+            inner = self.unary()
+            if op == "+":
+                return inner
+            _arith(inner)
+            return ("neg", inner) if op == "-" else ("pm", ("num", Fraction(0), False), inner)
         return self.power()
 
     def power(self) -> Node:
@@ -261,6 +262,7 @@ class _Parser:
             self.enter()
             exponent = self.group() if self.peek() == "{" else self.unary_atom()
             self.depth -= 1
+            _arith(base, exponent)
             base = ("pow", base, exponent)
             while self.peek() in ("!", "%"):
                 base = ("fact", base) if self.take()[1] == "!" else ("pct", base)
@@ -276,6 +278,7 @@ class _Parser:
         node = self.atom()
         while self.peek() in ("!", "%", "_"):
             op = self.take()[1]
+            _arith(node)
             if op == "!":
                 node = ("fact", node)
             elif op == "%":
@@ -339,6 +342,7 @@ class _Parser:
             inner = self.sum()
             self.expect("|")
             self.depth -= 1
+            _arith(inner)
             return ("func", "abs", inner)
         if kind == "cmd":
             return self.command(value)
@@ -392,23 +396,26 @@ class _Parser:
 
     def command(self, cmd: str) -> Node:
         name = cmd[1:]
-        if name == "frac":
-            return ("frac", self.arg(), self.arg())
+        if name in ("frac", "binom"):
+            top, bottom = self.arg(), self.arg()
+            _arith(top, bottom)
+            return (name, top, bottom)
         if name == "sqrt":
             index: Node = ("num", Fraction(2), False)
             if self.peek() == "[":
                 self.take()
                 index = self.sum()
                 self.expect("]")
-            return ("root", self.arg(), index)
-        if name == "binom":
-            return ("binom", self.arg(), self.arg())
+            radicand = self.arg()
+            _arith(radicand, index)
+            return ("root", radicand, index)
         if name in ("pi", "infty", "inf"):
             return _WORD_CONSTS[name]
         if name in ("emptyset", "varnothing"):
             return ("set", ())
         if name in ("lfloor", "lceil"):
             inner = self.sum()
+            _arith(inner)
             self.expect("\\rfloor" if name == "lfloor" else "\\rceil")
             return ("func", "floor" if name == "lfloor" else "ceil", inner)
         if name == "mathbb":
@@ -427,7 +434,9 @@ class _Parser:
 
     def function(self, name: str) -> Node:
         if name == "sqrt":
-            return ("root", self.arg(), ("num", Fraction(2), False))
+            radicand = self.arg()
+            _arith(radicand)
+            return ("root", radicand, ("num", Fraction(2), False))
         power = base = None
         for _ in range(2):
             if self.peek() == "^" and power is None:
@@ -445,6 +454,7 @@ class _Parser:
             while self.i < len(self.toks) and self.toks[self.i][0] in ("word", "num") and \
                     self.peek() not in FUNCS:
                 arg = ("mul", arg, self.power())
+        _arith(arg, *(x for x in (power, base) if x is not None))
         node: Node = ("func", name, arg)
         if base is not None:
             node = ("div", ("func", "ln", arg), ("func", "ln", base))
@@ -478,6 +488,16 @@ class _Parser:
         if len({len(r) for r in rows}) != 1:
             raise ParseError("ragged matrix")
         return ("matrix", tuple(rows))
+
+
+_CONTAINERS = {"set", "list", "tuple", "union", "rel", "matrix", "text", "choice"}
+
+
+def _arith(*nodes: Node) -> None:
+    """Refuse a set, tuple, relation or matrix used as an arithmetic operand (`2\\{1\\}`, `\\sqrt{(1,2)}`)."""
+    for node in nodes:
+        if node[0] in _CONTAINERS:
+            raise ParseError(f"a {node[0]} inside an arithmetic expression")
 
 
 def _is_int_literal(node: Node) -> bool:

@@ -106,7 +106,7 @@ def _power(base: Fraction | float | None, exponent: Fraction | float | None) -> 
 
 def too_large(node: Node) -> bool:
     """Pre-check before sympy: does any power or factorial in `node` have an enormous numeric argument?"""
-    if not isinstance(node, tuple):
+    if not isinstance(node, tuple) or not node:
         return False
     try:
         if node[0] == "pow":
