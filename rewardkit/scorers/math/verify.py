@@ -318,13 +318,21 @@ class _Judge:
         return Verdict(verdict.equal, f"{rule}, {verdict.rule}")
 
 
+_FUNCTION_NAMES = {"f", "g", "h", "p", "q", "r", "P", "Q", "F", "G"}
+
+
 def _assignment(node: Node) -> tuple[str, Node] | None:
-    """`x = 3` -> ("x", 3); `2+3\\cdot4 = 14` (a computation ending in its value) -> ("", 14)."""
+    """`x = 3` -> ("x", 3); `f(x) = 2x+1` -> ("f", 2x+1); `(x, y) = (1, 2)` -> ("(x, y)", (1, 2));
+    `2+3\\cdot4 = 14` (a computation ending in its value) -> ("", 14)."""
     if node[0] != "rel" or node[1] != ("=",):
         return None
     lhs, rhs = node[2]
     if lhs[0] == "sym":
         return (lhs[1], rhs)
+    if lhs[0] == "mul" and lhs[1][0] == "sym" and lhs[1][1] in _FUNCTION_NAMES and _has_symbols(lhs[2]):
+        return (lhs[1][1], rhs)  # f(x) = ...
+    if lhs[0] == "tuple" and all(item[0] == "sym" for item in lhs[1]):
+        return (str(lhs[1]), rhs)
     if not _has_symbols(lhs) and not _has_symbols(rhs):
         return ("", rhs)
     return None
