@@ -135,3 +135,18 @@ def test_bad_config_names_the_key():
         MathScorer(multiple_boxes="first")
     with pytest.raises(rewardkit.ConfigError, match="timeout_s"):
         MathScorer(timeout_s=0)
+
+
+def test_main_process_never_imports_sympy():
+    import subprocess
+    import sys
+    from pathlib import Path
+
+    code = ("import sys, rewardkit\n"
+            "s = rewardkit.build({'use': 'math'})\n"
+            "rows = [{'completion': '\\\\boxed{0.5}', 'answer': '\\\\frac12'},\n"
+            "        {'completion': '\\\\boxed{\\\\sqrt 8}', 'answer': '2\\\\sqrt2'}]\n"
+            "print([x.value for x in s.score_batch(rows)], 'sympy' in sys.modules)\n")
+    done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=120,
+                          env={"PYTHONPATH": str(Path(__file__).resolve().parents[1]), "PATH": "/usr/bin:/bin"})
+    assert done.stdout.strip() == "[1.0, 1.0] False", done.stderr

@@ -153,3 +153,14 @@ def test_fast_path_never_starts_the_pool():
              ("[1,2)", "1 \\le x < 2"), ("50\\%", "0.5"), ("B", "(B)"), ("3", "3, 4")]]
     assert [s.value for s in scorer.score_batch(rows)] == [1, 1, 1, 1, 1, 1, 1, 0]
     assert scorer._pool is None
+
+
+def test_batch_mixes_timeouts_symbolic_and_fast(scorer):
+    rows = [{"completion": "\\boxed{\\binom{10^{9000}}{10^{4}}}", "answer": "1"},
+            {"completion": "\\boxed{\\frac{2}{\\sqrt{2}}}", "answer": "\\sqrt{2}"},
+            {"completion": "\\boxed{0.5}", "answer": "\\frac{1}{2}"},
+            {"completion": "\\boxed{x^2-1}", "answer": "(x-1)(x+1)"}]
+    start = time.monotonic()
+    got = scorer.score_batch(rows)
+    assert time.monotonic() - start < BOUND + SLACK
+    assert [(s.value, s.status.value) for s in got] == [(0.0, "timeout"), (1.0, "ok"), (1.0, "ok"), (1.0, "ok")]
