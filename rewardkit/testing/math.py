@@ -98,7 +98,8 @@ def shuffled_sets() -> st.SearchStrategy[tuple[str, str]]:
     def build(values: list[Fraction], order: list[int], data: st.DataObject) -> tuple[str, str]:
         gold = ", ".join(str(v) if v.denominator == 1 else f"\\frac{{{v.numerator}}}{{{v.denominator}}}"
                          for v in values)
-        plain = [[f for f in forms(values[i]) if "%" not in f] for i in order]
+        # inside a set a plain comma separates elements, so `2,000` is not a thousands form there
+        plain = [[f for f in forms(values[i]) if "%" not in f and "," not in f.replace("{,}", "")] for i in order]
         pred = ", ".join(data.draw(st.sampled_from(options)) for options in plain)
         return f"\\{{{gold}\\}}", f"\\{{{pred}\\}}"
     return st.lists(rationals(), min_size=1, max_size=5, unique=True).flatmap(
