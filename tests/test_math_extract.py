@@ -150,3 +150,16 @@ def test_main_process_never_imports_sympy():
     done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=120,
                           env={"PYTHONPATH": str(Path(__file__).resolve().parents[1]), "PATH": "/usr/bin:/bin"})
     assert done.stdout.strip() == "[1.0, 1.0] False", done.stderr
+
+
+def test_policy_parameters():
+    strict = MathScorer(percent="strict")
+    assert strict.compare("50\\%", "50").value == 1.0
+    assert strict.compare("50\\%", "0.5").value == 0.0
+    loose = MathScorer(float_rel_tol=1e-2)
+    assert loose.compare("\\frac{1}{3}", "0.333").value == 1.0
+    assert loose.compare("\\frac{1}{3}", "\\frac{333}{1000}").value == 0.0  # tolerance only for written floats
+    assert MathScorer().compare("\\frac{1}{3}", "0.333").value == 0.0
+    short = MathScorer(max_answer_chars=10)
+    got = short.score({"completion": "\\boxed{1+1+1+1+1+1+1}", "answer": "7"})
+    assert got.value == 0.0 and "too long" in got.reason
