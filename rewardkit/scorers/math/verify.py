@@ -283,7 +283,9 @@ class _Judge:
         rule = "integer" if all(isinstance(v, Fraction) and v.denominator == 1 for v in (gv, pv)) else "rational"
         if gv == pv:
             return Verdict(True, rule)
-        if pred_float and isinstance(gv, Fraction) and isinstance(pv, Fraction):
+        # tolerance only for a written float against a non-integer: integers stay exact (10^7 vs 10000001.0)
+        if pred_float and isinstance(gv, Fraction) and isinstance(pv, Fraction) and gv.denominator != 1 \
+                and pv.denominator != 1:
             tol = self.opts.float_rel_tol
             if abs(gv - pv) <= Fraction(tol) * max(abs(gv), abs(pv)):
                 return Verdict(True, f"float within relative {tol:g}")
