@@ -29,6 +29,7 @@ PATHOLOGICAL = [
     "\\boxed{\\binom{10^{9000}}{10^{4}}}",  # passes the pre-checks; sympy would run for minutes: killed
     "\\boxed{2^{2^{2^{2^{2^{2}}}}}}",
     "\\boxed{" + "\\sqrt{" * 39 + "2" + "}" * 39 + "}",
+    "\\boxed{" + "+".join(["9999!"] * 120) + "}",  # exact arithmetic in the caller stays bounded too
 ]
 
 

@@ -13,6 +13,7 @@ import math
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from fractions import Fraction
+from functools import lru_cache
 from typing import Literal
 
 from rewardkit.scorers.math.parse import Node
@@ -70,8 +71,13 @@ def exact(node: Node) -> Fraction | float | None:
             return None
         if value > MAX_EXPONENT:
             raise TooLarge("factorial")
-        return Fraction(math.factorial(int(value)))
+        return _factorial(int(value))
     return None
+
+
+@lru_cache(maxsize=64)
+def _factorial(n: int) -> Fraction:
+    return Fraction(math.factorial(n))
 
 
 def _arith(tag: str, a: Fraction | float | None, b: Fraction | float | None) -> Fraction | float | None:
@@ -80,11 +86,17 @@ def _arith(tag: str, a: Fraction | float | None, b: Fraction | float | None) -> 
     if isinstance(a, float) or isinstance(b, float):  # an infinity is involved
         out = a + b if tag == "add" else a * b if tag == "mul" else (a / b if b else math.nan)
         return None if math.isnan(out) else out
+    if _bits(a) + _bits(b) > MAX_BITS:  # keeps main-process work bounded: 100 factors of 10000! do not run
+        raise TooLarge("product")
     if tag == "add":
         return a + b
     if tag == "mul":
         return a * b
     return None if b == 0 else a / b
+
+
+def _bits(value: Fraction) -> int:
+    return value.numerator.bit_length() + value.denominator.bit_length()
 
 
 def _power(base: Fraction | float | None, exponent: Fraction | float | None) -> Fraction | None:
@@ -98,8 +110,7 @@ def _power(base: Fraction | float | None, exponent: Fraction | float | None) -> 
         return base ** (int(exponent) % 2)
     if abs(exponent) > MAX_EXPONENT:
         raise TooLarge("exponent")
-    bits = base.numerator.bit_length() + base.denominator.bit_length()
-    if bits * abs(exponent) > MAX_BITS:
+    if _bits(base) * abs(exponent) > MAX_BITS:
         raise TooLarge("power")
     return base ** int(exponent)
 
