@@ -31,6 +31,7 @@ BUILTINS: dict[str, str] = {
     "regex_match": "rewardkit.scorers.match:RegexMatch",
     "language_consistency": "rewardkit.scorers.language.scorer:LanguageConsistency",
     "code": "rewardkit.scorers.code.scorer:Code",
+    "math": "rewardkit.scorers.math:MathScorer",
 }
 
 _loaded: dict[str, type[Scorer]] = {}
