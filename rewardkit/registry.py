@@ -29,6 +29,7 @@ BUILTINS: dict[str, str] = {
     "repetition": "rewardkit.scorers.length:Repetition",
     "exact_match": "rewardkit.scorers.match:ExactMatch",
     "regex_match": "rewardkit.scorers.match:RegexMatch",
+    "reward_model": "rewardkit.scorers.reward_model:RewardModelScorer",
 }
 
 _loaded: dict[str, type[Scorer]] = {}
