@@ -44,10 +44,19 @@ def pool(hidden: torch.Tensor, mask: torch.Tensor, how: str) -> torch.Tensor:
     return (hidden * weights).sum(dim=1) / weights.sum(dim=1).clamp(min=1.0)
 
 
+class RowLinear(nn.Linear):
+    """nn.Linear computed row by row (broadcast multiply, then sum). A matrix product takes another kernel
+    for one row than for several, which changes the last bits of a reward with the batch size; this way a
+    response scores bit-identically alone or in a batch. The head is small, so the cost does not show."""
+
+    def forward(self, x: torch.Tensor) -> torch.Tensor:
+        return (x.unsqueeze(-2) * self.weight).sum(dim=-1) + self.bias  # (B, 1, H) * (O, H) -> (B, O)
+
+
 def make_head(hidden_size: int, kind: str, hidden: int) -> nn.Module:
     if kind == "linear":
-        return nn.Linear(hidden_size, 1)
-    return nn.Sequential(nn.Linear(hidden_size, hidden), nn.GELU(), nn.Linear(hidden, 1))
+        return RowLinear(hidden_size, 1)
+    return nn.Sequential(RowLinear(hidden_size, hidden), nn.GELU(), RowLinear(hidden, 1))
 
 
 def fit(prompt: list[int], response: list[int], budget: int) -> tuple[list[int], list[int]]:
@@ -91,7 +100,11 @@ class RewardModel(nn.Module):
             sep = tok.sep_token_id if tok.sep_token_id is not None else tok.eos_token_id
             return ([start] if start is not None else []), ([sep] if sep is not None else []), \
                 ([sep] if sep is not None else [])
-        sep_ids = tok.text_ids("\n\n") if isinstance(tok, bb.HFTokenizer) else [tok.sep_token_id]
+        # a blank line between prompt and response, or the tokenizer's separator when it drops whitespace
+        sep_ids = tok.text_ids("\n\n") if isinstance(tok, bb.HFTokenizer) else []
+        if not sep_ids:
+            fallback = tok.sep_token_id if tok.sep_token_id is not None else tok.eos_token_id
+            sep_ids = [fallback] if fallback is not None else []
         start = [tok.bos_token_id] if tok.bos_token_id is not None else []
         end = [tok.eos_token_id] if tok.eos_token_id is not None else []
         return start, sep_ids, end
