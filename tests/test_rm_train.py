@@ -104,7 +104,7 @@ def write_jsonl(path: Path, rows) -> Path:
 
 
 def test_cli_train_then_eval(tmp_path):
-    write_jsonl(tmp_path / "train.jsonl", synthetic.politeness_pairs(200, seed=1))
+    write_jsonl(tmp_path / "train.jsonl", synthetic.politeness_pairs(240, seed=1))
     test_rows = synthetic.politeness_pairs(60, seed=2)
     for i, row in enumerate(test_rows):
         row["subset"] = "even" if i % 2 == 0 else "odd"
@@ -114,7 +114,7 @@ def test_cli_train_then_eval(tmp_path):
     done = run_cli("rm", "train", "train.jsonl", "-o", "model", "--epochs", "2", "--val-fraction", "0.15",
                    "--head", "mlp", "--head-hidden", "32", "-q", cwd=tmp_path)
     assert done.returncode == 0, done.stderr
-    assert json.loads(done.stdout)["n_train_pairs"] == 170
+    assert json.loads(done.stdout)["n_train_pairs"] == 204
     done = run_cli("rm", "eval", "model", "test.jsonl", "--summary-json", "out/summary.json", cwd=tmp_path)
     assert done.returncode == 0, done.stderr
     summary = json.loads((tmp_path / "out" / "summary.json").read_text())

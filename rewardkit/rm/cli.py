@@ -69,14 +69,17 @@ def _add_eval(commands: argparse._SubParsersAction) -> None:
 
 
 def _run_train(args: argparse.Namespace) -> int:
-    from rewardkit.rm.config import TrainConfig
+    from rewardkit.rm.config import TINY, TrainConfig, resolve_source
     from rewardkit.rm.data import read_pairs
-    from rewardkit.rm.train import train
 
     config = TrainConfig(**{f.name: getattr(args, f.name) for f in fields(TrainConfig) if f.name != "progress"},
                          progress=not args.quiet and sys.stderr.isatty())
-    pairs = read_pairs(args.pairs)
+    pairs = read_pairs(args.pairs)  # input and backbone errors surface before torch loads
     val = read_pairs(args.val) if args.val else None
+    if config.backbone != TINY:
+        resolve_source(config.backbone)
+    from rewardkit.rm.train import train
+
     summary = train(pairs, args.output, config, val)
     brief = {k: summary[k] for k in ("best_val_accuracy", "steps", "stopped_early", "n_train_pairs",
                                      "n_val_pairs", "seconds")}
@@ -85,13 +88,19 @@ def _run_train(args: argparse.Namespace) -> int:
 
 
 def _run_eval(args: argparse.Namespace) -> int:
+    from pathlib import Path
+
     from rewardkit.errors import ConfigError
+    from rewardkit.rm.config import read_config
     from rewardkit.rm.data import read_pairs
-    from rewardkit.rm.eval import run_eval
 
     if args.batch_size < 1:
         raise ConfigError("must be at least 1", "--batch-size")
-    summary = run_eval(args.model, read_pairs(args.pairs), args.summary_json, args.histogram, args.batch_size,
+    read_config(Path(args.model))  # usage errors surface before torch loads
+    pairs = read_pairs(args.pairs)
+    from rewardkit.rm.eval import run_eval
+
+    summary = run_eval(args.model, pairs, args.summary_json, args.histogram, args.batch_size,
                        args.device)
     print(json.dumps(summary, indent=2))
     return 0

