@@ -1,12 +1,13 @@
 """Reward-model benchmark: training throughput, scoring throughput at batch 1 vs 64, and whether a frozen
 pretrained backbone (all-MiniLM-L6-v2, offline) plus a trained head learns a preference it cannot know by chance.
 
-    HF_HUB_OFFLINE=1 PYTHONPATH=. python benchmarks/bench_rm.py [--device cpu|cuda] [--out DIR]
+    HF_HUB_OFFLINE=1 PYTHONPATH=. python benchmarks/bench_rm.py [--device cpu|cuda] [--out FILE] [--peer]
 
 The held-out preference: "The {topic} was {adjective}." with a positive adjective chosen over a negative one;
 the test adjectives never occur in training. The tiny backbone trained from scratch on the same pairs is the
 control (it can only memorise the training words), the untrained head the chance baseline. Every figure is
-measured in this one run; medians over `--repeats` where a timing is repeated.
+measured in this one run; medians over `--repeats` where a timing is repeated. The peer (`--peer`, or
+`--peer-only`): TRL's RewardTrainer fine-tuning the same MiniLM on the same pairs, next to rewardkit doing so.
 """
 
 from __future__ import annotations
@@ -67,6 +68,39 @@ def scoring_rates(model_dir: Path, device: str, n: int, repeats: int) -> dict[st
     return rates
 
 
+def trl_finetune_rate(rows: list[dict], batch_size: int) -> float:
+    """The peer: TRL's RewardTrainer fine-tuning the same MiniLM (AutoModelForSequenceClassification, one label)
+    on the same pairs, one epoch; pairs per second end to end (model load, tokenisation, training)."""
+    from datasets import Dataset
+    from transformers import AutoTokenizer
+    from trl import RewardConfig, RewardTrainer
+
+    from rewardkit.rm.config import minilm_path
+
+    path = str(minilm_path())
+    start = time.perf_counter()
+    tokenizer = AutoTokenizer.from_pretrained(path)
+    tokenizer.eos_token = tokenizer.sep_token  # TRL appends EOS to each text; BERT has none, [SEP] ends inputs
+    args = RewardConfig(output_dir=tempfile.mkdtemp(prefix="bench_rm_trl_"), per_device_train_batch_size=batch_size,
+                        num_train_epochs=1, learning_rate=2e-5, report_to=[], save_strategy="no",
+                        logging_steps=10_000, use_cpu=not torch.cuda.is_available(), disable_tqdm=True)
+    trainer = RewardTrainer(model=path, args=args, train_dataset=Dataset.from_list(rows), processing_class=tokenizer)
+    trainer.train()
+    return len(rows) / (time.perf_counter() - start)
+
+
+def finetune_vs_trl(device: str, n: int = 80, batch_size: int = 16) -> dict[str, float]:
+    """Full fine-tuning of MiniLM on the same n pairs, one epoch: rewardkit vs TRL's RewardTrainer."""
+    raw = synthetic.sentiment_pairs(n, seed=1)
+    config = TrainConfig(backbone="minilm", epochs=1, batch_size=batch_size, patience=0, progress=False,
+                         val_fraction=0.0, device=device)
+    start = time.perf_counter()
+    train(pairs(raw), Path(tempfile.mkdtemp(prefix="bench_rm_ft_")), config)
+    ours = n / (time.perf_counter() - start)
+    theirs = trl_finetune_rate(raw, batch_size)
+    return {"rewardkit_pairs_per_s": ours, "trl_pairs_per_s": theirs, "ratio_rewardkit_over_trl": ours / theirs}
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--device", default="cuda" if torch.cuda.is_available() else "cpu")
@@ -74,7 +108,13 @@ def main() -> None:
     parser.add_argument("--score-n", type=int, default=256)
     parser.add_argument("--repeats", type=int, default=3)
     parser.add_argument("--out", help="write the figures as JSON here")
+    parser.add_argument("--peer", action="store_true", help="also fine-tune MiniLM with rewardkit and with TRL's "
+                        "RewardTrainer on the same pairs (slow on a CPU)")
+    parser.add_argument("--peer-only", action="store_true", help="only the rewardkit-vs-TRL fine-tuning part")
     args = parser.parse_args()
+    if args.peer_only:
+        print(json.dumps(finetune_vs_trl(args.device), indent=2))
+        return
     work = Path(tempfile.mkdtemp(prefix="bench_rm_"))
     train_rows = pairs(synthetic.sentiment_pairs(args.train_pairs, seed=1))
     test_rows = pairs(synthetic.sentiment_pairs(200, seed=2, vocabulary="test"))
@@ -103,13 +143,10 @@ def main() -> None:
                             "val_accuracy": summary["best_val_accuracy"],
                             "heldout_sentiment_accuracy": accuracy(RewardModel.load(work / "tiny", args.device),
                                                                    test_rows)}
-    full_cfg = TrainConfig(backbone="minilm", epochs=1, batch_size=16, patience=0, progress=False,
-                           val_fraction=0.2, device=args.device)
-    summary, rate = timed_train(train_rows[:80], work / "minilm_full", full_cfg)
-    results["minilm_finetune"] = {"train_pairs_per_s": rate, "seconds": summary["seconds"]}
-
     results["scoring_minilm"] = scoring_rates(work / "minilm_frozen", args.device, args.score_n, args.repeats)
     results["scoring_tiny"] = scoring_rates(work / "tiny", args.device, args.score_n, args.repeats)
+    if args.peer:
+        results["minilm_finetune_vs_trl"] = finetune_vs_trl(args.device)
     print(json.dumps(results, indent=2))
     if args.out:
         Path(args.out).write_text(json.dumps(results, indent=2) + "\n")

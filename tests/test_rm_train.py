@@ -92,6 +92,13 @@ def test_early_stopping_keeps_the_best_and_stops(tmp_path):
     assert summary["best_val_accuracy"] == 0.0
 
 
+def test_no_training_pairs_is_an_input_error(tmp_path):
+    from rewardkit.errors import InputError
+
+    with pytest.raises(InputError, match="no training pairs"):
+        train([], tmp_path / "rm", TrainConfig(progress=False), pairs(synthetic.politeness_pairs(2)))
+
+
 def run_cli(*args: str, cwd: Path) -> subprocess.CompletedProcess:
     env = {**os.environ, "PYTHONPATH": str(ROOT), "OMP_NUM_THREADS": "1", "HF_HUB_OFFLINE": "1"}
     return subprocess.run([sys.executable, "-m", "rewardkit", *args], cwd=cwd, env=env, capture_output=True,
@@ -103,6 +110,7 @@ def write_jsonl(path: Path, rows) -> Path:
     return path
 
 
+@pytest.mark.slow
 def test_cli_train_then_eval(tmp_path):
     write_jsonl(tmp_path / "train.jsonl", synthetic.politeness_pairs(240, seed=1))
     test_rows = synthetic.politeness_pairs(60, seed=2)

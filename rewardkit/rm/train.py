@@ -23,7 +23,7 @@ import torch
 import torch.nn.functional as F
 from tqdm import tqdm
 
-from rewardkit.errors import ConfigError
+from rewardkit.errors import ConfigError, InputError
 from rewardkit.rm.config import TrainConfig
 from rewardkit.rm.data import Pair, flat_pairs, split
 from rewardkit.rm.model import RewardModel, build_model, default_device
@@ -110,6 +110,8 @@ def train(pairs: list[Pair], out_dir: str | Path, config: TrainConfig | None = N
     started = time.perf_counter()
     train_rows, val_rows = (list(pairs), list(val_pairs)) if val_pairs is not None \
         else split(pairs, config.val_fraction, config.seed)
+    if not train_rows:
+        raise InputError("no training pairs left after the validation split")
     model = build_model(config.backbone, config.pooling, config.head, config.head_hidden,  # type: ignore[arg-type]
                         config.max_length, config.seed).to(config.device or default_device())
     if config.freeze_backbone:

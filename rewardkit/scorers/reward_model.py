@@ -71,7 +71,7 @@ class RewardModelScorer(Scorer):
 
     def __init__(self, name: str | None = None, **params: Any) -> None:
         super().__init__(name=name, **params)
-        root = Path(self.params.path).expanduser()
+        root = Path(self.params.path).expanduser().resolve()  # workers may run in another directory
         settings = read_config(root)
         check_weights(root)
         stats = settings.get("reward_stats")
