@@ -108,10 +108,13 @@ def main() -> None:
     parser.add_argument("--score-n", type=int, default=256)
     parser.add_argument("--repeats", type=int, default=3)
     parser.add_argument("--out", help="write the figures as JSON here")
+    parser.add_argument("--threads", type=int, help="torch CPU threads (default: torch's choice)")
     parser.add_argument("--peer", action="store_true", help="also fine-tune MiniLM with rewardkit and with TRL's "
                         "RewardTrainer on the same pairs (slow on a CPU)")
     parser.add_argument("--peer-only", action="store_true", help="only the rewardkit-vs-TRL fine-tuning part")
     args = parser.parse_args()
+    if args.threads:
+        torch.set_num_threads(args.threads)
     if args.peer_only:
         print(json.dumps(finetune_vs_trl(args.device), indent=2))
         return

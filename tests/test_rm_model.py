@@ -6,6 +6,8 @@ import json
 import math
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 torch = pytest.importorskip("torch")
 
@@ -151,3 +153,29 @@ def test_split_is_seeded_and_disjoint():
     assert {p.chosen for p in train}.isdisjoint({p.chosen for p in val})
     assert split(pairs, 0.2, seed=1) == (train, val)
     assert split(pairs, 0.0)[1] == []
+
+
+@settings(max_examples=200, deadline=None)
+@given(st.integers(0, 300), st.integers(0, 300), st.integers(1, 200))
+def test_fit_properties(p, r, budget):
+    prompt, response = list(range(p)), list(range(1000, 1000 + r))
+    got_p, got_r = fit(prompt, response, budget)
+    assert got_p == prompt[len(prompt) - len(got_p):]  # a suffix of the prompt
+    assert got_r == response[:len(got_r)]  # a prefix of the response
+    assert len(got_p) + len(got_r) == min(p + r, budget)  # nothing dropped that would have fit
+
+
+_json = st.recursive(st.none() | st.booleans() | st.floats() | st.integers() | st.text(max_size=20),
+                     lambda inner: st.lists(inner, max_size=4) | st.dictionaries(st.text(max_size=8), inner,
+                                                                                  max_size=4), max_leaves=12)
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.dictionaries(st.sampled_from(["prompt", "chosen", "rejected", "margin", "subset", "x"]), _json) | _json)
+def test_parse_pair_only_raises_value_error(row):
+    try:
+        pair = parse_pair(row)
+    except ValueError:
+        return
+    assert isinstance(pair.chosen, str) and pair.rejected and all(isinstance(r, str) for r in pair.rejected)
+    assert math.isfinite(pair.margin)
