@@ -6,9 +6,10 @@ Loss per pair: -log σ(r_chosen - r_rejected - margin) (margin from the row's `m
 plus `centring` · mean((r_chosen + r_rejected)²), which keeps rewards near zero without changing which
 answer wins. A seeded validation split is scored after every epoch (or every `eval_every` steps); training
 stops after `patience` validations without a better pairwise accuracy (ties count wrong) and the best
-weights are kept. With a frozen backbone its pooled features are computed once and only the head trains,
-which makes a pretrained backbone practical on a CPU. The mean / std of validation rewards go into the
-saved config so the scorer can z-score.
+weights are kept (with nothing held out: no early stopping, the last weights). With a frozen backbone its
+pooled features are computed once and only the head trains, which makes a pretrained backbone practical on
+a CPU. The mean / std of validation rewards (training rewards when nothing is held out) go into the saved
+config so the scorer can z-score.
 """
 
 from __future__ import annotations
@@ -164,7 +165,10 @@ def _loop(model: RewardModel, data: _PairRewards, val: _PairRewards | None, conf
             bar.set_postfix(loss=f"{loss.item():.4f}")
             if step % eval_every and step != steps_per_epoch * config.epochs:
                 continue
-            acc = _validate(model, val, data, config)
+            if val is None:  # nothing held out: no early stopping, the last weights are kept
+                history.append({"step": step, "loss": round(loss.item(), 6)})
+                continue
+            acc = _validate(model, val, config)
             history.append({"step": step, "loss": round(loss.item(), 6), "val_accuracy": acc})
             if acc > best_acc:
                 best_acc, bad_evals = acc, 0
@@ -179,13 +183,14 @@ def _loop(model: RewardModel, data: _PairRewards, val: _PairRewards | None, conf
     bar.close()
     if best_state is not None:
         model.load_state_dict(best_state)
-    return {"steps": step, "best_val_accuracy": best_acc, "stopped_early": stopped_early, "history": history}
+    return {"steps": step, "best_val_accuracy": best_acc if val is not None else None,
+            "stopped_early": stopped_early, "history": history}
 
 
-def _validate(model: RewardModel, val: _PairRewards | None, data: _PairRewards, config: TrainConfig) -> float:
-    """Pairwise accuracy on the validation pairs (on the training pairs when there is no validation)."""
+def _validate(model: RewardModel, val: _PairRewards, config: TrainConfig) -> float:
+    """Pairwise accuracy on the validation pairs."""
     was_training = model.training
     model.eval()
-    r_c, r_r = (val or data).all(max(config.batch_size, 32))
+    r_c, r_r = val.all(max(config.batch_size, 32))
     model.train(was_training)
     return pairwise_accuracy(r_c, r_r)
