@@ -141,18 +141,19 @@ class RewardModel(nn.Module):
 
     @torch.inference_mode()
     def score(self, prompts: list[str], responses: list[str], batch_size: int = 32) -> list[float]:
-        """Raw rewards, computed in batches of similar length (less padding); returned in input order."""
+        """Raw rewards in input order. Each distinct (prompt, response) is computed once (GRPO groups repeat
+        completions; repeats then also score bit-identically), in batches of similar length (less padding)."""
         was_training = self.training
         self.eval()
-        order = sorted(range(len(responses)), key=lambda i: len(prompts[i]) + len(responses[i]))
-        out = [0.0] * len(responses)
-        for start in range(0, len(order), batch_size):
-            chunk = order[start:start + batch_size]
-            rewards = self(self.encode([prompts[i] for i in chunk], [responses[i] for i in chunk]))
-            for i, value in zip(chunk, rewards.float().cpu().tolist(), strict=True):
-                out[i] = float(value)
+        distinct = list(dict.fromkeys(zip(prompts, responses, strict=True)))
+        distinct.sort(key=lambda pair: len(pair[0]) + len(pair[1]))
+        found: dict[tuple[str, str], float] = {}
+        for start in range(0, len(distinct), batch_size):
+            chunk = distinct[start:start + batch_size]
+            rewards = self(self.encode([p for p, _ in chunk], [r for _, r in chunk]))
+            found.update(zip(chunk, (float(v) for v in rewards.float().cpu().tolist()), strict=True))
         self.train(was_training)
-        return out
+        return [found[pair] for pair in zip(prompts, responses, strict=True)]
 
     def freeze_backbone(self) -> None:
         for param in self.backbone.parameters():
