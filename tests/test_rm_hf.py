@@ -49,7 +49,7 @@ def test_decoder_backbone_from_a_local_directory(tmp_path):
     AutoTokenizer.from_pretrained(str(minilm.get_model_path())).save_pretrained(tmp_path / "llama")
     model = build_model(str(tmp_path / "llama"), max_length=64)
     assert model.settings["backbone"]["encoder"] is False and model.settings["pooling"] == "last"
-    prompts, responses = ["What is 2 + 3 * 4?"] * 3, ["14", "it is fourteen, of course " * 3, ""]
+    prompts, responses = ["What is 2 + 3 * 4?"] * 4, ["14", "it is fourteen, of course " * 3, "", "lone \ud800 x"]
     batched = model.score(prompts, responses, batch_size=8)
     # last-token pooling must find each row's own last token, whatever the padding after it
     assert batched == pytest.approx([model.score([p], [r])[0] for p, r in zip(prompts, responses, strict=True)],

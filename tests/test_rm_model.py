@@ -102,7 +102,7 @@ def test_tiny_layout_feeds_prompt_and_response_together():
 def test_save_load_identical_scores(tmp_path):
     model = build_model("tiny", head="mlp", head_hidden=16, seed=3)
     prompts = ["What is 2 + 3 * 4?", "", "Résous x² = 4.", "解方程"]
-    responses = ["<think>3 * 4 = 12</think><answer>14</answer>", "hi", "x = ±2", "答案是 2" * 50]
+    responses = ["<think>3 * 4 = 12</think><answer>14</answer>", "hi", "x = ±2 \ud800", "答案是 2" * 50]
     before = model.score(prompts, responses)
     model.save(tmp_path / "rm")
     loaded = RewardModel.load(tmp_path / "rm", "cpu")

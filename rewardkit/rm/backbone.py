@@ -44,7 +44,9 @@ class HFTokenizer:
     def encode_batch(self, texts: list[str]) -> list[list[int]]:
         if not texts:
             return []
-        return self.tokenizer(list(texts), add_special_tokens=False, verbose=False)["input_ids"]
+        # the Rust tokenizers reject lone surrogates (possible in JSON input): make them '?' first
+        clean = [t.encode("utf-8", "replace").decode("utf-8") for t in texts]
+        return self.tokenizer(clean, add_special_tokens=False, verbose=False)["input_ids"]
 
     def text_ids(self, text: str) -> list[int]:
         return self.encode_batch([text])[0]
