@@ -1,0 +1,172 @@
+"""Reward-model benchmark: training throughput, scoring throughput at batch 1 vs 64, and whether a frozen
+pretrained backbone (all-MiniLM-L6-v2, offline) plus a trained head learns a preference it cannot know by chance.
+
+    HF_HUB_OFFLINE=1 PYTHONPATH=. python benchmarks/bench_rm.py [--device cpu|cuda] [--out FILE] [--peer]
+
+The held-out preference: "The {topic} was {adjective}." with a positive adjective chosen over a negative one;
+the test adjectives never occur in training. The tiny backbone trained from scratch on the same pairs is the
+control (it can only memorise the training words), the untrained head the chance baseline. Every figure is
+measured in this one run; medians over `--repeats` where a timing is repeated. The peer (`--peer`, or
+`--peer-only`): TRL's RewardTrainer fine-tuning the same MiniLM on the same pairs, next to rewardkit doing so.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import statistics
+import tempfile
+import time
+from pathlib import Path
+
+import torch
+
+import rewardkit
+from rewardkit.rm import synthetic
+from rewardkit.rm.config import TrainConfig
+from rewardkit.rm.data import parse_pair
+from rewardkit.rm.eval import score_pairs, summarize
+from rewardkit.rm.model import RewardModel, build_model
+from rewardkit.rm.train import train
+
+
+def pairs(rows):
+    return [parse_pair(r) for r in rows]
+
+
+def accuracy(model: RewardModel, test) -> float:
+    return summarize(test, score_pairs(test, model.score))["accuracy"]
+
+
+def timed_train(rows, out: Path, config: TrainConfig) -> tuple[dict, float]:
+    """Train; return (summary, training pairs processed per second end to end: model load, frozen features,
+    optimisation, validation and save all inside the timing)."""
+    start = time.perf_counter()
+    summary = train(rows, out, config)
+    seconds = time.perf_counter() - start
+    steps_pairs = summary["n_train_pairs"] * len(summary["history"])  # validations happen once per epoch
+    return summary, steps_pairs / seconds
+
+
+def scoring_rates(model_dir: Path, device: str, n: int, repeats: int) -> dict[str, float]:
+    """responses/s through the `reward_model` scorer at batch_size 1 and 64 on the same n completions."""
+    rows = [{"prompt": f"How was visit number {i}?", "completion": f"<think>recall visit {i}</think><answer>It "
+             f"was fine, thanks for asking, and the staff were {'kind' if i % 2 else 'rude'}.</answer>"}
+            for i in range(n)]
+    rates = {}
+    for batch in (1, 64):
+        scorer = rewardkit.build({"use": "reward_model", "path": str(model_dir), "region": "answer",
+                                  "batch_size": batch, "device": device})
+        scorer.score_batch(rows[:8])  # load the model and warm up outside the timing
+        times = []
+        for _ in range(repeats):
+            start = time.perf_counter()
+            scorer.score_batch(rows)
+            times.append(time.perf_counter() - start)
+        rates[f"batch{batch}"] = n / statistics.median(times)
+    rates["ratio_64_over_1"] = rates["batch64"] / rates["batch1"]
+    return rates
+
+
+def trl_finetune_rate(rows: list[dict], batch_size: int, trl_defaults: bool = False) -> float:
+    """The peer: TRL's RewardTrainer fine-tuning the same MiniLM (AutoModelForSequenceClassification, one label)
+    on the same pairs, one epoch; pairs per second end to end (model load, tokenisation, training).
+    By default with the same work as rewardkit (fp32, no activation recomputation); `trl_defaults` keeps
+    TRL's own defaults (bf16 autocast and gradient checkpointing), slow on a CPU without bf16 units."""
+    from datasets import Dataset
+    from transformers import AutoTokenizer
+    from trl import RewardConfig, RewardTrainer
+
+    from rewardkit.rm.config import minilm_path
+
+    path = str(minilm_path())
+    start = time.perf_counter()
+    tokenizer = AutoTokenizer.from_pretrained(path)
+    tokenizer.eos_token = tokenizer.sep_token  # TRL appends EOS to each text; BERT has none, [SEP] ends inputs
+    args = RewardConfig(output_dir=tempfile.mkdtemp(prefix="bench_rm_trl_"), per_device_train_batch_size=batch_size,
+                        num_train_epochs=1, learning_rate=2e-5, report_to=[], save_strategy="no",
+                        logging_steps=10_000, use_cpu=not torch.cuda.is_available(), disable_tqdm=True,
+                        **({} if trl_defaults else {"bf16": False, "gradient_checkpointing": False}))
+    trainer = RewardTrainer(model=path, args=args, train_dataset=Dataset.from_list(rows), processing_class=tokenizer)
+    trainer.train()
+    return len(rows) / (time.perf_counter() - start)
+
+
+def finetune_vs_trl(device: str, n: int = 80, batch_size: int = 16) -> dict[str, float]:
+    """Full fine-tuning of MiniLM on the same n pairs, one epoch: rewardkit vs TRL's RewardTrainer. rewardkit's
+    time also covers what TRL does not do here: a validation pass over the pairs (no split: the training pairs),
+    the reward statistics pass and writing the 90 MB safetensors."""
+    from transformers import AutoModelForSequenceClassification
+
+    from rewardkit.rm.config import minilm_path
+
+    raw = synthetic.sentiment_pairs(n, seed=1)
+    build_model("minilm")  # warm up imports and the file cache for both sides, outside the timings
+    AutoModelForSequenceClassification.from_pretrained(str(minilm_path()), num_labels=1)
+    config = TrainConfig(backbone="minilm", epochs=1, batch_size=batch_size, patience=0, progress=False,
+                         val_fraction=0.0, device=device)
+    start = time.perf_counter()
+    train(pairs(raw), Path(tempfile.mkdtemp(prefix="bench_rm_ft_")), config)
+    ours = n / (time.perf_counter() - start)
+    theirs = trl_finetune_rate(raw, batch_size)
+    defaults = trl_finetune_rate(raw, batch_size, trl_defaults=True)
+    return {"rewardkit_pairs_per_s": ours, "trl_fp32_pairs_per_s": theirs, "ratio_rewardkit_over_trl_fp32":
+            ours / theirs, "trl_defaults_bf16_ckpt_pairs_per_s": defaults}
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--device", default="cuda" if torch.cuda.is_available() else "cpu")
+    parser.add_argument("--train-pairs", type=int, default=200)
+    parser.add_argument("--score-n", type=int, default=256)
+    parser.add_argument("--repeats", type=int, default=3)
+    parser.add_argument("--out", help="write the figures as JSON here")
+    parser.add_argument("--threads", type=int, help="torch CPU threads (default: torch's choice)")
+    parser.add_argument("--peer", action="store_true", help="also fine-tune MiniLM with rewardkit and with TRL's "
+                        "RewardTrainer on the same pairs (slow on a CPU)")
+    parser.add_argument("--peer-only", action="store_true", help="only the rewardkit-vs-TRL fine-tuning part")
+    args = parser.parse_args()
+    if args.threads:
+        torch.set_num_threads(args.threads)
+    if args.peer_only:
+        print(json.dumps(finetune_vs_trl(args.device), indent=2))
+        return
+    work = Path(tempfile.mkdtemp(prefix="bench_rm_"))
+    train_rows = pairs(synthetic.sentiment_pairs(args.train_pairs, seed=1))
+    test_rows = pairs(synthetic.sentiment_pairs(200, seed=2, vocabulary="test"))
+    polite_test = pairs(synthetic.politeness_pairs(200, seed=3, vocabulary="test"))
+    results: dict = {"device": args.device, "torch_threads": torch.get_num_threads(),
+                     "train_pairs": args.train_pairs}
+
+    untrained = build_model("minilm").to(args.device)
+    results["minilm_untrained_head_heldout_accuracy"] = accuracy(untrained, test_rows)
+    del untrained
+    frozen = TrainConfig(backbone="minilm", freeze_backbone=True, epochs=20, patience=5, progress=False,
+                         val_fraction=0.2, device=args.device)
+    summary, rate = timed_train(train_rows, work / "minilm_frozen", frozen)
+    minilm = RewardModel.load(work / "minilm_frozen", args.device)
+    results["minilm_frozen"] = {"train_pairs_per_s": rate, "seconds": summary["seconds"],
+                                "val_accuracy": summary["best_val_accuracy"],
+                                "heldout_sentiment_accuracy": accuracy(minilm, test_rows)}
+    polite_rows = pairs(synthetic.politeness_pairs(args.train_pairs, seed=1))
+    train(polite_rows, work / "minilm_polite", frozen)
+    results["minilm_frozen"]["heldout_politeness_accuracy"] = accuracy(
+        RewardModel.load(work / "minilm_polite", args.device), polite_test)
+
+    tiny_cfg = TrainConfig(epochs=3, progress=False, val_fraction=0.2, device=args.device)
+    summary, rate = timed_train(train_rows, work / "tiny", tiny_cfg)
+    results["tiny_full"] = {"train_pairs_per_s": rate, "seconds": summary["seconds"],
+                            "val_accuracy": summary["best_val_accuracy"],
+                            "heldout_sentiment_accuracy": accuracy(RewardModel.load(work / "tiny", args.device),
+                                                                   test_rows)}
+    results["scoring_minilm"] = scoring_rates(work / "minilm_frozen", args.device, args.score_n, args.repeats)
+    results["scoring_tiny"] = scoring_rates(work / "tiny", args.device, args.score_n, args.repeats)
+    if args.peer:
+        results["minilm_finetune_vs_trl"] = finetune_vs_trl(args.device)
+    print(json.dumps(results, indent=2))
+    if args.out:
+        Path(args.out).write_text(json.dumps(results, indent=2) + "\n")
+
+
+if __name__ == "__main__":
+    main()
