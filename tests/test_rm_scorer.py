@@ -133,29 +133,34 @@ def test_model_lost_after_build_is_infra_error(tmp_path, model_dir):
     assert score.value is None and score.status is Status.INFRA_ERROR and "could not load" in score.reason
 
 
-def test_recipe_rule_reward_plus_reward_model(model_dir):
-    # The issue's recipe is `math` 1.0 + `reward_model` (answer) 0.5 through `rewardkit score`. `math` and
-    # `rewardkit score` are built on other branches; until the lead merges them this uses `exact_match` and
-    # the Python API (the lead re-points it to `math` and the CLI after merging).
+def test_math_plus_reward_model_recipe_through_rewardkit_score(model_dir, tmp_path):
+    """The issue's recipe: `math` 1.0 + `reward_model` on the answer region 0.5, scoring a JSONL via the CLI."""
     recipe = {"combine": "sum", "components": [
-        {"use": "exact_match", "weight": 1.0},
+        {"use": "math", "weight": 1.0},
         {"use": "reward_model", "path": str(model_dir), "region": "answer", "normalize": "sigmoid", "weight": 0.5},
     ]}
-    scorer = rewardkit.build(recipe)
+    recipe_path, data, out = tmp_path / "recipe.json", tmp_path / "rows.jsonl", tmp_path / "scored.jsonl"
+    recipe_path.write_text(json.dumps(recipe))
     rows = [
         {"prompt": QUESTION, "completion": f"<think>3 * 4 = 12, 2 + 12 = 14</think> <answer>{POLITE}</answer>",
-         "answer": POLITE},
-        {"prompt": QUESTION, "completion": f"<think>3 * 4 = 12</think> <answer>{RUDE}</answer>", "answer": POLITE},
-        {"prompt": QUESTION, "completion": "<answer>20</answer>", "answer": "14"},
+         "answer": "14"},
+        {"prompt": QUESTION, "completion": f"<think>3 * 4 = 12</think> <answer>{RUDE}</answer>", "answer": "14"},
+        {"prompt": QUESTION, "completion": "<think>2 + 3 = 5</think> <answer>The answer is 20.</answer>",
+         "answer": "14"},
     ]
+    data.write_text("".join(json.dumps(row) + "\n" for row in rows))
+    done = subprocess.run([sys.executable, "-m", "rewardkit", "score", str(data), "-r", str(recipe_path), "-o",
+                           str(out)], env={"PYTHONPATH": str(ROOT), "PATH": "/usr/bin:/bin"}, capture_output=True,
+                          text=True, timeout=300)
+    assert done.returncode == 0, done.stderr
+    scored = [json.loads(line) for line in out.read_text().splitlines()]
     rm = reward(model_dir, region="answer", normalize="sigmoid")
-    scores = scorer.score_batch(rows)
-    for row, score, gold in zip(rows, scores, (1.0, 0.0, 0.0), strict=True):
+    for row, got, gold in zip(rows, scored, (1.0, 1.0, 0.0), strict=True):
         rm_value = rm.score(row).value
-        assert score.status is Status.OK
-        assert score.components == {"exact_match": gold, "reward_model": pytest.approx(rm_value, abs=1e-6)}
-        assert score.value == pytest.approx(gold + 0.5 * rm_value, abs=1e-6)
-    assert scores[0].value > scores[1].value  # right and polite beats a rude wrong answer
+        assert got["reward_status"] == "ok"
+        assert got["rewards"] == {"math": gold, "reward_model": pytest.approx(rm_value, abs=1e-6)}
+        assert got["reward"] == pytest.approx(gold + 0.5 * rm_value, abs=1e-6)
+    assert scored[0]["reward"] > scored[1]["reward"] > scored[2]["reward"]  # right+polite > right+rude > wrong
 
 
 def test_import_and_build_stay_light(model_dir):
