@@ -16,8 +16,9 @@ Region = Literal["think", "answer", "all"]
 
 _BOX_COMMANDS = ("\\boxed", "\\fbox")
 # "The final answer is 5", "Final Answer: 5", "**Answer:** 5", "answer is $5$" - anchored on the phrase.
+# No two `\s*` may touch (`\s*(?:\*\*)?\s*`): "answer" then a long run of spaces would backtrack quadratically.
 _ANCHORED = re.compile(
-    r"\b(?:final\s+answer|the\s+answer|answer)\s*(?:\*\*)?\s*(?:is|:|=)\s*(?:\*\*)?\s*:?",
+    r"\b(?:final\s+answer|the\s+answer|answer)\s*(?:\*\*\s*)?(?:is|:|=)\s*(?:\*\*\s*)?:?",
     re.IGNORECASE,
 )
 _SENTENCE_END = re.compile(r"\.(?:\s|$)|。")

@@ -126,3 +126,13 @@ def test_hostile_input_stays_linear(unit):
     code_block(text)
     region(text, "answer")
     assert time.perf_counter() - start < 2.0
+
+
+@pytest.mark.parametrize("text", ["answer" + " " * 50_000 + "x", "**Answer" + " " * 50_000 + "**" + " " * 50_000,
+                                  "final answer is **" + "\n" * 50_000])
+def test_anchor_phrase_then_long_whitespace_stays_linear(text):
+    # degenerate outputs repeat whitespace; "answer" + 16k spaces once took ~10 s (two adjacent \s* backtracking)
+    start = time.perf_counter()
+    anchored(text)
+    assert time.perf_counter() - start < 1.0
+    assert anchored("The answer is ** 5**") == "5" and anchored("**Answer:** 7") == "7"
