@@ -32,9 +32,9 @@ from typing import Any, NamedTuple
 from rewardkit.core import SKIPPABLE, Sample, Score, Scorer, Status
 from rewardkit.recipe import Combination, build
 
-# Keyword arguments TRL passes that are not dataset columns.
-_TRL_KEYWORDS = frozenset({"prompts", "completions", "completion_ids", "trainer_state", "log_metric", "log_extra",
-                           "environments"})
+# Keyword arguments TRL passes that are not dataset columns. `completion_ids` is not among them: it reaches the
+# sample as a field, so length scorers (soft_overlong, cosine_length) count the policy's own tokens.
+_TRL_KEYWORDS = frozenset({"prompts", "completions", "trainer_state", "log_metric", "log_extra", "environments"})
 DEFAULT_ANSWER_COLUMNS = ("answer", "solution")
 
 
