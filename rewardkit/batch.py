@@ -129,12 +129,21 @@ def _number(value: float | None) -> bytes:
     return b"null" if value is None else repr(float(value)).encode()
 
 
+def json_line(obj: Any) -> bytes:
+    """`obj` as one UTF-8 JSONL line. A lone surrogate (a JSON `\\ud83d` escape in the input, e.g. half an
+    emoji cut by a tokenizer) cannot be UTF-8: such a row is written with ASCII escapes, as it was read."""
+    try:
+        return json.dumps(obj, ensure_ascii=False).encode() + b"\n"
+    except UnicodeEncodeError:
+        return json.dumps(obj).encode() + b"\n"
+
+
 def _output_line(raw: bytes, row: dict, value: float | None, components: dict, status: str) -> bytes:
     """The input line with the reward fields appended; the input bytes are kept as they are (fast, exact)."""
     if "reward" in row or "rewards" in row or "reward_status" in row:
         # re-scoring a scored file: replace the old fields instead of writing duplicate keys
         merged = {**row, "reward": value, "rewards": components, "reward_status": status}
-        return json.dumps(merged, ensure_ascii=False).encode() + b"\n"
+        return json_line(merged)
     comps = b", ".join(_encode_key(k) + _number(v) for k, v in components.items())
     tail = b'"reward": %s, "rewards": {%s}, "reward_status": "%s"}\n' % (_number(value), comps, status.encode())
     return raw[:-1].rstrip() + (b", " if row else b"") + tail

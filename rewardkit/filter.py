@@ -23,6 +23,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from rewardkit.batch import json_line
 from rewardkit.errors import ConfigError, InputError
 
 MAX_ERROR_MESSAGES = 20
@@ -169,11 +170,11 @@ def filter_file(input_path: str | Path, output_path: str | Path, *, best_of: int
             out.write(ranked.raw + b"\n")
     stats.kept = len(kept)
     if pairs_path is not None:
-        with open(pairs_path, "w", encoding="utf-8") as f:
+        with open(pairs_path, "wb") as f:
             for key, group in groups.items():
                 pair = make_pair(group, prompts[key], min_reward, min_margin)
                 if pair is not None:
-                    f.write(json.dumps(pair, ensure_ascii=False) + "\n")
+                    f.write(json_line(pair))
                     stats.pairs += 1
     return dict(stats.__dict__)
 

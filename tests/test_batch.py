@@ -241,6 +241,17 @@ def test_rescoring_replaces_reward_fields(tmp_path: Path) -> None:
         assert set(json.loads(line)["rewards"]) == {"think_format"}
 
 
+def test_rescoring_a_row_with_a_lone_surrogate(tmp_path: Path) -> None:
+    # half an emoji as a JSON escape: valid JSON, not encodable as UTF-8; the run used to crash on it
+    src = tmp_path / "in.jsonl"
+    src.write_text('{"completion": "<answer>x</answer> \\ud83d", "reward": 1.0}\n', encoding="utf-8")
+    out = tmp_path / "out.jsonl"
+    summary = score_file(src, {"use": "think_format"}, out)
+    assert summary["rows"] == 1 and summary["errors"] == 0
+    row = json.loads(out.read_bytes().decode("utf-8"))
+    assert row["completion"] == "<answer>x</answer> \ud83d" and row["reward"] == 0.0
+
+
 def test_resume_refuses_another_job(tmp_path: Path) -> None:
     out = tmp_path / "out.jsonl"
     first = score_file(EXAMPLE, FORMAT_ONLY, out)
