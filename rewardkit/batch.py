@@ -341,6 +341,7 @@ class Writer:
             self.err = self._open(errors, state.errors_offset)
         self.messages = 0
         self.rows_this_run = 0
+        self.consistent = True  # False while `write` updates the state
         self.last_checkpoint = time.monotonic()
 
     @staticmethod
@@ -351,6 +352,8 @@ class Writer:
         return f
 
     def write(self, result: ChunkResult, lines_done: int, input_offset: int) -> None:
+        # Ctrl-C can land between the updates below; a half-updated state must not be checkpointed
+        self.consistent = False
         if result.out:
             self.out.write(result.out)
         if result.err:
@@ -364,6 +367,7 @@ class Writer:
         self.state.lines_done, self.state.input_offset = lines_done, input_offset
         self.stats.merge(result.stats)
         self.rows_this_run += result.stats.rows
+        self.consistent = True
         if self.output is None:
             self.out.flush()  # a pipe reader (head, jq) sees rows as they come
         elif time.monotonic() - self.last_checkpoint >= CHECKPOINT_EVERY_S:
@@ -468,8 +472,9 @@ def _run(src: Path, chunk_scorer: ChunkScorer, writer: Writer, *, workers: int |
         cancel = False
     except BaseException as exc:  # Ctrl-C, a dead worker, a full disk: save how far we got, then stop
         if writer.output is not None:
-            with contextlib.suppress(OSError):
-                writer.checkpoint()
+            if writer.consistent:  # else the last checkpoint stands
+                with contextlib.suppress(OSError):
+                    writer.checkpoint()
             if isinstance(exc, KeyboardInterrupt):
                 print(f"\nrewardkit: stopped after line {state.lines_done:,}; run again with --resume to finish",
                       file=sys.stderr)

@@ -343,6 +343,31 @@ def test_sigkill_then_resume_is_byte_identical(big_input: Path, tmp_path: Path) 
 
 
 @pytest.mark.slow
+def test_interrupt_inside_the_writer_then_resume(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    # Ctrl-C can arrive while the writer updates its state; the checkpoint taken on the way out must not
+    # record offsets without the statistics (or the reverse): the resumed summary must equal a clean run's
+    from rewardkit.batch_stats import RunStats
+
+    src = write_jsonl(tmp_path / "in.jsonl", generated_rows(40))
+    clean = score_file(src, FORMAT_ONLY, tmp_path / "clean.jsonl", chunk_size=4)
+    merge, calls = RunStats.merge, []
+
+    def interrupted(self: RunStats, other: RunStats) -> None:
+        calls.append(1)
+        if len(calls) == 3:
+            raise KeyboardInterrupt
+        merge(self, other)
+
+    monkeypatch.setattr(RunStats, "merge", interrupted)
+    out = tmp_path / "out.jsonl"
+    with pytest.raises(KeyboardInterrupt):
+        score_file(src, FORMAT_ONLY, out, chunk_size=4)
+    monkeypatch.setattr(RunStats, "merge", merge)
+    resumed = score_file(src, FORMAT_ONLY, out, chunk_size=4, resume=True)
+    assert out.read_bytes() == (tmp_path / "clean.jsonl").read_bytes()
+    assert (resumed["rows"], resumed["reward"]) == (clean["rows"], clean["reward"])
+
+
 def test_ctrl_c_stops_cleanly_and_resumes(big_input: Path, tmp_path: Path) -> None:
     out = tmp_path / "out.jsonl"
     proc = subprocess.Popen(rewardkit_cmd("score", big_input, "-r", FORMAT_ONLY, "-o", out, "-j", "2"),
