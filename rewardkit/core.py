@@ -67,8 +67,15 @@ def message_text(content: Any) -> str:
     if isinstance(content, str):
         return content
     if isinstance(content, Sequence) and not isinstance(content, (bytes, bytearray)):
-        return "".join(p.get("text", "") if isinstance(p, Mapping) else str(p) for p in content)
+        return "".join(_part_text(p.get("text")) if isinstance(p, Mapping) else _part_text(p) for p in content)
+    if isinstance(content, Mapping) and "content" in content:  # one message instead of a list of them
+        return message_text(content["content"])
     return "" if content is None else str(content)
+
+
+def _part_text(text: Any) -> str:
+    """A content part's text; parts without text (`{"type": "text", "text": null}`, images) give ''."""
+    return text if isinstance(text, str) else "" if text is None else str(text)
 
 
 def _is_messages(value: Any) -> bool:

@@ -41,6 +41,18 @@ def test_chat_completion_scores_last_assistant_turn():
     assert ThinkFormat().score(sample).value == 1.0
 
 
+def test_null_text_parts_and_a_single_message():
+    # `"text": null` parts used to raise inside every scorer (status error); a lone message dict was scored as
+    # its Python repr
+    parts = [{"role": "assistant", "content": [{"type": "text", "text": None}, {"type": "image_url"},
+                                               {"type": "text", "text": "<think>x</think><answer>1</answer>"}]}]
+    assert Sample(completion=parts).completion_text == "<think>x</think><answer>1</answer>"
+    assert ThinkFormat().score(Sample(completion=parts)).value == 1.0
+    single = {"role": "assistant", "content": "<think>x</think><answer>1</answer>"}
+    assert ThinkFormat().score(Sample(completion=single)).value == 1.0
+    assert Sample(completion="", prompt={"role": "user", "content": "q"}).prompt_text == "q"
+
+
 @pytest.mark.parametrize("completion", [None, 42, [], [{"no_role": 1}], {"role": "assistant"}])
 def test_odd_completion_types_never_raise(completion):
     score = ThinkFormat().score(Sample(completion=completion))
