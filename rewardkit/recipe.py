@@ -206,8 +206,8 @@ def _build_combiner(node: Mapping[str, Any], path: str, name: str | None) -> Sco
     children = [_build_node(child, f"{_join(path, 'components')}[{i}]") for i, child in enumerate(components)]
     extra = {k: node[k] for k in _GATE_KEYS & set(node)}
     for key, value in extra.items():
-        if isinstance(value, bool) or not isinstance(value, (int, float)):
-            raise ConfigError(f"{key} must be a number, got {value!r}", _join(path, key))
+        if isinstance(value, bool) or not isinstance(value, (int, float)) or not math.isfinite(value):
+            raise ConfigError(f"{key} must be a finite number, got {value!r}", _join(path, key))
     return Combination(op, children, name=name, named=name is not None, **extra)
 
 

@@ -110,6 +110,9 @@ def test_batch_equals_one_by_one(r1_rows):
     ({"combine": "gate", "components": [{"use": "think_format"}]}, "components", "at least one more"),
     ({"combine": "sum", "threshold": 1, "components": [{"use": "think_format"}]}, "threshold", "unknown key"),
     ({"use": "think_format", "combine": "sum"}, "", "exactly one"),
+    # a NaN threshold made every gate pass (x < NaN is False)
+    ({"combine": "gate", "threshold": float("nan"), "components": [{"use": "think_format"}, {"use": "tag_count"}]},
+     "threshold", "finite number"),
     ({"use": "regex_match", "pattern": "("}, "pattern", "invalid regular expression"),
     ({"combine": "sum", "components": [{"use": "think_format"}, {"use": "think_format"}]}, "", "alias"),
 ])
