@@ -215,9 +215,17 @@ def _join(path: str, key: str) -> str:
     return f"{path}.{key}" if path else key
 
 
+def _reported(scorer: Scorer) -> list[Scorer]:
+    """Every scorer that reports a component: the leaves and the named combiners."""
+    if isinstance(scorer, Combination):
+        inner = [s for child, _ in scorer.children for s in _reported(child)]
+        return [*inner, scorer] if scorer.named else inner
+    return [scorer]
+
+
 def _check_unique_names(scorer: Scorer) -> None:
     seen: set[str] = set()
-    for leaf in scorer.leaves():
+    for leaf in _reported(scorer):
         if leaf.name in seen:
             raise ConfigError(f"two components are named {leaf.name!r}; give one an alias with `name: ...` "
                               "so each reward component keeps its own column")
