@@ -310,6 +310,11 @@ def _start_progress(fresh: Progress, output: Path, resume: bool) -> Progress:
         raise InputError(f"cannot resume: the errors file was {state.errors_path}; pass the same --errors")
     if output.stat().st_size < state.output_offset:
         raise InputError(f"cannot resume: {output} is shorter than its progress file records")
+    errors = Path(state.errors_path) if state.errors_path else None
+    if errors is not None and state.errors_offset and (not errors.exists() or
+                                                       errors.stat().st_size < state.errors_offset):
+        raise InputError(f"cannot resume: the errors file {errors} is missing or shorter than its progress file "
+                         "records; run without --resume")
     return state
 
 

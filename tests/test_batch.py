@@ -252,6 +252,21 @@ def test_rescoring_a_row_with_a_lone_surrogate(tmp_path: Path) -> None:
     assert row["completion"] == "<answer>x</answer> \ud83d" and row["reward"] == 0.0
 
 
+def test_resume_refuses_a_missing_errors_file(tmp_path: Path) -> None:
+    # the errors file used to be recreated as NUL bytes up to the recorded offset, then appended to
+    src = write_jsonl(tmp_path / "in.jsonl", ["not json", {"completion": "x"}])
+    out = tmp_path / "out.jsonl"
+    score_file(src, FORMAT_ONLY, out)
+    state = json.loads(progress_path(out).read_text())
+    state["done"] = False
+    progress_path(out).write_text(json.dumps(state))
+    errors = tmp_path / "out.jsonl.errors.jsonl"
+    errors.unlink()
+    with pytest.raises(InputError, match="errors file"):
+        score_file(src, FORMAT_ONLY, out, resume=True)
+    assert not errors.exists()
+
+
 def test_resume_refuses_another_job(tmp_path: Path) -> None:
     out = tmp_path / "out.jsonl"
     first = score_file(EXAMPLE, FORMAT_ONLY, out)
