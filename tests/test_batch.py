@@ -399,6 +399,14 @@ def test_ctrl_c_stops_cleanly_and_resumes(big_input: Path, tmp_path: Path) -> No
     assert [r["id"] for r in read_jsonl(out)] == list(range(BIG))
 
 
+def test_unwritable_output_is_a_message_not_a_traceback(tmp_path: Path, capsys: pytest.CaptureFixture) -> None:
+    missing = tmp_path / "no" / "such" / "dir"
+    assert main(["score", str(EXAMPLE), "-r", str(FORMAT_ONLY), "-o", str(missing / "out.jsonl")]) == 1
+    assert main(["filter", str(EXAMPLE), "-o", str(missing / "kept.jsonl")]) == 1
+    err = capsys.readouterr().err
+    assert err.count("rewardkit: error: [Errno 2] No such file or directory") == 2
+
+
 def test_pipe_into_head_exits_cleanly(tmp_path: Path) -> None:
     src = write_jsonl(tmp_path / "in.jsonl", generated_rows(20_000))
     proc = subprocess.Popen(rewardkit_cmd("score", src, "-r", FORMAT_ONLY, "-o", "-", "-j", "2"), env=ENV,
