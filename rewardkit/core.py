@@ -164,6 +164,15 @@ def config_error_from(exc: ValidationError, model: type[BaseModel], path: str = 
     return ConfigError(f"{err['msg']} (got {err.get('input')!r})", where)
 
 
+def _component(value: Any) -> float | None:
+    """A component value as the output carries it: a finite float, or None (NaN, inf, non-numbers)."""
+    try:
+        value = float(value)
+    except (TypeError, ValueError):
+        return None
+    return value if math.isfinite(value) else None
+
+
 def _type_name(annotation: Any) -> str:
     if get_origin(annotation) is Literal:
         return " | ".join(repr(choice) for choice in get_args(annotation))
@@ -267,6 +276,8 @@ class Scorer(ABC):
         score.value = value
         if not score.components:
             score.components = {self.name: value}
+        elif not all(v is None or (type(v) is float and math.isfinite(v)) for v in score.components.values()):
+            score.components = {k: _component(v) for k, v in score.components.items()}
         return score
 
     @classmethod

@@ -53,6 +53,21 @@ def test_null_text_parts_and_a_single_message():
     assert Sample(completion="", prompt={"role": "user", "content": "q"}).prompt_text == "q"
 
 
+def test_non_finite_components_become_none():
+    # a scorer's own sub-components used to reach the batch output as `nan` (invalid JSON)
+    class Parts(Scorer):
+        name = "parts"
+
+        def _score(self, sample: Sample) -> Score:
+            return Score(1.0, components={"parts": 1.0, "nan": math.nan, "inf": math.inf, "int": 2, "text": "x"})
+
+    score = Parts().score({"completion": "x"})
+    assert score.components == {"parts": 1.0, "nan": None, "inf": None, "int": 2.0, "text": None}
+    from rewardkit.testing.contract import check_score
+
+    check_score(score)
+
+
 @pytest.mark.parametrize("completion", [None, 42, [], [{"no_role": 1}], {"role": "assistant"}])
 def test_odd_completion_types_never_raise(completion):
     score = ThinkFormat().score(Sample(completion=completion))

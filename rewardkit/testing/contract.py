@@ -27,6 +27,9 @@ def check_score(score: Score, where: str = "") -> None:
         assert isinstance(score.value, float) and math.isfinite(score.value), f"{where}bad value {score.value!r}"
         assert score.status in _VALUED, f"{where}value {score.value} with status {score.status}"
     assert isinstance(score.components, dict) and score.components, f"{where}components missing"
+    for name, value in score.components.items():
+        assert value is None or (isinstance(value, float) and math.isfinite(value)), \
+            f"{where}component {name!r} has bad value {value!r}"
 
 
 def check_examples(scorer_cls: type[Scorer]) -> None:
