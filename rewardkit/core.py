@@ -240,6 +240,8 @@ class Scorer(ABC):
             return [self._guarded(s) for s in batch]
         try:
             scores = self._score_batch(batch)
+            if len(scores) != len(batch):  # rows would shift onto other samples' scores downstream
+                raise ValueError(f"_score_batch returned {len(scores)} scores for {len(batch)} samples")
         except Exception:  # noqa: BLE001 - a failed batch falls back to per-sample scoring, which is guarded
             scores = [self._guarded(s) for s in batch]
         return [self._finish(s) for s in scores]

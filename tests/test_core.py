@@ -53,6 +53,20 @@ def test_null_text_parts_and_a_single_message():
     assert Sample(completion="", prompt={"role": "user", "content": "q"}).prompt_text == "q"
 
 
+def test_a_batch_of_the_wrong_length_falls_back_to_one_by_one():
+    # a batch override that drops a row used to crash `rewardkit score` (or misalign rows in a plain zip)
+    class Short(Scorer):
+        name = "short"
+
+        def _score(self, sample: Sample) -> Score:
+            return Score(float(len(sample.completion_text)))
+
+        def _score_batch(self, samples: list[Sample]) -> list[Score]:
+            return [self._score(s) for s in samples[1:]]
+
+    assert [s.value for s in Short().score_batch([{"completion": "a"}, {"completion": "bb"}])] == [1.0, 2.0]
+
+
 def test_non_finite_components_become_none():
     # a scorer's own sub-components used to reach the batch output as `nan` (invalid JSON)
     class Parts(Scorer):
