@@ -426,9 +426,8 @@ def score_file(input_path: str | os.PathLike, recipe: Any, output_path: str | os
     out = None if output_path in (None, "-") else Path(output_path)
     if out is None and resume:
         raise InputError("--resume needs an output file, not stdout")
-    if out is not None and out.resolve() == src.resolve():
-        raise InputError("the output file must not be the input file")
     errors = Path(errors_path) if errors_path else (out.with_name(out.name + ".errors.jsonl") if out else None)
+    _check_distinct(src, out, errors, Path(summary_json) if summary_json else None)
     scorer = build(recipe)
     mapping = dict(mapping or {})
     size, head = _input_identity(src)
@@ -453,6 +452,17 @@ def score_file(input_path: str | os.PathLike, recipe: Any, output_path: str | os
     if print_summary:
         print(format_summary(summary), file=sys.stdout if out else sys.stderr)
     return summary
+
+
+def _check_distinct(src: Path, out: Path | None, errors: Path | None, summary: Path | None) -> None:
+    """Each file the run writes is truncated first: none may be the input or another of them."""
+    seen = {src.resolve(): "the input file"}
+    for path, what in ((out, "the output file"), (errors, "the errors file"), (summary, "the summary file")):
+        if path is None:
+            continue
+        other = seen.setdefault(path.resolve(), what)
+        if other != what:
+            raise InputError(f"{what} must not be {other} ({path})")
 
 
 def _run(src: Path, chunk_scorer: ChunkScorer, writer: Writer, *, workers: int | None, backend: str,

@@ -302,6 +302,19 @@ def test_fresh_run_overwrites_a_longer_old_output(tmp_path: Path) -> None:
     assert (tmp_path / "out.jsonl.errors.jsonl").read_text() == ""
 
 
+def test_errors_or_summary_file_never_overwrites_the_input(tmp_path: Path) -> None:
+    # `--errors data.jsonl` used to truncate the input before reading it
+    src = write_jsonl(tmp_path / "in.jsonl", [{"completion": "x"}, "not json"])
+    before = src.read_bytes()
+    with pytest.raises(InputError, match="errors file must not be the input"):
+        score_file(src, FORMAT_ONLY, tmp_path / "out.jsonl", errors_path=src)
+    with pytest.raises(InputError, match="summary file must not be the input"):
+        score_file(src, FORMAT_ONLY, tmp_path / "out.jsonl", summary_json=src)
+    with pytest.raises(InputError, match="errors file must not be the output"):
+        score_file(src, FORMAT_ONLY, tmp_path / "out.jsonl", errors_path=tmp_path / "out.jsonl")
+    assert src.read_bytes() == before
+
+
 def test_usage_errors(tmp_path: Path) -> None:
     with pytest.raises(InputError, match="not found"):
         score_file(tmp_path / "missing.jsonl", FORMAT_ONLY, tmp_path / "o.jsonl")
