@@ -159,6 +159,9 @@ def filter_file(input_path: str | Path, output_path: str | Path, *, best_of: int
         raise InputError(f"input file not found: {src}")
     if best_of < 1:
         raise ConfigError("must be at least 1", "--best-of")
+    targets = [Path(output_path).resolve()] + ([Path(pairs_path).resolve()] if pairs_path is not None else [])
+    if src.resolve() in targets or len(set(targets)) < len(targets):
+        raise InputError("the output, pairs and input files must be three different files")
     for name, value in (("--min-reward", min_reward), ("--min-margin", min_margin)):
         if value is not None and not math.isfinite(value):
             raise ConfigError("must be a finite number", name)

@@ -10,7 +10,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from rewardkit.cli import main
-from rewardkit.errors import ConfigError
+from rewardkit.errors import ConfigError, InputError
 from rewardkit.filter import filter_file, group_key
 
 
@@ -108,6 +108,17 @@ def test_bad_lines_are_reported_and_skipped(tmp_path: Path, capsys: pytest.Captu
     err = capsys.readouterr().err
     for n in (2, 3, 4, 5, 6):
         assert f"line {n}:" in err
+
+
+def test_output_or_pairs_never_overwrite_the_input(tmp_path: Path) -> None:
+    # `-o scored.jsonl` on scored.jsonl used to replace the scored file with the kept rows
+    src = write_jsonl(tmp_path / "in.jsonl", ROWS)
+    before = src.read_bytes()
+    for kwargs in ({"output_path": src}, {"output_path": tmp_path / "k.jsonl", "pairs_path": src},
+                   {"output_path": tmp_path / "k.jsonl", "pairs_path": tmp_path / "k.jsonl"}):
+        with pytest.raises(InputError, match="different files"):
+            filter_file(src, **kwargs)
+    assert src.read_bytes() == before
 
 
 def test_cli(tmp_path: Path, capsys: pytest.CaptureFixture) -> None:
