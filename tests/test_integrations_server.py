@@ -193,8 +193,12 @@ def test_split_response():
     assert split_response("P:x</s><pad><pad>", "P:") == "x"
     assert split_response("no prompt here", "P:") is None
     assert split_response("just text <|eot_id|>\n", None) == "just text"
-    # the prompt may quote itself; the response starts after its last occurrence
-    assert split_response("Q Q R", "Q ") == "R"
+    # the query is [BOS/padding] + prompt + response: the response starts after the prompt's first occurrence,
+    # even when the model echoes the prompt (it used to be cut after the echo, dropping its answer)
+    assert split_response("Q Q R", "Q ") == "Q R"
+    prompt = "User: What is 2 + 3 * 4? Assistant:"
+    echoed = f"<s>{prompt}<answer>14</answer> {prompt} <think>x</think><answer>14</answer></s>"
+    assert split_response(echoed, prompt) == f"<answer>14</answer> {prompt} <think>x</think><answer>14</answer>"
 
 
 @settings(max_examples=200, deadline=None)
