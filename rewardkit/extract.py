@@ -23,7 +23,10 @@ _ANCHORED = re.compile(
 )
 _SENTENCE_END = re.compile(r"\.(?:\s|$)|。")
 _BRACE_TOKEN = re.compile(r"\\.|[{}]", re.DOTALL)
-_FENCE = re.compile(r"^[ \t]*(```+|~~~+)[ \t]*([\w+#.-]*)[^\n]*\n", re.MULTILINE)
+# Only the fence itself: the info string is read up to the newline with str.find. A pattern that also ran
+# `[\w+#.-]*[^\n]*\n` backtracked quadratically on a long last line with no newline ("```" + 50k characters).
+_FENCE = re.compile(r"^[ \t]*(```+|~~~+)", re.MULTILINE)
+_INFO_LANGUAGE = re.compile(r"[ \t]*([\w+#.-]*)")
 
 
 @dataclass(frozen=True, slots=True)
@@ -187,8 +190,12 @@ def code_blocks(text: str) -> list[tuple[str, str]]:
         match = _FENCE.search(text, pos)
         if match is None:
             return blocks
-        fence, language = match.group(1), match.group(2).lower()
-        body_start = match.end()
+        line_end = text.find("\n", match.end())
+        if line_end < 0:
+            return blocks
+        fence = match.group(1)
+        language = _INFO_LANGUAGE.match(text, match.end(), line_end).group(1).lower()
+        body_start = line_end + 1
         close = re.compile(rf"^[ \t]*{re.escape(fence[0])}{{{len(fence)},}}[ \t]*$", re.MULTILINE)
         end = close.search(text, body_start)
         if end is None:
