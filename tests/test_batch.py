@@ -370,7 +370,6 @@ def test_sigkill_then_resume_is_byte_identical(big_input: Path, tmp_path: Path) 
     assert summary["reward"] == pytest.approx(full["reward"]) and summary["status"] == full["status"]
 
 
-@pytest.mark.slow
 def test_interrupt_inside_the_writer_then_resume(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     # Ctrl-C can arrive while the writer updates its state; the checkpoint taken on the way out must not
     # record offsets without the statistics (or the reverse): the resumed summary must equal a clean run's
@@ -396,6 +395,7 @@ def test_interrupt_inside_the_writer_then_resume(tmp_path: Path, monkeypatch: py
     assert (resumed["rows"], resumed["reward"]) == (clean["rows"], clean["reward"])
 
 
+@pytest.mark.slow
 def test_ctrl_c_stops_cleanly_and_resumes(big_input: Path, tmp_path: Path) -> None:
     out = tmp_path / "out.jsonl"
     proc = subprocess.Popen(rewardkit_cmd("score", big_input, "-r", FORMAT_ONLY, "-o", out, "-j", "2"),
