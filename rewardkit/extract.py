@@ -38,7 +38,8 @@ class Extraction:
 
 
 def tag_contents(text: str, tag: str) -> list[str]:
-    """Contents of every closed `<tag>...</tag>` pair, left to right (non-nested, first close wins)."""
+    """Contents of every closed `<tag>...</tag>` pair, left to right. A pair is a closer and the last opener
+    before it: a stray opener earlier (the reasoning saying "I will answer in <answer> tags") is not content."""
     open_tag, close_tag = f"<{tag}>", f"</{tag}>"
     found, pos = [], 0
     while True:
@@ -48,6 +49,7 @@ def tag_contents(text: str, tag: str) -> list[str]:
         end = text.find(close_tag, start + len(open_tag))
         if end < 0:
             return found
+        start = text.rfind(open_tag, start, end)
         found.append(text[start + len(open_tag):end])
         pos = end + len(close_tag)
 

@@ -57,6 +57,8 @@ def test_anchored_phrases(text, expected):
     ("<think>...</think><answer>The result is \\boxed{14}</answer>", "14", "boxed_in_answer_tag"),
     ("<think>...</think><answer> 14 </answer>", "14", "answer_tag"),
     ("<answer>1</answer> then <answer>2</answer>", "2", "answer_tag"),
+    # a tag named in the reasoning is not the start of the answer (this used to extract "tags. ...<answer>14")
+    ("<think>I put the result in <answer> tags. 2+12=14</think> <answer>14</answer>", "14", "answer_tag"),
     ("We get \\boxed{14}. The answer is 13.", "14", "boxed"),
     ("The answer is 13.", "13", "anchored"),
     ("<answer> 7<answer>", None, None),  # unclosed tag: nothing anchored
