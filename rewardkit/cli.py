@@ -14,7 +14,8 @@ from collections.abc import Sequence
 from rewardkit.errors import RewardkitError
 
 # Modules that contribute subcommands; each must import nothing heavy at module level.
-COMMAND_MODULES = ("rewardkit.cli", "rewardkit.batch", "rewardkit.filter", "rewardkit.server")
+COMMAND_MODULES = ("rewardkit.cli", "rewardkit.batch", "rewardkit.filter", "rewardkit.scorers.math.vote",
+                   "rewardkit.server")
 
 
 def add_cli(subparsers: argparse._SubParsersAction) -> None:

@@ -30,6 +30,8 @@ BUILTINS: dict[str, str] = {
     "exact_match": "rewardkit.scorers.match:ExactMatch",
     "regex_match": "rewardkit.scorers.match:RegexMatch",
     "language_consistency": "rewardkit.scorers.language.scorer:LanguageConsistency",
+    "code": "rewardkit.scorers.code.scorer:Code",
+    "math": "rewardkit.scorers.math:MathScorer",
 }
 
 _loaded: dict[str, type[Scorer]] = {}

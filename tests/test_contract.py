@@ -22,6 +22,8 @@ CONTRACT_PARAMS: dict[str, dict | None] = {
     "exact_match": {},
     "regex_match": {"pattern": r"\d+", "region": "answer"},
     "language_consistency": {"target": "en"},
+    "math": {},
+    "code": None,  # needs samples that carry tests: tests/test_code_scorer.py runs check_scorer with them
 }
 
 

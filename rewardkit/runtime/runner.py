@@ -1,0 +1,292 @@
+"""The trusted runner that executes model-written code inside the sandbox, one forked process per test.
+
+Run as `python -s -S -B runner.py RESULT_FD`. It reads one JSON job from stdin: {"code", "tests": [{"kind":
+"stdio", "input"} | {"kind": "call", "fn_name", "args"}], "limits": {...}, "child_filter": hex BPF or null,
+"isolated": bool}. Expected outputs are never part of it: this process only reports what the code did.
+
+Trust boundary: the runner is the only process that holds RESULT_FD. Every test process is forked from it,
+closes RESULT_FD before it runs a line of model code, and talks back only through its own stdout, stderr and a
+per-test value pipe, which the runner reads with caps and forwards as data. Whatever a test process writes
+(fake PASS lines, forged records) is its output, judged outside against expectations it never saw; a test
+whose process dies, hangs or lies about its exit is simply not a pass. Standard library only: nothing of
+rewardkit is visible inside the sandbox.
+"""
+
+import _json
+import contextlib
+import io
+import os
+import resource
+import select
+import signal
+import sys
+import time
+
+MEMORY_EXIT = 121  # a test process that hit MemoryError exits with this
+SETUP_OK = b"+"  # first byte on the value pipe: limits and filter are in place
+# The C parts of the json module, captured before any model code runs; the pure-Python `json` package is not
+# imported at all (it pulls in `re`, which costs more than the rest of the runner's start-up together).
+_ENCODE_STR = _json.encode_basestring
+
+
+class _ScanContext:
+    strict, object_hook, object_pairs_hook, memo = True, None, None, {}
+    parse_float, parse_int, parse_constant = float, int, float
+
+
+_SCAN = _json.make_scanner(_ScanContext())
+_FLOAT_REPR = float.__repr__
+_INT_REPR = int.__repr__
+
+
+class Unserialisable(Exception):
+    """The return value is not plain JSON data (a subclass, a set, too deep, too big, a huge int)."""
+
+
+def encode(value, cap, depth=0, size=None):
+    """Strict JSON text of a return value: exact built-in types only, so no model-defined method runs."""
+    size = size if size is not None else [0]
+    if depth > 64:
+        raise Unserialisable("nested deeper than 64")
+    kind = type(value)
+    if value is None or kind is bool:
+        text = "null" if value is None else ("true" if value else "false")
+    elif kind is int:
+        text = _INT_REPR(value)  # ValueError past 4300 digits
+    elif kind is float:
+        text = _FLOAT_REPR(value) if value == value and value not in (float("inf"), float("-inf")) else "NaN"
+    elif kind is str:
+        text = _ENCODE_STR(value)
+    elif kind is list or kind is tuple:
+        text = "[" + ",".join(encode(item, cap, depth + 1, size) for item in value) + "]"
+    elif kind is dict:
+        parts = []
+        for key, item in value.items():
+            if type(key) not in (str, int, bool, float) and key is not None:
+                raise Unserialisable(f"dict key of type {type(key).__name__}")
+            name = key if type(key) is str else encode(key, cap, depth + 1, size).strip('"')
+            parts.append(_ENCODE_STR(name) + ":" + encode(item, cap, depth + 1, size))
+        text = "{" + ",".join(parts) + "}"
+    else:
+        raise Unserialisable(f"return type {kind.__name__} is not plain JSON data")
+    size[0] += len(text)
+    if size[0] > cap:
+        raise Unserialisable("return value too large")
+    return text
+
+
+def _text_stream(fd, mode):
+    raw = io.FileIO(fd, mode, closefd=False)
+    buffered = io.BufferedReader(raw) if mode == "r" else io.BufferedWriter(raw)
+    return io.TextIOWrapper(buffered, encoding="utf-8", errors="replace" if mode == "r" else "backslashreplace")
+
+
+def _limit(limits):
+    cpu = int(limits["cpu_s"])
+    memory = int(limits["memory_mb"]) * 2**20
+    for name, value in ((resource.RLIMIT_CPU, cpu), (resource.RLIMIT_AS, memory), (resource.RLIMIT_DATA, memory),
+                        (resource.RLIMIT_STACK, min(memory, 256 * 2**20)), (resource.RLIMIT_CORE, 0),
+                        (resource.RLIMIT_FSIZE, int(limits["fsize_mb"]) * 2**20),
+                        (resource.RLIMIT_NOFILE, int(limits["nofile"])), (resource.RLIMIT_NPROC, int(limits["nproc"])),
+                        (resource.RLIMIT_MEMLOCK, 0), (resource.RLIMIT_MSGQUEUE, 0)):
+        resource.setrlimit(name, (value, value))  # soft = hard: the code cannot raise them back
+
+
+def prepare_filter(hex_bpf):
+    """A function that stacks the child seccomp filter (prctl PR_SET_SECCOMP with a sock_fprog); ctypes is
+    loaded once here in the runner, so each forked test only pays two prctl calls."""
+    import ctypes
+    program = bytes.fromhex(hex_bpf)
+
+    class SockFprog(ctypes.Structure):
+        _fields_ = [("len", ctypes.c_ushort), ("filter", ctypes.c_void_p)]
+
+    buffer = ctypes.create_string_buffer(program, len(program))
+    fprog = SockFprog(len(program) // 8, ctypes.addressof(buffer))
+    libc = ctypes.CDLL(None, use_errno=True)
+
+    def install():
+        if libc.prctl(38, 1, 0, 0, 0) != 0 or libc.prctl(22, 2, ctypes.byref(fprog), 0, 0) != 0:
+            raise OSError(ctypes.get_errno(), "cannot install the test seccomp filter")
+
+    install.keep = (buffer, fprog)
+    return install
+
+
+def _resolve(namespace, fn_name):
+    """The function to call: a top-level name, or a method of LeetCode's `class Solution`."""
+    if fn_name in namespace and callable(namespace[fn_name]):
+        return namespace[fn_name]
+    solution = namespace.get("Solution")
+    if isinstance(solution, type) and hasattr(solution, fn_name):
+        return getattr(solution(), fn_name)
+    raise NameError(f"the code defines no function {fn_name!r}")
+
+
+def _child(job, test, fds):
+    """Body of a forked test process; never returns."""
+    stdin_fd, out_w, err_w, val_w, closing = fds
+    for fd in closing:
+        os.close(fd)
+    os.dup2(stdin_fd, 0)
+    os.dup2(out_w, 1)
+    os.dup2(err_w, 2)
+    for fd in (stdin_fd, out_w, err_w):
+        os.close(fd)
+    _limit(job["limits"])
+    if job.get("install_filter"):
+        job["install_filter"]()
+    os.write(val_w, SETUP_OK)  # written before model code runs, so a test cannot fake a broken sandbox
+    sys.stdin, sys.stdout, sys.stderr = _text_stream(0, "r"), _text_stream(1, "w"), _text_stream(2, "w")
+    sys.__stdin__, sys.__stdout__, sys.__stderr__ = sys.stdin, sys.stdout, sys.stderr
+    sys.argv = ["solution.py"]
+    if hasattr(sys, "set_int_max_str_digits"):
+        sys.set_int_max_str_digits(0)  # big-integer answers print as in Python <= 3.10; the time limit bounds it
+    status = 0
+    try:
+        namespace = {"__name__": "__main__", "__builtins__": __builtins__}
+        exec(compile(job["code"], "solution.py", "exec"), namespace)
+        if test["kind"] == "call":
+            result = _resolve(namespace, test["fn_name"])(*test["args"])
+            data = encode(result, int(job["limits"]["value_bytes"])).encode()
+            while data:
+                data = data[os.write(val_w, data):]
+    except SystemExit as exc:
+        status = exc.code if isinstance(exc.code, int) else (0 if exc.code is None else 1)
+        if exc.code is not None and not isinstance(exc.code, int):
+            print(exc.code, file=sys.stderr)
+    except MemoryError:
+        status = MEMORY_EXIT
+    except BaseException:  # noqa: BLE001 - any model error is a runtime error of this test
+        sys.__excepthook__(*sys.exc_info())  # the C traceback printer: no `traceback` import per test
+        status = 1
+    for stream in (sys.stdout, sys.stderr):
+        try:
+            stream.flush()
+        except BaseException:  # noqa: BLE001 - a broken stream must not turn a failure into a hang
+            status = status or 1
+    os._exit(status & 0xFF)
+
+
+def _input_fd(test):
+    if test["kind"] != "stdio":
+        return os.open(os.devnull, os.O_RDONLY)
+    fd = os.memfd_create("stdin", 0)
+    data = test["input"].encode("utf-8", "surrogateescape")
+    while data:
+        data = data[os.write(fd, data):]
+    os.lseek(fd, 0, os.SEEK_SET)
+    return fd
+
+
+def _collect(pid, pipes, limits):
+    """Read the test's stdout, stderr and value until it exits, the deadline passes or output overflows."""
+    pidfd = os.pidfd_open(pid)
+    chunks = {fd: bytearray() for fd in pipes}
+    poller = select.poll()
+    for fd in (*pipes, pidfd):
+        poller.register(fd, select.POLLIN)
+    deadline = time.monotonic() + float(limits["timeout_s"])
+    cap, verdict, open_fds, exited = int(limits["output_bytes"]), None, set(pipes), False
+    while open_fds and verdict is None:
+        wait_ms = (deadline - time.monotonic()) * 1000
+        if wait_ms <= 0:
+            verdict = "timeout"
+            break
+        for fd, _ in poller.poll(wait_ms if not exited else 0):
+            if fd == pidfd:
+                exited = True
+                poller.unregister(pidfd)
+                continue
+            data = os.read(fd, 65536)
+            if not data:
+                open_fds.discard(fd)
+                poller.unregister(fd)
+            chunks[fd] += data
+            if sum(len(c) for c in chunks.values()) > cap:
+                verdict = "output_limit"
+        if exited and not poller.poll(0):
+            break  # exited and nothing left to read (threads die with the process)
+    os.close(pidfd)
+    return verdict, [bytes(chunks[fd]) for fd in pipes]
+
+
+def _reap(pid, isolated):
+    """Kill the test process and, inside the sandbox's own PID namespace, everything but the runner."""
+    with contextlib.suppress(ProcessLookupError):
+        os.kill(pid, signal.SIGKILL)
+    _, status, usage = os.wait4(pid, 0)
+    if isolated:
+        with contextlib.suppress(ProcessLookupError, PermissionError):
+            os.kill(-1, signal.SIGKILL)
+    return status, usage
+
+
+def run_test(job, test, result_fd, isolated):
+    stdin_fd = _input_fd(test)
+    (out_r, out_w), (err_r, err_w), (val_r, val_w) = os.pipe(), os.pipe(), os.pipe()
+    started = time.monotonic()
+    pid = os.fork()
+    if pid == 0:
+        try:
+            _child(job, test, (stdin_fd, out_w, err_w, val_w, (result_fd, out_r, err_r, val_r)))
+        finally:
+            os._exit(1)
+    for fd in (stdin_fd, out_w, err_w, val_w):
+        os.close(fd)
+    pipes = (out_r, err_r, val_r)
+    verdict, (stdout, stderr, value) = _collect(pid, pipes, job["limits"])
+    status, usage = _reap(pid, isolated)
+    for fd in pipes:
+        os.close(fd)
+    code = os.waitstatus_to_exitcode(status)
+    if not value.startswith(SETUP_OK):
+        verdict = "infra"  # the test process could not set its limits: the sandbox is broken, not the code
+    value = value[len(SETUP_OK):]
+    if verdict is None:
+        if code == MEMORY_EXIT:
+            verdict = "memory"
+        elif code in (-signal.SIGXCPU, -signal.SIGKILL) and usage.ru_utime + usage.ru_stime >= job["limits"]["cpu_s"]:
+            verdict = "timeout"
+        elif code != 0 or (test["kind"] == "call" and not value):
+            verdict = "runtime_error"
+        else:
+            verdict = "ok"
+    cap = int(job["limits"]["output_bytes"])  # records stay bounded: at most 6 JSON bytes per byte kept
+    return {"status": verdict, "exit": code, "wall": round(time.monotonic() - started, 4),
+            "stdout": stdout[:cap].decode("utf-8", "replace"), "stderr": stderr[-2000:].decode("utf-8", "replace"),
+            "value": value[:cap].decode("utf-8", "replace") if test["kind"] == "call" and value else None}
+
+
+def _send(fd, record):
+    data = (encode(record, 1 << 62) + "\n").encode()
+    while data:
+        data = data[os.write(fd, data):]
+
+
+def main(result_fd):
+    """Read the job, report `ready`, then one record per test on `result_fd`."""
+    chunks = []
+    while True:
+        data = os.read(0, 1 << 20)
+        if not data:
+            break
+        chunks.append(data)
+    job = _SCAN(b"".join(chunks).decode("utf-8"), 0)[0]
+    isolated = bool(job.get("isolated"))
+    if job.get("runner_filter"):
+        prepare_filter(job["runner_filter"])()  # local mode: the runner takes the sandbox filter on itself
+    if job.get("child_filter"):
+        job["install_filter"] = prepare_filter(job["child_filter"])
+    if isolated:
+        import ctypes
+        ctypes.CDLL(None).prctl(4, 0, 0, 0, 0)  # PR_SET_DUMPABLE 0: no /proc/<runner>/mem, no ptrace of it
+    _send(result_fd, {"ready": True})
+    for index, test in enumerate(job["tests"]):
+        record = run_test(job, test, result_fd, isolated)
+        record["i"] = index
+        _send(result_fd, record)
+
+
+if __name__ == "__main__" and not globals().get("_EMBEDDED"):
+    main(int(sys.argv[1]))

@@ -1,0 +1,344 @@
+"""Run model-written code in a bubblewrap sandbox: command building, warm sandboxes and the executor interface.
+
+One sandbox per sample: a fresh `bwrap` with new user, PID, network, IPC, UTS and cgroup namespaces, no
+capabilities, a clean environment, a read-only tmpfs root holding only the Python interpreter and the shared
+libraries it links (no `--ro-bind / /`), size-capped tmpfs for the work dir, /tmp and /dev/shm, and the seccomp
+filter of `rewardkit.runtime.seccomp`. Run as root, bwrap itself is started as an unprivileged host uid with an
+interpreter that uid can run (`rewardkit.runtime.interpreter`); the runner comes in through an fd, not a host
+path. Inside, the trusted `runner.py` forks one process per test. Results come
+back on a pipe only the runner holds. Killing the outer `bwrap` kills the sandbox's PID namespace, so nothing the
+code started can outlive it.
+
+`LocalExecutor` runs the same runner without bubblewrap (explicit opt-in only: much weaker, see docs/code.md).
+Executors return an `ExecResult`; `infra` is set when the sandbox itself failed, which is never the code's fault.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import functools
+import json
+import os
+import queue
+import select
+import shutil
+import signal
+import subprocess
+import sys
+import tempfile
+import time
+from concurrent.futures import ThreadPoolExecutor
+from dataclasses import asdict, dataclass, field
+from pathlib import Path
+from typing import Any, Protocol
+
+from rewardkit.runtime import seccomp
+from rewardkit.runtime.interpreter import Interpreter, find, sandbox_user
+
+RUNNER = Path(__file__).with_name("runner.py")
+SANDBOX_UID = 65534  # "nobody" inside the user namespace (the host uid is interpreter.sandbox_user's)
+_ENV = {"PATH": "/usr/bin:/bin", "HOME": "/sandbox", "LANG": "C.UTF-8", "PYTHONHASHSEED": "0",
+        "PYTHONUTF8": "1", "PYTHONDONTWRITEBYTECODE": "1"}
+
+
+@dataclass(frozen=True)
+class Limits:
+    """Per-test limits (soft = hard) and per-sandbox disk caps."""
+
+    timeout_s: float = 4.0  # wall clock per test; CPU time limit is the next whole second above it
+    memory_mb: int = 512  # address space of each test process
+    output_bytes: int = 1 << 20  # stdout + stderr + return value of one test
+    value_bytes: int = 1 << 20  # serialised return value of a call test
+    fsize_mb: int = 16  # largest file a test may write
+    nofile: int = 64
+    nproc: int = 64  # processes + threads of the sandbox uid (enforced for an unprivileged host uid)
+    disk_mb: int = 64  # tmpfs size of the work dir; /tmp and /dev/shm get a quarter each
+    start_timeout_s: float = 20.0  # sandbox start on a loaded machine; beyond it: infra_error
+
+    def for_runner(self) -> dict[str, Any]:
+        out = asdict(self)
+        out["cpu_s"] = int(self.timeout_s) + 1
+        return out
+
+
+@dataclass
+class ExecResult:
+    """What the sandbox reported: one record per test (status, stdout, value, ...) or an infrastructure error."""
+
+    records: list[dict[str, Any]] = field(default_factory=list)
+    infra: str | None = None
+
+
+class Executor(Protocol):
+    """Runs code against test inputs (never expected outputs) and reports raw results."""
+
+    def run(self, code: str, tests: list[dict[str, Any]], limits: Limits) -> ExecResult: ...
+
+    def close(self) -> None: ...
+
+
+def bwrap_path() -> str | None:
+    return shutil.which("bwrap")
+
+
+@functools.lru_cache(maxsize=4)
+def python_files(python: Interpreter) -> tuple[str, ...]:
+    """The interpreter binary and every shared library that it and its stdlib's extension modules link, as `ldd`
+    reports them (bound into the sandbox read-only, at the same paths)."""
+    objects = [python.executable, *(str(p) for p in sorted(Path(python.dynload).glob("*.so")))]
+    found = subprocess.run(["ldd", *objects], capture_output=True, text=True, check=False).stdout
+    libs = {word for line in found.splitlines() for word in line.split() if word.startswith("/") and ".so" in word
+            and not word.endswith(":")}
+    inside = (python.stdlib + os.sep, python.dynload + os.sep)
+    return (python.executable, *sorted(p for p in libs if os.path.exists(p) and not p.startswith(inside)))
+
+
+def bwrap_argv(bwrap: str, limits: Limits, seccomp_fd: int, runner_fd: int, python: Interpreter) -> list[str]:
+    """The bubblewrap command line for one sandbox, less the result fd number that the runner takes last.
+    The runner comes in through `runner_fd` (its path may be out of the sandbox uid's reach)."""
+    argv = [bwrap, "--unshare-all", "--unshare-user", "--disable-userns", "--uid", str(SANDBOX_UID),
+            "--gid", str(SANDBOX_UID), "--hostname", "sandbox", "--cap-drop", "ALL", "--die-with-parent",
+            "--new-session", "--clearenv"]
+    for key, value in _ENV.items():
+        argv += ["--setenv", key, value]
+    for directory in dict.fromkeys((python.stdlib, python.dynload)):
+        argv += ["--ro-bind", directory, directory]
+    site = os.path.join(python.stdlib, "site-packages")
+    if os.path.isdir(site):
+        argv += ["--size", "4096", "--tmpfs", site]  # hide whatever is installed there
+    for path in python_files(python):
+        argv += ["--ro-bind", path, path]
+    disk = limits.disk_mb << 20
+    argv += ["--ro-bind-data", str(runner_fd), "/runner.py", "--dev", "/dev",
+             "--size", str(disk // 4), "--tmpfs", "/dev/shm", "--size", str(disk // 4), "--tmpfs", "/tmp",
+             "--size", str(disk), "--tmpfs", "/sandbox", "--chdir", "/sandbox",
+             "--remount-ro", "/dev", "--remount-ro", "/",
+             "--seccomp", str(seccomp_fd), python.executable, "-s", "-S", "-B", "/runner.py"]
+    return argv
+
+
+class _Lines:
+    """Newline-framed records from the runner's result pipe, with deadlines and a size cap."""
+
+    def __init__(self, fd: int, cap: int) -> None:
+        self.fd, self.cap, self.buffer = fd, cap, bytearray()
+
+    def next(self, deadline: float) -> dict[str, Any] | None:
+        """The next record; None on end of stream or deadline. Raises ValueError on a malformed record."""
+        while b"\n" not in self.buffer:
+            wait = deadline - time.monotonic()
+            if wait <= 0 or not select.select([self.fd], [], [], wait)[0]:
+                return None
+            data = os.read(self.fd, 1 << 16)
+            if not data:
+                return None
+            self.buffer += data
+            if len(self.buffer) > self.cap:
+                raise ValueError("result record over the size cap")
+        line, _, rest = bytes(self.buffer).partition(b"\n")
+        self.buffer = bytearray(rest)
+        return json.loads(line)
+
+
+class _Process:
+    """One started sandbox (or local runner) waiting for its job on stdin."""
+
+    def __init__(self, argv: list[str], pass_fds: tuple[int, ...], env: dict[str, str], limits: Limits,
+                 workdir: str | None = None, bwrap_info: bool = False, user: tuple[int, int] | None = None) -> None:
+        """`workdir`: the cwd, removed on kill (default: / , which bwrap leaves for its own root)."""
+        read_fd, write_fd = os.pipe()
+        self.workdir, self.limits, self.info = workdir, limits, None
+        # as root, the sandbox starts as an unprivileged uid: Popen switches it (setgroups, setregid, setreuid)
+        # between fork and exec in C, which is safe with threads, unlike a preexec_fn
+        as_user = {"user": user[0], "group": user[1], "extra_groups": []} if user else {}
+        argv = [*argv, str(write_fd)]  # the runner writes its records to this fd (same number inside bwrap)
+        extra = (write_fd,)
+        if bwrap_info:  # bwrap reports the host pid of the namespace's init there
+            self.info, info_w = os.pipe()
+            argv[1:1] = ["--info-fd", str(info_w)]
+            extra += (info_w,)
+        try:
+            self.proc = subprocess.Popen(
+                argv, stdin=subprocess.PIPE, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, cwd=workdir or "/",
+                env=env, pass_fds=(*pass_fds, *extra), start_new_session=True, **as_user)
+        except OSError:
+            os.close(read_fd)
+            raise
+        finally:
+            for fd in extra:
+                os.close(fd)
+        self.results = read_fd
+
+    def _kill_namespace(self) -> None:
+        """SIGKILL the PID namespace's init (the kernel then kills every process in it, stopped ones included);
+        only while it is still bwrap's child, so a recycled pid is never hit."""
+        if self.info is None:
+            return
+        data = b""
+        while select.select([self.info], [], [], 0.5)[0]:
+            chunk = os.read(self.info, 4096)
+            data += chunk
+            if not chunk or b"}" in data:
+                break
+        os.close(self.info)
+        self.info = None
+        try:
+            child = int(json.loads(data)["child-pid"])
+            status = Path(f"/proc/{child}/status").read_text()
+            if f"\nPPid:\t{self.proc.pid}\n" in status:
+                os.kill(child, signal.SIGKILL)
+        except (ValueError, KeyError, OSError):
+            pass
+
+    def kill(self) -> None:
+        self._kill_namespace()
+        with contextlib.suppress(ProcessLookupError, PermissionError):
+            os.killpg(self.proc.pid, signal.SIGKILL)
+        self.proc.wait()
+        for stream in (self.proc.stdin, self.proc.stderr):
+            if stream is not None:
+                stream.close()
+        self._await_runner_exit(time.monotonic() + 2.0)
+        os.close(self.results)
+        if self.workdir:
+            shutil.rmtree(self.workdir, ignore_errors=True)
+
+    def _await_runner_exit(self, deadline: float) -> None:
+        """The namespace dies asynchronously after bwrap: wait until the runner's end of the pipe is closed."""
+        while (wait := deadline - time.monotonic()) > 0 and select.select([self.results], [], [], wait)[0]:
+            if not os.read(self.results, 1 << 16):
+                return
+
+    def stderr_tail(self) -> str:
+        try:
+            self.proc.wait(timeout=1)
+        except subprocess.TimeoutExpired:
+            return ""
+        return self.proc.stderr.read(4000).decode("utf-8", "replace").strip() if self.proc.stderr else ""
+
+
+class _ProcessExecutor:
+    """Shared by the bubblewrap and local executors: warm processes, job hand-over, record collection."""
+
+    isolated = True
+
+    def __init__(self, warm: int = 1) -> None:
+        self._warm: queue.Queue[_Process] = queue.Queue()
+        self._target = max(0, warm)
+        # bwrap --die-with-parent (PR_SET_PDEATHSIG) fires when the *thread* that started it exits, so every
+        # sandbox is started from this one long-lived thread, never from a short-lived worker thread
+        self._spawner = ThreadPoolExecutor(max_workers=1, thread_name_prefix="rewardkit-sandbox-spawner")
+
+    def _spawn(self, limits: Limits) -> _Process:
+        raise NotImplementedError
+
+    def _start(self, limits: Limits) -> _Process:
+        return self._spawner.submit(self._spawn, limits).result()
+
+    def _take(self, limits: Limits) -> _Process:
+        try:
+            proc = self._warm.get_nowait()
+            if proc.limits != limits or proc.proc.poll() is not None:
+                proc.kill()
+                proc = self._start(limits)
+        except queue.Empty:
+            proc = self._start(limits)
+        return proc
+
+    def run(self, code: str, tests: list[dict[str, Any]], limits: Limits) -> ExecResult:
+        try:
+            proc = self._take(limits)
+        except OSError as exc:
+            return ExecResult(infra=f"could not start the sandbox: {exc}")
+        job = {"code": code, "tests": tests, "limits": limits.for_runner(), "isolated": self.isolated,
+               "child_filter": seccomp.child_filter().hex(), "runner_filter": self._runner_filter()}
+        try:
+            try:
+                proc.proc.stdin.write(json.dumps(job).encode())
+                proc.proc.stdin.close()
+            except (BrokenPipeError, OSError):
+                pass  # reported below as a start failure
+            if self._warm.qsize() < self._target:
+                self._warm.put(self._start(limits))  # boots while this sample runs
+            return self._collect(proc, len(tests), limits)
+        finally:
+            proc.kill()
+
+    def _runner_filter(self) -> str | None:
+        return None
+
+    def _collect(self, proc: _Process, count: int, limits: Limits) -> ExecResult:
+        # the runner keeps <= output_bytes of stdout and of the value, <= 2000 bytes of stderr; JSON escaping can
+        # grow a byte to 6 ("\u0001"), so a record never exceeds this cap unless the runner itself is broken
+        lines = _Lines(proc.results, cap=8 * (2 * limits.output_bytes + 2000) + (1 << 16))
+        try:
+            ready = lines.next(time.monotonic() + limits.start_timeout_s)
+        except ValueError as exc:
+            return ExecResult(infra=f"sandbox protocol error: {exc}")
+        if not ready or not ready.get("ready"):
+            return ExecResult(infra=f"the sandbox did not start: {proc.stderr_tail() or 'no ready signal'}")
+        records: list[dict[str, Any]] = []
+        while len(records) < count:
+            try:
+                # the runner enforces timeout_s itself; the slack only covers a loaded machine's scheduling delays
+                record = lines.next(time.monotonic() + limits.timeout_s + 5.0)
+            except ValueError as exc:
+                return ExecResult(infra=f"sandbox protocol error: {exc}")
+            if record is None:  # runner killed by the code, or hung (e.g. stopped): the code's doing
+                records += [{"status": "runtime_error", "stderr": "the sandbox runner was killed or stopped"}
+                            ] * (count - len(records))
+                break
+            if record.get("status") == "infra":
+                return ExecResult(infra="a test process could not set its limits or seccomp filter")
+            records.append(record)
+        return ExecResult(records)
+
+    def close(self) -> None:
+        while True:
+            try:
+                self._warm.get_nowait().kill()
+            except queue.Empty:
+                return
+
+    def __del__(self) -> None:
+        self.close()
+
+
+class BwrapExecutor(_ProcessExecutor):
+    """Each sample in a fresh bubblewrap sandbox; one warm sandbox per slot is started ahead of time."""
+
+    isolated = True
+
+    def __init__(self, warm: int = 1, bwrap: str | None = None, python: str | None = None,
+                 uid: int | None = None) -> None:
+        """`python`: the interpreter inside (default: see `interpreter.find`); `uid`: the host uid that the sandbox
+        runs as when this process is root (default 65534). Raises OSError when either cannot be had."""
+        super().__init__(warm)
+        self.bwrap = bwrap or bwrap_path()
+        if self.bwrap is None:
+            raise FileNotFoundError("bubblewrap (bwrap) is not installed")
+        self.user = sandbox_user(uid)
+        self.python = find(python, self.user)
+
+    def _spawn(self, limits: Limits) -> _Process:
+        fds = (seccomp.memfd_with(seccomp.sandbox_filter()), seccomp.memfd_with(RUNNER.read_bytes(), "rk-runner"))
+        try:
+            return _Process(bwrap_argv(self.bwrap, limits, *fds, self.python), fds,
+                            {"PATH": os.environ.get("PATH", "")}, limits, bwrap_info=True, user=self.user)
+        finally:
+            for fd in fds:
+                os.close(fd)
+
+
+class LocalExecutor(_ProcessExecutor):
+    """The runner as a plain child process in a temporary directory: rlimits and seccomp only, no namespaces."""
+
+    isolated = False
+
+    def _spawn(self, limits: Limits) -> _Process:
+        workdir = tempfile.mkdtemp(prefix="rewardkit-code-")
+        argv = [sys.executable, "-s", "-S", "-B", str(RUNNER)]
+        return _Process(argv, (), {**_ENV, "HOME": workdir}, limits, workdir=workdir)
+
+    def _runner_filter(self) -> str | None:
+        return seccomp.sandbox_filter().hex()

@@ -1,0 +1,1 @@
+"""Code-execution rewards: test formats (`tests`), judging outside the sandbox (`verdict`), the scorer (`scorer`)."""

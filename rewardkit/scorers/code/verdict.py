@@ -1,0 +1,138 @@
+"""Judging test results outside the sandbox: typed comparison of return values, token-wise comparison of stdout.
+
+Nothing here runs model code or calls a method of a model object: a call test's return value arrives as JSON
+text written by the runner, is parsed here with a strict parser (size and depth capped, NaN and Infinity parse
+to a value that equals nothing), and compared with exact JSON types (bool is not int, a string is not a number).
+Standard output is compared line by line and token by token: same number of non-empty trailing-trimmed lines,
+same tokens, with a float tolerance only where both tokens are numbers and one of them is not an integer.
+"""
+
+from __future__ import annotations
+
+import json
+import math
+import re
+from typing import Any
+
+MAX_VALUE_CHARS = 1 << 20
+MAX_DEPTH = 64
+_NUMBER = re.compile(r"[+-]?(?:\d+\.?\d*|\.\d+)(?:[eE][+-]?\d+)?")
+_INTEGER = re.compile(r"[+-]?\d+")
+
+
+class NonFinite:
+    """NaN or an infinity returned by the code: equal to nothing, itself included."""
+
+    def __eq__(self, other: object) -> bool:
+        return False
+
+    __hash__ = None  # type: ignore[assignment]
+
+
+def _nesting(text: str) -> int:
+    """Deepest bracket nesting outside strings (checked before parsing so deep input cannot recurse)."""
+    depth = deepest = 0
+    in_string = escaped = False
+    for char in text:
+        if in_string:
+            if escaped:
+                escaped = False
+            elif char == "\\":
+                escaped = True
+            elif char == '"':
+                in_string = False
+        elif char == '"':
+            in_string = True
+        elif char in "[{":
+            depth += 1
+            deepest = max(deepest, depth)
+        elif char in "]}":
+            depth -= 1
+    return deepest
+
+
+def parse_value(text: str | None) -> tuple[bool, Any]:
+    """(ok, value) for the runner's JSON text of a return value; not ok when missing, too big or malformed."""
+    if text is None or len(text) > MAX_VALUE_CHARS or _nesting(text) > MAX_DEPTH:
+        return False, None
+    try:
+        return True, json.loads(text, parse_constant=lambda _: NonFinite())
+    except (ValueError, RecursionError):
+        return False, None
+
+
+def values_equal(actual: Any, expected: Any, float_tol: float = 1e-9) -> bool:
+    """Type-exact equality of two JSON values. Tuples and lists are the same JSON array; an int equals a float
+    of the same value; floats compare within `float_tol` (relative or absolute); NaN equals nothing."""
+    if isinstance(actual, NonFinite) or isinstance(expected, NonFinite):
+        return False
+    if isinstance(actual, bool) or isinstance(expected, bool):
+        return type(actual) is bool and type(expected) is bool and actual is expected
+    if isinstance(actual, (int, float)) and isinstance(expected, (int, float)):
+        if isinstance(actual, int) and isinstance(expected, int):
+            return actual == expected
+        try:
+            x, y = float(actual), float(expected)
+        except OverflowError:  # an int too large for a float is not close to any float
+            return False
+        return math.isfinite(x) and math.isfinite(y) and math.isclose(x, y, rel_tol=float_tol, abs_tol=float_tol)
+    if isinstance(actual, (list, tuple)) and isinstance(expected, (list, tuple)):
+        return len(actual) == len(expected) and all(
+            values_equal(a, e, float_tol) for a, e in zip(actual, expected, strict=True))
+    if isinstance(actual, dict) and isinstance(expected, dict):
+        return actual.keys() == expected.keys() and all(values_equal(actual[k], expected[k], float_tol)
+                                                        for k in actual)
+    if actual is None or expected is None:
+        return actual is None and expected is None
+    return type(actual) is str and type(expected) is str and actual == expected
+
+
+def call_matches(value_text: str | None, expected: Any, float_tol: float = 1e-9, unwrap_single: bool = True) -> bool:
+    """Does the runner's return value match the expected one? With `unwrap_single`, APPS/TACO's habit of
+    storing a return value `x` as `[x]` is accepted too."""
+    ok, actual = parse_value(value_text)
+    if not ok:
+        return False
+    if values_equal(actual, expected, float_tol):
+        return True
+    return unwrap_single and isinstance(expected, list) and len(expected) == 1 \
+        and values_equal(actual, expected[0], float_tol)
+
+
+def _lines(text: str) -> list[str]:
+    lines = [line.rstrip() for line in text.replace("\r\n", "\n").replace("\r", "\n").split("\n")]
+    while lines and not lines[-1]:
+        lines.pop()
+    return lines
+
+
+def _integer_key(token: str) -> str:
+    """Canonical text of an integer token of any length (int() refuses more than 4300 digits)."""
+    digits = token.lstrip("+-").lstrip("0") or "0"
+    return digits if digits == "0" or not token.startswith("-") else "-" + digits
+
+
+def _tokens_equal(a: str, b: str, float_tol: float) -> bool:
+    if a == b:
+        return True
+    if not (_NUMBER.fullmatch(a) and _NUMBER.fullmatch(b)):
+        return False
+    if _INTEGER.fullmatch(a) and _INTEGER.fullmatch(b):
+        return _integer_key(a) == _integer_key(b)  # "007" == "7", no tolerance between integers
+    x, y = float(a), float(b)
+    return math.isfinite(x) and math.isfinite(y) and math.isclose(x, y, rel_tol=float_tol, abs_tol=float_tol)
+
+
+def stdout_matches(actual: str, expected: str, float_tol: float = 1e-6) -> bool:
+    """Line-by-line, token-by-token comparison: trailing whitespace and trailing blank lines ignored, equal line
+    counts required (so a prefix of the expected output never passes), float tolerance on numeric tokens only."""
+    got, want = _lines(actual), _lines(expected)
+    if len(got) != len(want):
+        return False
+    for line_got, line_want in zip(got, want, strict=True):
+        tokens_got, tokens_want = line_got.split(), line_want.split()
+        if len(tokens_got) != len(tokens_want):
+            return False
+        if not all(_tokens_equal(a, b, float_tol) for a, b in zip(tokens_got, tokens_want, strict=True)):
+            return False
+    return True

@@ -1,0 +1,292 @@
+"""The `math` scorer: the accuracy reward of DeepSeek-R1 (is the final answer equal to the gold answer?).
+
+Extraction (which text is the model's answer) is `extract_prediction`; judgement is `verify` on parsed values,
+exact in this process for numbers and strings, in a killable worker pool (`rewardkit.runtime.pool`) for
+anything that needs sympy. See docs/math.md for every policy.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import math
+import re
+import threading
+from collections import OrderedDict
+from collections.abc import Sequence
+from dataclasses import dataclass
+from typing import Any, Literal
+
+from pydantic import BaseModel, ConfigDict, Field
+
+from rewardkit.core import Sample, Score, Scorer, Status
+from rewardkit.extract import anchored, answer_tag, boxed, brace_pairs
+from rewardkit.scorers.math.parse import Node, ParseError, parse
+from rewardkit.scorers.math.verify import NeedsSymbolic, Options, Verdict, verify_any
+
+MAX_GOLD_CHARS = 10_000
+_BOX = re.compile(r"\\(?:boxed|fbox)(?![a-zA-Z])\s*\{")
+# What may stand between two boxes that hedge ("\boxed{3} or \boxed{5}"): only connectives and punctuation.
+_HEDGE_GAP = re.compile(r"^(?:\s|[,;/$.]|\\quad|\\[()\[\]]|\\text\{\s*(?:or|and)\s*\}|\b(?:or|and|either)\b)*$",
+                        re.IGNORECASE)
+_PHRASE_END = re.compile(r"\s(?:because|since|which|as|so|where|when)\s|\.\s", re.IGNORECASE)
+_SYMBOLIC_JOB = "rewardkit.scorers.math.symbolic:verify_job"
+_POOL_LOCK = threading.Lock()  # one pool per scorer even when threads race to create it
+
+
+@dataclass(frozen=True, slots=True)
+class Prediction:
+    """The answer text(s) taken from a completion. `combine`: single answer, a hedged `list` of answers
+    (judged as one list), or `any` (each judged alone)."""
+
+    texts: tuple[str, ...]
+    source: str
+    combine: Literal["single", "list", "any"] = "single"
+
+
+def _box_spans(text: str) -> list[tuple[int, int, str]]:
+    """(start, end, content) of every outermost `\\boxed{...}` / `\\fbox{...}`."""
+    pairs, spans = brace_pairs(text), []
+    for match in _BOX.finditer(text):
+        close = pairs.get(match.end() - 1)
+        if close is None or (spans and match.start() < spans[-1][1]):
+            continue
+        spans.append((match.start(), close, text[match.end():close]))
+    return spans
+
+
+def _phrase(text: str) -> str:
+    """An anchored phrase cut at its first clause boundary ("14 because ..." -> "14")."""
+    cut = _PHRASE_END.search(text)
+    return (text[:cut.start()] if cut else text).strip().rstrip(".").strip()
+
+
+def extract_prediction(text: str, multiple_boxes: str = "last", anchors: bool = True) -> Prediction | None:
+    """The model's final answer: boxes inside `<answer>`, else the tag's content (or an anchored phrase in it),
+    else boxes anywhere, else an anchored phrase ("the final answer is ..."). None: nothing anchored."""
+    tagged = answer_tag(text)
+    scope = tagged if tagged is not None else text
+    spans = _box_spans(scope)
+    if not spans:
+        short = boxed(scope)  # "\boxed 5"
+        if short is not None and short.strip():
+            return Prediction((short.strip(),), "boxed")
+        if tagged is not None:
+            phrase = anchored(tagged) if anchors else None
+            return Prediction((_phrase(phrase) if phrase else tagged.strip(),), "answer_tag")
+        phrase = anchored(text) if anchors else None
+        return Prediction((_phrase(phrase),), "anchored") if phrase and _phrase(phrase) else None
+    source = "boxed_in_answer_tag" if tagged is not None else "boxed"
+    contents = tuple(content.strip() for _, _, content in spans)
+    if multiple_boxes == "any":
+        return Prediction(contents, source, "any")
+    if multiple_boxes == "set":
+        think_end = scope.rfind("</think>")
+        final = [c.strip() for s, _, c in spans if s > think_end] or list(contents)
+        return Prediction(tuple(final), source, "list" if len(final) > 1 else "single")
+    group = [spans[-1]]
+    while len(group) < len(spans):
+        before = spans[len(spans) - len(group) - 1]
+        if not _HEDGE_GAP.match(scope[before[1] + 1:group[0][0]]):
+            break  # text between the boxes: a self-correction or a restatement, the last box stands
+        group.insert(0, before)
+    if len(group) > 1 and len({c.strip() for *_, c in group}) > 1:
+        return Prediction(tuple(c.strip() for *_, c in group), f"{source} (hedged: {len(group)} boxes)", "list")
+    return Prediction((contents[-1],), source)
+
+
+def gold_texts(answer: Any) -> list[str] | None:
+    """The gold answer(s) as text: raw, `$`-wrapped, a full solution ending in `\\boxed{}`, a GSM8K-style
+    `#### 72`, a number, or a list of acceptable answers. None if there is none."""
+    if answer is None or isinstance(answer, bool):
+        return None
+    if isinstance(answer, (int, float)):
+        return [repr(answer) if isinstance(answer, float) else str(answer)] if math.isfinite(answer) else None
+    if isinstance(answer, (list, tuple)):
+        out = [t for item in answer for t in (gold_texts(item) or [])]
+        return out or None
+    if not isinstance(answer, str) or not answer.strip():
+        return None
+    text = answer.strip()
+    if "\\boxed" in text or "\\fbox" in text:
+        found = boxed(text)
+        return [found.strip()] if found and found.strip() else None
+    if "####" in text:
+        return [text.rsplit("####", 1)[1].strip()]
+    return [text]
+
+
+class MathParams(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True)
+    multiple_boxes: Literal["last", "set", "any"] = Field(
+        "last", description="several boxed answers: last = the last box (boxes joined only by 'or'/','/'and' "
+        "are a hedge, judged as a list); set = all boxes of the final answer form one set; any = any box may "
+        "match (lenient, rewards hedging)")
+    anchors: bool = Field(True, description="accept an anchored phrase ('the final answer is 5') when there is "
+                          "no answer tag or box")
+    float_rel_tol: float = Field(1e-6, ge=0, le=1e-2, description="relative tolerance, used only when the "
+                                 "prediction contains a written decimal number")
+    percent: Literal["flexible", "strict"] = Field(
+        "flexible", description="flexible: 50% = 50 = 0.5; strict: 50% = 50 only")
+    timeout_s: float = Field(5.0, gt=0, le=600, description="bound on the symbolic check of one sample (s)")
+    timeout_value: float | None = Field(0.0, description="value of a sample whose check timed out (status "
+                                        "timeout); None makes trainers skip it")
+    workers: int = Field(2, ge=1, le=64, description="worker processes for the symbolic path")
+    max_answer_chars: int = Field(1000, ge=10, le=100_000, description="longer extracted answers score 0 "
+                                  "without being parsed")
+
+
+@dataclass(slots=True)
+class _Job:
+    """A sample whose verdict needs the symbolic pool."""
+
+    golds: tuple[Node, ...]
+    preds: tuple[Node, ...]
+    describe: tuple[str, str, str]  # gold text, prediction text, source
+
+
+class MathScorer(Scorer):
+    """1.0 when the completion's final answer is mathematically equivalent to the gold answer, else 0.0."""
+
+    name = "math"
+    description = "Accuracy reward: the final answer (answer tag / last \\boxed / anchored phrase) equals the " \
+                  "gold answer mathematically (1/0)."
+    Params = MathParams
+    required_fields = ("answer",)
+    _transient = ("_pool", "_cache")
+    examples = (
+        {"sample": {"completion": "<think>3 * 4 = 12, 2 + 12 = 14</think> <answer>14</answer>", "answer": "14"},
+         "value": 1.0},
+        {"sample": {"completion": "<think>2 + 3 = 5, 5 * 4 = 20</think> <answer> 20</answer>", "answer": "14"},
+         "value": 0.0},
+        {"sample": {"completion": "So the probability is $\\boxed{\\dfrac{2}{4}}$.", "answer": "0.5"},
+         "value": 1.0},
+        {"sample": {"completion": "There are 7 balls. I am not sure.", "answer": "7"}, "value": 0.0},
+        {"sample": {"completion": "\\boxed{\\frac{\\sqrt{2}}{2}}", "answer": "\\frac{1}{\\sqrt{2}}"},
+         "value": 1.0},
+    )
+
+    def __init__(self, name: str | None = None, **params: Any) -> None:
+        super().__init__(name, **params)
+        p = self.params
+        self.options = Options(float_rel_tol=p.float_rel_tol, percent=p.percent)
+
+    # -- public helpers -------------------------------------------------------------------------------
+    def compare(self, gold: Any, prediction: str) -> Score:
+        """Judge an already extracted answer against a gold answer (no extraction)."""
+        golds = self._parse_golds(gold)
+        prepared = golds if isinstance(golds, Score) else self._judge(golds, Prediction((prediction,), "given"))
+        return self._finish(self._run_jobs([prepared])[0])
+
+    def close(self) -> None:
+        """Stop the worker processes (they also stop when the scorer is garbage collected)."""
+        if self._pool is not None:
+            self._pool.close()
+            self._pool = None
+
+    # -- scoring --------------------------------------------------------------------------------------
+    def _score(self, sample: Sample) -> Score:
+        return self._run_jobs([self._prepare(sample)])[0]
+
+    def _score_batch(self, samples: list[Sample]) -> list[Score]:
+        return self._run_jobs([self._prepare(s) for s in samples])
+
+    def _prepare(self, sample: Sample) -> Score | _Job:
+        golds = self._parse_golds(sample.answer)
+        if isinstance(golds, Score):
+            return golds
+        prediction = extract_prediction(sample.completion_text, self.params.multiple_boxes, self.params.anchors)
+        if prediction is None:
+            return Score(0.0, reason="no anchored answer (no answer tag, \\boxed{} or 'the answer is')")
+        return self._judge(golds, prediction)
+
+    def _parse_golds(self, answer: Any) -> tuple[tuple[Node, ...], str] | Score:
+        texts = gold_texts(answer)
+        if texts is None:
+            return Score.skip(f"no gold answer: {answer!r}"[:200], Status.INVALID_INPUT)
+        nodes = []
+        for text in texts:
+            try:
+                if len(text) > MAX_GOLD_CHARS:
+                    raise ParseError(f"{len(text)} characters")
+                nodes.append(parse(text))
+            except ParseError as exc:
+                return Score.skip(f"gold answer {text[:80]!r} is not parseable: {exc}", Status.INVALID_INPUT)
+        return tuple(nodes), " | ".join(texts)
+
+    def _judge(self, golds: tuple[tuple[Node, ...], str], prediction: Prediction) -> Score | _Job:
+        gold_nodes, gold_text = golds
+        shown = ", ".join(prediction.texts)
+        nodes = []
+        for text in prediction.texts:
+            if len(text) > self.params.max_answer_chars:
+                return Score(0.0, reason=f"answer too long to verify ({len(text)} > {self.params.max_answer_chars}"
+                             " characters)")
+            try:
+                nodes.append(parse(text))
+            except ParseError as exc:
+                if prediction.combine != "any":
+                    return Score(0.0, reason=f"answer {text[:80]!r} is not parseable: {exc}")
+        preds = (("list", tuple(nodes)),) if prediction.combine == "list" else tuple(nodes)
+        describe = (gold_text, shown, prediction.source)
+        cached = self._cache_get((gold_nodes, preds))
+        if cached is not None:
+            return self._verdict_score(cached, describe)
+        try:
+            verdict = verify_any(gold_nodes, preds, self.options)
+        except NeedsSymbolic:
+            return _Job(gold_nodes, preds, describe)
+        except RecursionError:
+            return Score(0.0, reason="answer nested too deeply to verify")
+        return self._verdict_score(verdict, describe)
+
+    def _run_jobs(self, prepared: Sequence[Score | _Job]) -> list[Score]:
+        jobs = [p for p in prepared if isinstance(p, _Job)]
+        if not jobs:
+            return list(prepared)  # type: ignore[arg-type]
+        results = self._get_pool().map(_SYMBOLIC_JOB, [(j.golds, j.preds, self.options) for j in jobs])
+        answers = iter(results)
+        out = []
+        for item in prepared:
+            out.append(item if isinstance(item, Score) else self._job_score(item, next(answers)))
+        return out
+
+    def _job_score(self, job: _Job, result: Any) -> Score:
+        from rewardkit.runtime.pool import PoolTimeout, RemoteError
+
+        if isinstance(result, Verdict):
+            self._cache_put((job.golds, job.preds), result)
+            return self._verdict_score(result, job.describe)
+        if isinstance(result, PoolTimeout):
+            return Score(self.params.timeout_value, Status.TIMEOUT,
+                         reason=f"symbolic check did not finish within {self.params.timeout_s:g}s")
+        if isinstance(result, RemoteError):
+            return Score(None, Status.ERROR, reason=f"symbolic check failed: {result}"[:300])
+        return Score(None, Status.INFRA_ERROR, reason=f"symbolic worker unavailable: {result}"[:300])
+
+    def _verdict_score(self, verdict: Verdict, describe: tuple[str, str, str]) -> Score:
+        gold, shown, source = describe
+        sign = "=" if verdict.equal else "≠"
+        return Score(1.0 if verdict.equal else 0.0,
+                     reason=f"{verdict.rule}: {shown[:80]} {sign} gold {gold[:80]}",
+                     details={"extracted": shown[:500], "source": source, "gold": gold[:500]})
+
+    # -- lazily created, per-process state -------------------------------------------------------------
+    def _get_pool(self) -> Any:
+        with _POOL_LOCK:
+            if self._pool is None:
+                from rewardkit.runtime.pool import ProcessPool
+
+                self._pool = ProcessPool(size=self.params.workers, timeout=self.params.timeout_s,
+                                         preload=("rewardkit.scorers.math.symbolic",))
+            return self._pool
+
+    def _cache_get(self, key: tuple) -> Verdict | None:
+        return None if self._cache is None else self._cache.get(key)
+
+    def _cache_put(self, key: tuple, verdict: Verdict) -> None:
+        if self._cache is None:
+            self._cache = OrderedDict()
+        self._cache[key] = verdict
+        if len(self._cache) > 4096:
+            with contextlib.suppress(KeyError):  # another thread evicted first
+                self._cache.popitem(last=False)

@@ -1,0 +1,170 @@
+"""Hard cases for math equivalence, as tables of (gold, prediction, expected) grouped by phenomenon.
+Every category holds both verdicts; add one row per bug found."""
+
+from __future__ import annotations
+
+import pytest
+
+from rewardkit.scorers.math import MathScorer
+
+CASES: dict[str, list[tuple[str, str, float]]] = {
+    "integers": [("14", "14", 1), ("14", "+14", 1), ("14", "15", 0), ("0", "-0", 1), ("7", "07", 1)],
+    "negative numbers": [("-3", "-3", 1), ("-3", "3", 0), ("-\\frac{1}{2}", "\\frac{-1}{2}", 1),
+                         ("-\\frac{1}{2}", "-0.5", 1), ("-2", "2", 0)],
+    "fractions": [("\\frac{1}{2}", "\\frac{2}{4}", 1), ("\\frac{1}{2}", "1/2", 1), ("\\frac{1}{2}", "0.5", 1),
+                  ("\\frac{1}{3}", "\\frac{1}{4}", 0), ("\\frac{3}{4}", "\\frac{4}{3}", 0)],
+    "fraction macros": [("\\frac12", "\\dfrac{1}{2}", 1), ("\\tfrac{3}{4}", "0.75", 1), ("\\frac{7}{2}", "3.5", 1),
+                        ("\\frac12", "\\frac21", 0), ("\\cfrac{1}{5}", "0.25", 0)],
+    "mixed numbers": [("2\\frac{1}{2}", "\\frac{5}{2}", 1), ("2\\frac{1}{2}", "2.5", 1), ("3\\frac{1}{4}", "13/4", 1),
+                      ("2\\frac{1}{2}", "1", 0), ("1\\frac{1}{3}", "\\frac{1}{3}", 0)],
+    "decimals": [(".4", "0.4", 1), ("2.50", "2.5", 1), ("0.4", "\\frac{2}{5}", 1), ("2.5", "2.05", 0),
+                 ("0.4", "4", 0)],
+    "scientific notation": [("1.5 \\times 10^{3}", "1500", 1), ("3 \\times 10^{-2}", "0.03", 1),
+                            ("2e5", "200000", 1), ("1.5 \\times 10^{3}", "150", 0), ("6.02 \\times 10^{23}",
+                                                                                    "6.02 \\times 10^{22}", 0)],
+    "thousands separators": [("1000", "1,000", 1), ("1000", "1\\,000", 1), ("1000", "1{,}000", 1),
+                             ("1234567", "1,234,567", 1), ("1000", "1,001", 0)],
+    "comma lists are not thousands": [("\\{1, 2\\}", "1,2", 1), ("12", "1,2", 0), ("1,000", "1, 000", 0),
+                                      ("3, 5", "5,3", 1)],
+    "percent": [("50\\%", "50", 1), ("50\\%", "0.5", 1), ("50\\%", "50\\%", 1), ("50", "0.5", 0),
+                ("50\\%", "5", 0), ("12.5\\%", "\\frac{1}{8}", 1)],
+    "units": [("5", "5 \\text{ cm}", 1), ("5 \\text{ cm}", "5", 1), ("12", "12\\mbox{ meters}", 1),
+              ("5", "6 \\text{ cm}", 0), ("20", "20 \\text{ cm}^2", 1), ("3", "30 \\text{ mm}", 0)],
+    "text wrappers": [("\\text{7}", "7", 1), ("\\textbf{7}", "7", 1), ("7", "\\mathrm{7}", 1),
+                      ("\\text{7}", "8", 0)],
+    "degrees": [("30^\\circ", "30", 1), ("30", "30^{\\circ}", 1), ("45°", "45", 1), ("30^\\circ", "60", 0),
+                ("90", "90^\\circ", 1), ("30^\\circ", "\\frac{\\pi}{6}", 0)],
+    "pi": [("\\pi", "\\pi", 1), ("2\\pi", "\\pi \\cdot 2", 1), ("\\frac{\\pi}{2}", "\\frac{1}{2}\\pi", 1),
+           ("\\frac{\\pi}{2}", "\\frac{\\pi}{3}", 0), ("2\\pi", "2", 0)],
+    "square roots": [("\\sqrt{8}", "2\\sqrt{2}", 1), ("\\frac{\\sqrt{2}}{2}", "\\frac{1}{\\sqrt{2}}", 1),
+                     ("\\sqrt{12}", "2\\sqrt3", 1), ("\\sqrt{8}", "3\\sqrt{2}", 0), ("\\sqrt{2}", "2", 0)],
+    "cube roots": [("\\sqrt[3]{8}", "2", 1), ("\\sqrt[3]{-8}", "-2", 1), ("\\sqrt[3]{16}", "2\\sqrt[3]{2}", 1),
+                   ("\\sqrt[3]{8}", "3", 0)],
+    "plus-minus": [("1 \\pm \\sqrt{2}", "1+\\sqrt{2}, 1-\\sqrt{2}", 1), ("\\pm 3", "3, -3", 1),
+                   ("\\pm 3", "3", 0), ("\\frac{1 \\pm \\sqrt{5}}{2}", "\\frac{1+\\sqrt5}{2}, \\frac{1-\\sqrt5}{2}",
+                                                                   1), ("1 \\pm \\sqrt{2}", "1 + \\sqrt{2}", 0)],
+    "complex numbers": [("3+4i", "4i+3", 1), ("i", "\\sqrt{-1}", 1), ("\\frac{1+i}{2}", "0.5+0.5i", 1),
+                        ("3+4i", "3-4i", 0), ("2i", "2", 0)],
+    "sets": [("\\{1, 2\\}", "\\{2, 1\\}", 1), ("\\{1,2,3\\}", "\\{3,1,2\\}", 1), ("\\{1, 2\\}", "\\{1, 2, 3\\}", 0),
+             ("\\{1, 2\\}", "\\{1, 3\\}", 0), ("\\{\\frac12, 2\\}", "\\{2, 0.5\\}", 1)],
+    "ordered tuples": [("(1, 2)", "(1, 2)", 1), ("(1, 2)", "(2, 1)", 0), ("(1, 2, 3)", "(1,2)", 0),
+                       ("(\\frac12, 3)", "(0.5, 3)", 1), ("(1, 2)", "1, 2", 1)],
+    "intervals": [("[1, 2)", "[1,2)", 1), ("[1, 2)", "[1, 2]", 0), ("(0, \\infty)", "(0,\\infty)", 1),
+                  ("(-\\infty, 3]", "(-\\infty, 3)", 0), ("[\\frac12, 1]", "[0.5, 1]", 1)],
+    "unions": [("(-\\infty, 1) \\cup (2, \\infty)", "(2, \\infty) \\cup (-\\infty, 1)", 1),
+               ("[1,2) \\cup (3,4]", "(3,4] \\cup [1,2)", 1), ("[1,2) \\cup (3,4]", "[1,2) \\cup [3,4]", 0),
+               ("(-\\infty, 1) \\cup (2, \\infty)", "(-\\infty, 1)", 0)],
+    "inequalities vs intervals": [("x \\le 3", "(-\\infty, 3]", 1), ("(-\\infty, 3]", "x \\leq 3", 1),
+                                  ("[1, 5)", "1 \\le x < 5", 1), ("x > 2", "(2, \\infty)", 1),
+                                  ("x > 2", "[2, \\infty)", 0), ("(1, 5)", "1 \\le x < 5", 0),
+                                  ("x < 1 \\text{ or } x > 2", "(-\\infty,1)\\cup(2,\\infty)", 1)],
+    "equations": [("y = 2x + 1", "y - 2x = 1", 1), ("y=2x+1", "2y = 4x + 2", 1), ("x^2 + y^2 = 1", "y^2 = 1 - x^2", 1),
+                  ("y = 2x + 1", "y = 2x - 1", 0), ("y = 2x+1", "y = x + 1", 0)],
+    "assignments": [("3", "x = 3", 1), ("x = 3", "3", 1), ("k = 5", "k=5", 1), ("3", "x = 4", 0),
+                    ("y = 2x + 1", "2x + 1", 1), ("14", "2 + 3 \\cdot 4 = 14", 1)],
+    "matrices": [("\\begin{pmatrix} 1 & 2 \\\\ 3 & 4 \\end{pmatrix}", "\\begin{bmatrix}1&2\\\\3&4\\end{bmatrix}", 1),
+                 ("\\begin{pmatrix} 1 & 2 \\\\ 3 & 4 \\end{pmatrix}", "\\begin{pmatrix}1&3\\\\2&4\\end{pmatrix}", 0),
+                 ("\\begin{pmatrix} \\frac12 & 0 \\end{pmatrix}", "\\begin{pmatrix} 0.5 & 0 \\end{pmatrix}", 1),
+                 ("\\begin{pmatrix} 1 & 2 \\end{pmatrix}", "\\begin{pmatrix} 1 \\\\ 2 \\\\ 3 \\end{pmatrix}", 0)],
+    "vectors": [("\\begin{pmatrix} 1 \\\\ -2 \\end{pmatrix}", "(1, -2)", 1),
+                ("\\begin{pmatrix} 1 \\\\ -2 \\end{pmatrix}", "(-2, 1)", 0),
+                ("\\begin{pmatrix} 1 \\\\ 2 \\end{pmatrix}", "\\begin{pmatrix} 1 \\\\ 2 \\end{pmatrix}", 1)],
+    "algebraic identities": [("(x+1)^2", "x^2 + 2x + 1", 1), ("x^2 - 1", "(x-1)(x+1)", 1),
+                             ("\\frac{x^2-1}{x-1}", "x+1", 1), ("(x+1)^2", "x^2+1", 0), ("x", "\\sqrt{x^2}", 0),
+                             ("2xy", "2yx", 1)],
+    "trig identities": [("\\sin^2 x + \\cos^2 x", "1", 1), ("\\sin 2x", "2\\sin x \\cos x", 1),
+                        ("\\tan x", "\\frac{\\sin x}{\\cos x}", 1), ("\\sin x", "\\cos x", 0),
+                        ("\\sin(\\frac{\\pi}{6})", "\\frac{1}{2}", 1), ("\\cos(\\pi)", "1", 0)],
+    "logarithms": [("3", "\\log_2 8", 1), ("\\log_2 8", "3", 1), ("\\ln e^2", "2", 1), ("2\\ln 2", "\\ln 4", 1),
+                   ("\\log_2 8", "4", 0), ("\\ln 2", "\\ln 3", 0)],
+    "infinity": [("\\infty", "\\infty", 1), ("\\infty", "infinity", 1), ("-\\infty", "\\infty", 0),
+                 ("\\infty", "10^{100}", 0)],
+    "empty set": [("\\emptyset", "\\varnothing", 1), ("\\emptyset", "\\{\\}", 1), ("\\emptyset", "\\{0\\}", 0),
+                  ("\\emptyset", "0", 0)],
+    "multiple choice": [("B", "B", 1), ("B", "(B)", 1), ("B", "\\text{(B)}", 1), ("(B)", "\\textbf{(B)}", 1),
+                        ("B", "C", 0), ("\\textbf{(C) } 12", "C", 1), ("\\textbf{(C) } 12", "12", 1),
+                        ("\\textbf{(C) } 12", "D", 0)],
+    "text answers": [("\\text{Monday}", "Monday", 1), ("\\text{Monday}", "monday", 1),
+                     ("\\text{no solution}", "No Solution.", 1), ("\\text{Monday}", "Tuesday", 0),
+                     ("\\text{even}", "odd", 0), ("\\text{yes}", "\\textbf{Yes}", 1)],
+    "base subscripts": [("1011_2", "1011_{2}", 1), ("1011_2", "1011", 1), ("1011_2", "11", 0),
+                        ("123_8", "123_{8}", 1), ("123_8", "123_{9}", 0)],
+    "float tolerance (model wrote a float)": [("\\frac{1}{3}", "0.3333333", 1), ("\\sqrt{2}", "1.414213562", 1),
+                                              ("\\frac{1}{3}", "0.333", 0), ("\\frac{2}{3}", "0.67", 0),
+                                              ("\\frac{1}{7}", "0.142857142857", 1)],
+    "no tolerance for integers": [("10000000", "10000001.0", 0), ("10000000", "10000000.0", 1), ("14", "14.000001", 0),
+                                  ("12345678.5", "12345679.0", 0)],
+    "no tolerance for exact forms": [("0.333", "\\frac{1}{3}", 0), ("0.5", "\\frac{1}{2}", 1),
+                                     ("1000000", "1000001", 0)],
+    "never x100": [("50", "0.5", 0), ("0.5", "50", 0), ("0.03", "3", 0), ("3", "0.03", 0), ("50", "50", 1)],
+    "never 3.14 for pi": [("\\pi", "3.14", 0), ("\\pi", "3.1416", 0), ("2\\pi", "6.28", 0),
+                          ("\\pi", "3.14159265358979", 1)],
+    "never a list of candidates": [("3", "3, 4", 0), ("3", "3 \\text{ or } 4", 0), ("3", "3 or 4", 0),
+                                   ("3", "\\{3, 4\\}", 0), ("3, 4", "3 \\text{ or } 4", 1), ("3", "\\{3\\}", 1)],
+    "never a subset": [("\\{1, 2, 3\\}", "\\{1, 2\\}", 0), ("1, 2, 3", "1, 3", 0), ("\\{1, 2, 3\\}", "3, 2, 1", 1)],
+    "close large integers": [("100000", "100001", 0), ("123456789", "123456788", 0), ("10^{20}", "10^{20}+1", 0),
+                             ("100000", "10^5", 1), ("2^{64}", "18446744073709551616", 1)],
+    "tiny numbers": [("\\frac{1}{2^{99}}", "\\frac{1}{2^{98}}", 0), ("10^{-30}", "10^{-31}", 0),
+                     ("\\frac{1}{2^{99}}", "2^{-99}", 1), ("10^{-30}", "0", 0)],
+    "tiny symbolic differences": [("0", "e^{-200}", 0), ("e^{-200}", "e^{-201}", 0), ("\\pi", "\\pi + 10^{-50}", 0),
+                                  ("x", "x + 10^{-50}", 0), ("0", "\\log_2 8 - 3", 1),
+                                  ("e^{-200}", "\\frac{1}{e^{200}}", 1)],
+    "repeating decimals": [("\\frac{1}{3}", "0.\\overline{3}", 1), ("\\frac{1}{7}", "0.\\overline{142857}", 1),
+                           ("\\frac{1}{3}", "0.\\overline{6}", 0)],
+    "powers": [("2^{10}", "1024", 1), ("4^{1/2}", "2", 1), ("8^{\\frac{2}{3}}", "4", 1), ("2^{10}", "1000", 0),
+               ("x^{-1}", "\\frac{1}{x}", 1)],
+    "factorials and binomials": [("5!", "120", 1), ("\\binom{5}{2}", "10", 1), ("\\binom{10}{3}", "120", 1),
+                                 ("5!", "24", 0), ("\\binom{5}{2}", "20", 0)],
+    "absolute value and floor": [("|-3|", "3", 1), ("\\lfloor 2.7 \\rfloor", "2", 1), ("\\lceil 2.1 \\rceil", "3", 1),
+                                 ("|-3|", "-3", 0)],
+    "currency": [("\\$5", "5", 1), ("5", "\\$5.00", 1), ("\\$5", "\\$6", 0), ("18", "\\$18 dollars", 1)],
+    "unicode symbols": [("\\pi", "π", 1), ("\\sqrt{2}", "√2", 1), ("-3", "−3", 1), ("\\infty", "∞", 1),
+                        ("\\pi", "2π", 0)],
+    "rationalized radicals": [("\\frac{1}{\\sqrt{3}}", "\\frac{\\sqrt{3}}{3}", 1),
+                              ("\\frac{2}{\\sqrt{2}}", "\\sqrt2", 1), ("\\frac{1}{\\sqrt{3}}", "\\sqrt{3}", 0)],
+    "function and tuple assignments": [("f(x) = 2x+1", "2x+1", 1), ("(x, y) = (1, 2)", "(1, 2)", 1),
+                                       ("a=1, b=2", "(1, 2)", 1), ("(2,3)", "x=2, y=3", 1), ("f(x) = 2x+1", "2x-1", 0),
+                                       ("(x, y) = (1, 2)", "(2, 1)", 0)],
+    "MATH-style answers": [("\\frac{1}{2}x", "\\frac{x}{2}", 1), ("(0, 1)", "x \\in (0, 1)", 1),
+                           ("0.\\overline{36}", "\\frac{4}{11}", 1),
+                           ("\\frac{\\pi}{4} \\text{ radians}", "\\frac{\\pi}{4}", 1),
+                           ("e^{i\\pi}", "-1", 1), ("\\sqrt{3}+\\sqrt{2}", "\\sqrt{5+2\\sqrt{6}}", 1),
+                           ("\\text{5 hours}", "5", 1), ("\\mathbb{R}", "(-\\infty, \\infty)", 1), ("1", "0.999", 0),
+                           ("3", "\\text{three}", 0), ("\\frac{9}{4}", "2\\frac{1}{4}", 1), ("x^2", "x^3", 0)],
+    "malformed answers never verify": [("14", "\\emptyset 6", 0), ("6", "2\\{3\\}", 0), ("1", "\\sqrt{(1, 1)}", 0),
+                                       ("1", "1", 1)],
+    "greek variables": [("2\\theta", "\\theta + \\theta", 1), ("\\alpha\\beta", "\\beta\\alpha", 1),
+                        ("\\alpha", "\\beta", 0)],
+}
+
+
+@pytest.fixture(scope="module")
+def scorer():
+    scorer = MathScorer()
+    yield scorer
+    scorer.close()
+
+
+ROWS = [pytest.param(gold, pred, want, id=f"{cat}:{gold}|{pred}") for cat, rows in CASES.items()
+        for gold, pred, want in rows]
+
+
+@pytest.mark.parametrize(("gold", "pred", "want"), ROWS)
+def test_case(scorer, gold, pred, want):
+    got = scorer.compare(gold, pred)
+    assert got.status.value == "ok", got.reason
+    assert got.value == float(want), got.reason
+
+
+def test_categories_have_both_verdicts():
+    assert len(CASES) >= 40
+    for category, rows in CASES.items():
+        assert {want for *_, want in rows} == {0, 1}, category
+
+
+def test_reasons_name_the_rule(scorer):
+    assert scorer.compare("0.5", "\\frac{1}{2}").reason.startswith("rational")
+    assert scorer.compare("\\{1, 2\\}", "\\{2, 1\\}").reason.startswith("set")
+    assert scorer.compare("[1, 2)", "1 \\le x < 2").reason.startswith("interval")
+    assert scorer.compare("14", "14").value == 1.0
+    assert "several candidates" in scorer.compare("3", "3, 4").reason
