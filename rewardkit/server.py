@@ -281,9 +281,13 @@ def openrlhf_rows(req: OpenRLHFRequest, eos_tokens: Sequence[str]) -> list[dict[
         if response is None:
             rows.append(None)
             continue
-        meta = (req.metas[i] or {}) if req.metas is not None else {}
-        rows.append({**meta, "prompt": prompt, "completion": response,
-                     "answer": req.labels[i] if req.labels is not None else None})
+        row = dict(req.metas[i] or {}) if req.metas is not None else {}
+        row["completion"] = response
+        if req.prompts is not None:  # absent lists leave a prompt or answer given in `metas` in place
+            row["prompt"] = prompt
+        if req.labels is not None:
+            row["answer"] = req.labels[i]
+        rows.append(row)
     return rows
 
 

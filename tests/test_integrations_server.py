@@ -188,6 +188,16 @@ def test_1000_concurrent_requests_no_errors_no_lost_responses(server):
 
 
 # ------------------------------------------------------------------------------------ policies without HTTP
+def test_metas_keep_their_answer_and_prompt_without_labels_or_prompts():
+    # without `labels`, the answer given in `metas` used to be overwritten with None (every row unscored)
+    from rewardkit.server import OpenRLHFRequest, openrlhf_rows
+
+    req = OpenRLHFRequest(query=["<answer>14</answer>"], metas=[{"answer": "14", "prompt": "q"}])
+    assert openrlhf_rows(req, ()) == [{"answer": "14", "prompt": "q", "completion": "<answer>14</answer>"}]
+    req = OpenRLHFRequest(query=["q<answer>1</answer>"], prompts=["q"], labels=["1"], metas=[{"answer": "x"}])
+    assert openrlhf_rows(req, ()) == [{"answer": "1", "prompt": "q", "completion": "<answer>1</answer>"}]
+
+
 def test_split_response():
     assert split_response("<s>P: hi. A:<answer>1</answer><|im_end|>", "P: hi. A:") == "<answer>1</answer>"
     assert split_response("P:x</s><pad><pad>", "P:") == "x"
