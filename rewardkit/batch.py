@@ -129,12 +129,21 @@ def _number(value: float | None) -> bytes:
     return b"null" if value is None else repr(float(value)).encode()
 
 
+def json_line(obj: Any) -> bytes:
+    """`obj` as one UTF-8 JSONL line. A lone surrogate (a JSON `\\ud83d` escape in the input, e.g. half an
+    emoji cut by a tokenizer) cannot be UTF-8: such a row is written with ASCII escapes, as it was read."""
+    try:
+        return json.dumps(obj, ensure_ascii=False).encode() + b"\n"
+    except UnicodeEncodeError:
+        return json.dumps(obj).encode() + b"\n"
+
+
 def _output_line(raw: bytes, row: dict, value: float | None, components: dict, status: str) -> bytes:
     """The input line with the reward fields appended; the input bytes are kept as they are (fast, exact)."""
     if "reward" in row or "rewards" in row or "reward_status" in row:
         # re-scoring a scored file: replace the old fields instead of writing duplicate keys
         merged = {**row, "reward": value, "rewards": components, "reward_status": status}
-        return json.dumps(merged, ensure_ascii=False).encode() + b"\n"
+        return json_line(merged)
     comps = b", ".join(_encode_key(k) + _number(v) for k, v in components.items())
     tail = b'"reward": %s, "rewards": {%s}, "reward_status": "%s"}\n' % (_number(value), comps, status.encode())
     return raw[:-1].rstrip() + (b", " if row else b"") + tail
@@ -301,6 +310,11 @@ def _start_progress(fresh: Progress, output: Path, resume: bool) -> Progress:
         raise InputError(f"cannot resume: the errors file was {state.errors_path}; pass the same --errors")
     if output.stat().st_size < state.output_offset:
         raise InputError(f"cannot resume: {output} is shorter than its progress file records")
+    errors = Path(state.errors_path) if state.errors_path else None
+    if errors is not None and state.errors_offset and (not errors.exists() or
+                                                       errors.stat().st_size < state.errors_offset):
+        raise InputError(f"cannot resume: the errors file {errors} is missing or shorter than its progress file "
+                         "records; run without --resume")
     return state
 
 
@@ -332,6 +346,7 @@ class Writer:
             self.err = self._open(errors, state.errors_offset)
         self.messages = 0
         self.rows_this_run = 0
+        self.consistent = True  # False while `write` updates the state
         self.last_checkpoint = time.monotonic()
 
     @staticmethod
@@ -342,6 +357,8 @@ class Writer:
         return f
 
     def write(self, result: ChunkResult, lines_done: int, input_offset: int) -> None:
+        # Ctrl-C can land between the updates below; a half-updated state must not be checkpointed
+        self.consistent = False
         if result.out:
             self.out.write(result.out)
         if result.err:
@@ -355,6 +372,7 @@ class Writer:
         self.state.lines_done, self.state.input_offset = lines_done, input_offset
         self.stats.merge(result.stats)
         self.rows_this_run += result.stats.rows
+        self.consistent = True
         if self.output is None:
             self.out.flush()  # a pipe reader (head, jq) sees rows as they come
         elif time.monotonic() - self.last_checkpoint >= CHECKPOINT_EVERY_S:
@@ -408,9 +426,8 @@ def score_file(input_path: str | os.PathLike, recipe: Any, output_path: str | os
     out = None if output_path in (None, "-") else Path(output_path)
     if out is None and resume:
         raise InputError("--resume needs an output file, not stdout")
-    if out is not None and out.resolve() == src.resolve():
-        raise InputError("the output file must not be the input file")
     errors = Path(errors_path) if errors_path else (out.with_name(out.name + ".errors.jsonl") if out else None)
+    _check_distinct(src, out, errors, Path(summary_json) if summary_json else None)
     scorer = build(recipe)
     mapping = dict(mapping or {})
     size, head = _input_identity(src)
@@ -437,6 +454,17 @@ def score_file(input_path: str | os.PathLike, recipe: Any, output_path: str | os
     return summary
 
 
+def _check_distinct(src: Path, out: Path | None, errors: Path | None, summary: Path | None) -> None:
+    """Each file the run writes is truncated first: none may be the input or another of them."""
+    seen = {src.resolve(): "the input file"}
+    for path, what in ((out, "the output file"), (errors, "the errors file"), (summary, "the summary file")):
+        if path is None:
+            continue
+        other = seen.setdefault(path.resolve(), what)
+        if other != what:
+            raise InputError(f"{what} must not be {other} ({path})")
+
+
 def _run(src: Path, chunk_scorer: ChunkScorer, writer: Writer, *, workers: int | None, backend: str,
          address: str | None, chunk_size: int, progress: bool | None) -> None:
     from tqdm import tqdm
@@ -459,8 +487,9 @@ def _run(src: Path, chunk_scorer: ChunkScorer, writer: Writer, *, workers: int |
         cancel = False
     except BaseException as exc:  # Ctrl-C, a dead worker, a full disk: save how far we got, then stop
         if writer.output is not None:
-            with contextlib.suppress(OSError):
-                writer.checkpoint()
+            if writer.consistent:  # else the last checkpoint stands
+                with contextlib.suppress(OSError):
+                    writer.checkpoint()
             if isinstance(exc, KeyboardInterrupt):
                 print(f"\nrewardkit: stopped after line {state.lines_done:,}; run again with --resume to finish",
                       file=sys.stderr)

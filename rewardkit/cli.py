@@ -69,6 +69,9 @@ def main(argv: Sequence[str] | None = None) -> int:
         devnull = os.open(os.devnull, os.O_WRONLY)
         os.dup2(devnull, sys.stdout.fileno())
         return 0
+    except OSError as exc:  # an output directory that does not exist, a full disk: a message, not a traceback
+        print(f"rewardkit: error: {exc}", file=sys.stderr)
+        return 1
 
 
 if __name__ == "__main__":

@@ -67,8 +67,15 @@ def message_text(content: Any) -> str:
     if isinstance(content, str):
         return content
     if isinstance(content, Sequence) and not isinstance(content, (bytes, bytearray)):
-        return "".join(p.get("text", "") if isinstance(p, Mapping) else str(p) for p in content)
+        return "".join(_part_text(p.get("text")) if isinstance(p, Mapping) else _part_text(p) for p in content)
+    if isinstance(content, Mapping) and "content" in content:  # one message instead of a list of them
+        return message_text(content["content"])
     return "" if content is None else str(content)
+
+
+def _part_text(text: Any) -> str:
+    """A content part's text; parts without text (`{"type": "text", "text": null}`, images) give ''."""
+    return text if isinstance(text, str) else "" if text is None else str(text)
 
 
 def _is_messages(value: Any) -> bool:
@@ -157,6 +164,15 @@ def config_error_from(exc: ValidationError, model: type[BaseModel], path: str = 
     return ConfigError(f"{err['msg']} (got {err.get('input')!r})", where)
 
 
+def _component(value: Any) -> float | None:
+    """A component value as the output carries it: a finite float, or None (NaN, inf, non-numbers)."""
+    try:
+        value = float(value)
+    except (TypeError, ValueError):
+        return None
+    return value if math.isfinite(value) else None
+
+
 def _type_name(annotation: Any) -> str:
     if get_origin(annotation) is Literal:
         return " | ".join(repr(choice) for choice in get_args(annotation))
@@ -224,6 +240,8 @@ class Scorer(ABC):
             return [self._guarded(s) for s in batch]
         try:
             scores = self._score_batch(batch)
+            if len(scores) != len(batch):  # rows would shift onto other samples' scores downstream
+                raise ValueError(f"_score_batch returned {len(scores)} scores for {len(batch)} samples")
         except Exception:  # noqa: BLE001 - a failed batch falls back to per-sample scoring, which is guarded
             scores = [self._guarded(s) for s in batch]
         return [self._finish(s) for s in scores]
@@ -260,6 +278,8 @@ class Scorer(ABC):
         score.value = value
         if not score.components:
             score.components = {self.name: value}
+        elif not all(v is None or (type(v) is float and math.isfinite(v)) for v in score.components.values()):
+            score.components = {k: _component(v) for k, v in score.components.items()}
         return score
 
     @classmethod

@@ -16,13 +16,17 @@ Region = Literal["think", "answer", "all"]
 
 _BOX_COMMANDS = ("\\boxed", "\\fbox")
 # "The final answer is 5", "Final Answer: 5", "**Answer:** 5", "answer is $5$" - anchored on the phrase.
+# No two `\s*` may touch (`\s*(?:\*\*)?\s*`): "answer" then a long run of spaces would backtrack quadratically.
 _ANCHORED = re.compile(
-    r"\b(?:final\s+answer|the\s+answer|answer)\s*(?:\*\*)?\s*(?:is|:|=)\s*(?:\*\*)?\s*:?",
+    r"\b(?:final\s+answer|the\s+answer|answer)\s*(?:\*\*\s*)?(?:is|:|=)\s*(?:\*\*\s*)?:?",
     re.IGNORECASE,
 )
 _SENTENCE_END = re.compile(r"\.(?:\s|$)|。")
 _BRACE_TOKEN = re.compile(r"\\.|[{}]", re.DOTALL)
-_FENCE = re.compile(r"^[ \t]*(```+|~~~+)[ \t]*([\w+#.-]*)[^\n]*\n", re.MULTILINE)
+# Only the fence itself: the info string is read up to the newline with str.find. A pattern that also ran
+# `[\w+#.-]*[^\n]*\n` backtracked quadratically on a long last line with no newline ("```" + 50k characters).
+_FENCE = re.compile(r"^[ \t]*(```+|~~~+)", re.MULTILINE)
+_INFO_LANGUAGE = re.compile(r"[ \t]*([\w+#.-]*)")
 
 
 @dataclass(frozen=True, slots=True)
@@ -34,7 +38,8 @@ class Extraction:
 
 
 def tag_contents(text: str, tag: str) -> list[str]:
-    """Contents of every closed `<tag>...</tag>` pair, left to right (non-nested, first close wins)."""
+    """Contents of every closed `<tag>...</tag>` pair, left to right. A pair is a closer and the last opener
+    before it: a stray opener earlier (the reasoning saying "I will answer in <answer> tags") is not content."""
     open_tag, close_tag = f"<{tag}>", f"</{tag}>"
     found, pos = [], 0
     while True:
@@ -44,6 +49,7 @@ def tag_contents(text: str, tag: str) -> list[str]:
         end = text.find(close_tag, start + len(open_tag))
         if end < 0:
             return found
+        start = text.rfind(open_tag, start, end)
         found.append(text[start + len(open_tag):end])
         pos = end + len(close_tag)
 
@@ -186,8 +192,12 @@ def code_blocks(text: str) -> list[tuple[str, str]]:
         match = _FENCE.search(text, pos)
         if match is None:
             return blocks
-        fence, language = match.group(1), match.group(2).lower()
-        body_start = match.end()
+        line_end = text.find("\n", match.end())
+        if line_end < 0:
+            return blocks
+        fence = match.group(1)
+        language = _INFO_LANGUAGE.match(text, match.end(), line_end).group(1).lower()
+        body_start = line_end + 1
         close = re.compile(rf"^[ \t]*{re.escape(fence[0])}{{{len(fence)},}}[ \t]*$", re.MULTILINE)
         end = close.search(text, body_start)
         if end is None:

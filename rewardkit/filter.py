@@ -23,6 +23,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from rewardkit.batch import json_line
 from rewardkit.errors import ConfigError, InputError
 
 MAX_ERROR_MESSAGES = 20
@@ -158,6 +159,9 @@ def filter_file(input_path: str | Path, output_path: str | Path, *, best_of: int
         raise InputError(f"input file not found: {src}")
     if best_of < 1:
         raise ConfigError("must be at least 1", "--best-of")
+    targets = [Path(output_path).resolve()] + ([Path(pairs_path).resolve()] if pairs_path is not None else [])
+    if src.resolve() in targets or len(set(targets)) < len(targets):
+        raise InputError("the output, pairs and input files must be three different files")
     for name, value in (("--min-reward", min_reward), ("--min-margin", min_margin)):
         if value is not None and not math.isfinite(value):
             raise ConfigError("must be a finite number", name)
@@ -169,11 +173,11 @@ def filter_file(input_path: str | Path, output_path: str | Path, *, best_of: int
             out.write(ranked.raw + b"\n")
     stats.kept = len(kept)
     if pairs_path is not None:
-        with open(pairs_path, "w", encoding="utf-8") as f:
+        with open(pairs_path, "wb") as f:
             for key, group in groups.items():
                 pair = make_pair(group, prompts[key], min_reward, min_margin)
                 if pair is not None:
-                    f.write(json.dumps(pair, ensure_ascii=False) + "\n")
+                    f.write(json_line(pair))
                     stats.pairs += 1
     return dict(stats.__dict__)
 

@@ -206,8 +206,8 @@ def _build_combiner(node: Mapping[str, Any], path: str, name: str | None) -> Sco
     children = [_build_node(child, f"{_join(path, 'components')}[{i}]") for i, child in enumerate(components)]
     extra = {k: node[k] for k in _GATE_KEYS & set(node)}
     for key, value in extra.items():
-        if isinstance(value, bool) or not isinstance(value, (int, float)):
-            raise ConfigError(f"{key} must be a number, got {value!r}", _join(path, key))
+        if isinstance(value, bool) or not isinstance(value, (int, float)) or not math.isfinite(value):
+            raise ConfigError(f"{key} must be a finite number, got {value!r}", _join(path, key))
     return Combination(op, children, name=name, named=name is not None, **extra)
 
 
@@ -215,9 +215,17 @@ def _join(path: str, key: str) -> str:
     return f"{path}.{key}" if path else key
 
 
+def _reported(scorer: Scorer) -> list[Scorer]:
+    """Every scorer that reports a component: the leaves and the named combiners."""
+    if isinstance(scorer, Combination):
+        inner = [s for child, _ in scorer.children for s in _reported(child)]
+        return [*inner, scorer] if scorer.named else inner
+    return [scorer]
+
+
 def _check_unique_names(scorer: Scorer) -> None:
     seen: set[str] = set()
-    for leaf in scorer.leaves():
+    for leaf in _reported(scorer):
         if leaf.name in seen:
             raise ConfigError(f"two components are named {leaf.name!r}; give one an alias with `name: ...` "
                               "so each reward component keeps its own column")

@@ -108,9 +108,11 @@ def get(name: str) -> type[Scorer]:
     elif name in _discover_entry_points():
         ep = _discover_entry_points()[name]
         try:
-            cls = _validate(ep.load(), name)
-        except ImportError as exc:
-            raise RegistryError(f"plugin scorer '{name}' ({ep.value}) failed to import: {exc}") from exc
+            loaded = ep.load()
+        except Exception as exc:  # a broken plugin (any error at import) must not break `rewardkit list`
+            raise RegistryError(f"plugin scorer '{name}' ({ep.value}) failed to import: "
+                                f"{type(exc).__name__}: {exc}") from exc
+        cls = _validate(loaded, name)
     else:
         close = difflib.get_close_matches(str(name), names(), n=3)
         hint = f"; did you mean {' or '.join(repr(c) for c in close)}?" if close else ""

@@ -248,10 +248,11 @@ def _quantile(ordered: Sequence[float], q: float) -> float | None:
 # ----------------------------------------------------------------------------------------- request handling
 def split_response(query: str, prompt: str | None, eos_tokens: Sequence[str] = DEFAULT_EOS) -> str | None:
     """The response inside an OpenRLHF `query` (prompt + response as decoded text), or None when the prompt is
-    not in it. The text after the last occurrence of the prompt is kept (a BOS marker may precede it), then
+    not in it. The text after the first occurrence of the prompt is kept (BOS or padding markers may precede
+    it; a response that echoes the prompt must not lose what it wrote before the echo), then
     trailing end-of-sequence / padding markers and whitespace are removed."""
     if prompt:
-        at = query.rfind(prompt)
+        at = query.find(prompt)
         if at < 0:
             return None
         query = query[at + len(prompt):]
@@ -280,9 +281,13 @@ def openrlhf_rows(req: OpenRLHFRequest, eos_tokens: Sequence[str]) -> list[dict[
         if response is None:
             rows.append(None)
             continue
-        meta = (req.metas[i] or {}) if req.metas is not None else {}
-        rows.append({**meta, "prompt": prompt, "completion": response,
-                     "answer": req.labels[i] if req.labels is not None else None})
+        row = dict(req.metas[i] or {}) if req.metas is not None else {}
+        row["completion"] = response
+        if req.prompts is not None:  # absent lists leave a prompt or answer given in `metas` in place
+            row["prompt"] = prompt
+        if req.labels is not None:
+            row["answer"] = req.labels[i]
+        rows.append(row)
     return rows
 
 

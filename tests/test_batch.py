@@ -238,6 +238,32 @@ def test_rescoring_replaces_reward_fields(tmp_path: Path) -> None:
         assert set(json.loads(line)["rewards"]) == {"think_format"}
 
 
+def test_rescoring_a_row_with_a_lone_surrogate(tmp_path: Path) -> None:
+    # half an emoji as a JSON escape: valid JSON, not encodable as UTF-8; the run used to crash on it
+    src = tmp_path / "in.jsonl"
+    src.write_text('{"completion": "<answer>x</answer> \\ud83d", "reward": 1.0}\n', encoding="utf-8")
+    out = tmp_path / "out.jsonl"
+    summary = score_file(src, {"use": "think_format"}, out)
+    assert summary["rows"] == 1 and summary["errors"] == 0
+    row = json.loads(out.read_bytes().decode("utf-8"))
+    assert row["completion"] == "<answer>x</answer> \ud83d" and row["reward"] == 0.0
+
+
+def test_resume_refuses_a_missing_errors_file(tmp_path: Path) -> None:
+    # the errors file used to be recreated as NUL bytes up to the recorded offset, then appended to
+    src = write_jsonl(tmp_path / "in.jsonl", ["not json", {"completion": "x"}])
+    out = tmp_path / "out.jsonl"
+    score_file(src, FORMAT_ONLY, out)
+    state = json.loads(progress_path(out).read_text())
+    state["done"] = False
+    progress_path(out).write_text(json.dumps(state))
+    errors = tmp_path / "out.jsonl.errors.jsonl"
+    errors.unlink()
+    with pytest.raises(InputError, match="errors file"):
+        score_file(src, FORMAT_ONLY, out, resume=True)
+    assert not errors.exists()
+
+
 def test_resume_refuses_another_job(tmp_path: Path) -> None:
     out = tmp_path / "out.jsonl"
     first = score_file(EXAMPLE, FORMAT_ONLY, out)
@@ -271,6 +297,19 @@ def test_fresh_run_overwrites_a_longer_old_output(tmp_path: Path) -> None:
     score_file(EXAMPLE, FORMAT_ONLY, out)
     assert len(read_jsonl(out)) == len(EXAMPLE.read_text().splitlines())
     assert (tmp_path / "out.jsonl.errors.jsonl").read_text() == ""
+
+
+def test_errors_or_summary_file_never_overwrites_the_input(tmp_path: Path) -> None:
+    # `--errors data.jsonl` used to truncate the input before reading it
+    src = write_jsonl(tmp_path / "in.jsonl", [{"completion": "x"}, "not json"])
+    before = src.read_bytes()
+    with pytest.raises(InputError, match="errors file must not be the input"):
+        score_file(src, FORMAT_ONLY, tmp_path / "out.jsonl", errors_path=src)
+    with pytest.raises(InputError, match="summary file must not be the input"):
+        score_file(src, FORMAT_ONLY, tmp_path / "out.jsonl", summary_json=src)
+    with pytest.raises(InputError, match="errors file must not be the output"):
+        score_file(src, FORMAT_ONLY, tmp_path / "out.jsonl", errors_path=tmp_path / "out.jsonl")
+    assert src.read_bytes() == before
 
 
 def test_usage_errors(tmp_path: Path) -> None:
@@ -328,6 +367,31 @@ def test_sigkill_then_resume_is_byte_identical(big_input: Path, tmp_path: Path) 
     assert summary["reward"] == pytest.approx(full["reward"]) and summary["status"] == full["status"]
 
 
+def test_interrupt_inside_the_writer_then_resume(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    # Ctrl-C can arrive while the writer updates its state; the checkpoint taken on the way out must not
+    # record offsets without the statistics (or the reverse): the resumed summary must equal a clean run's
+    from rewardkit.batch_stats import RunStats
+
+    src = write_jsonl(tmp_path / "in.jsonl", generated_rows(40))
+    clean = score_file(src, FORMAT_ONLY, tmp_path / "clean.jsonl", chunk_size=4)
+    merge, calls = RunStats.merge, []
+
+    def interrupted(self: RunStats, other: RunStats) -> None:
+        calls.append(1)
+        if len(calls) == 3:
+            raise KeyboardInterrupt
+        merge(self, other)
+
+    monkeypatch.setattr(RunStats, "merge", interrupted)
+    out = tmp_path / "out.jsonl"
+    with pytest.raises(KeyboardInterrupt):
+        score_file(src, FORMAT_ONLY, out, chunk_size=4)
+    monkeypatch.setattr(RunStats, "merge", merge)
+    resumed = score_file(src, FORMAT_ONLY, out, chunk_size=4, resume=True)
+    assert out.read_bytes() == (tmp_path / "clean.jsonl").read_bytes()
+    assert (resumed["rows"], resumed["reward"]) == (clean["rows"], clean["reward"])
+
+
 @pytest.mark.slow
 def test_ctrl_c_stops_cleanly_and_resumes(big_input: Path, tmp_path: Path) -> None:
     out = tmp_path / "out.jsonl"
@@ -343,6 +407,14 @@ def test_ctrl_c_stops_cleanly_and_resumes(big_input: Path, tmp_path: Path) -> No
     subprocess.run(rewardkit_cmd("score", big_input, "-r", FORMAT_ONLY, "-o", out, "--resume"), env=ENV,
                    check=True, capture_output=True, timeout=120)
     assert [r["id"] for r in read_jsonl(out)] == list(range(BIG))
+
+
+def test_unwritable_output_is_a_message_not_a_traceback(tmp_path: Path, capsys: pytest.CaptureFixture) -> None:
+    missing = tmp_path / "no" / "such" / "dir"
+    assert main(["score", str(EXAMPLE), "-r", str(FORMAT_ONLY), "-o", str(missing / "out.jsonl")]) == 1
+    assert main(["filter", str(EXAMPLE), "-o", str(missing / "kept.jsonl")]) == 1
+    err = capsys.readouterr().err
+    assert err.count("rewardkit: error: [Errno 2] No such file or directory") == 2
 
 
 def test_pipe_into_head_exits_cleanly(tmp_path: Path) -> None:

@@ -5,8 +5,10 @@ examples hold. A built-in without an entry here fails, so no scorer ships unchec
 from __future__ import annotations
 
 import pytest
+from hypothesis import strategies as st
 
 from rewardkit import get, registry
+from rewardkit.core import Sample, Score, Scorer
 from rewardkit.testing import check_scorer
 
 # Parameters to build each built-in for the contract run; None means "checked in its own test module" (scorers
@@ -33,3 +35,22 @@ def test_every_builtin_has_a_contract_entry():
 @pytest.mark.parametrize("name", sorted(n for n, p in CONTRACT_PARAMS.items() if p is not None))
 def test_check_scorer(name):
     check_scorer(get(name)(**CONTRACT_PARAMS[name]), max_examples=300)
+
+
+class _SortsItsBatch(Scorer):
+    """Scores by length, but its batch comes back sorted by length (a padding optimisation never undone)."""
+
+    name = "sorts_its_batch"
+
+    def _score(self, sample: Sample) -> Score:
+        return Score(min(len(sample.completion_text), 50) / 100)
+
+    def _score_batch(self, samples: list[Sample]) -> list[Score]:
+        return sorted((self._score(s) for s in samples), key=lambda s: s.value)
+
+
+def test_check_scorer_catches_a_batch_in_the_wrong_order():
+    # with the same row twice in the batch, a reordering batch used to pass
+    with pytest.raises(AssertionError, match="order"):
+        check_scorer(_SortsItsBatch(), max_examples=20,
+                     sample_strategy=st.sampled_from([{"completion": "bbbb"}, {"completion": "a"}]))

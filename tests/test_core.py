@@ -41,6 +41,47 @@ def test_chat_completion_scores_last_assistant_turn():
     assert ThinkFormat().score(sample).value == 1.0
 
 
+def test_null_text_parts_and_a_single_message():
+    # `"text": null` parts used to raise inside every scorer (status error); a lone message dict was scored as
+    # its Python repr
+    parts = [{"role": "assistant", "content": [{"type": "text", "text": None}, {"type": "image_url"},
+                                               {"type": "text", "text": "<think>x</think><answer>1</answer>"}]}]
+    assert Sample(completion=parts).completion_text == "<think>x</think><answer>1</answer>"
+    assert ThinkFormat().score(Sample(completion=parts)).value == 1.0
+    single = {"role": "assistant", "content": "<think>x</think><answer>1</answer>"}
+    assert ThinkFormat().score(Sample(completion=single)).value == 1.0
+    assert Sample(completion="", prompt={"role": "user", "content": "q"}).prompt_text == "q"
+
+
+def test_a_batch_of_the_wrong_length_falls_back_to_one_by_one():
+    # a batch override that drops a row used to crash `rewardkit score` (or misalign rows in a plain zip)
+    class Short(Scorer):
+        name = "short"
+
+        def _score(self, sample: Sample) -> Score:
+            return Score(float(len(sample.completion_text)))
+
+        def _score_batch(self, samples: list[Sample]) -> list[Score]:
+            return [self._score(s) for s in samples[1:]]
+
+    assert [s.value for s in Short().score_batch([{"completion": "a"}, {"completion": "bb"}])] == [1.0, 2.0]
+
+
+def test_non_finite_components_become_none():
+    # a scorer's own sub-components used to reach the batch output as `nan` (invalid JSON)
+    class Parts(Scorer):
+        name = "parts"
+
+        def _score(self, sample: Sample) -> Score:
+            return Score(1.0, components={"parts": 1.0, "nan": math.nan, "inf": math.inf, "int": 2, "text": "x"})
+
+    score = Parts().score({"completion": "x"})
+    assert score.components == {"parts": 1.0, "nan": None, "inf": None, "int": 2.0, "text": None}
+    from rewardkit.testing.contract import check_score
+
+    check_score(score)
+
+
 @pytest.mark.parametrize("completion", [None, 42, [], [{"no_role": 1}], {"role": "assistant"}])
 def test_odd_completion_types_never_raise(completion):
     score = ThinkFormat().score(Sample(completion=completion))

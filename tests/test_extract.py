@@ -57,6 +57,8 @@ def test_anchored_phrases(text, expected):
     ("<think>...</think><answer>The result is \\boxed{14}</answer>", "14", "boxed_in_answer_tag"),
     ("<think>...</think><answer> 14 </answer>", "14", "answer_tag"),
     ("<answer>1</answer> then <answer>2</answer>", "2", "answer_tag"),
+    # a tag named in the reasoning is not the start of the answer (this used to extract "tags. ...<answer>14")
+    ("<think>I put the result in <answer> tags. 2+12=14</think> <answer>14</answer>", "14", "answer_tag"),
     ("We get \\boxed{14}. The answer is 13.", "14", "boxed"),
     ("The answer is 13.", "13", "anchored"),
     ("<answer> 7<answer>", None, None),  # unclosed tag: nothing anchored
@@ -126,3 +128,16 @@ def test_hostile_input_stays_linear(unit):
     code_block(text)
     region(text, "answer")
     assert time.perf_counter() - start < 2.0
+
+
+@pytest.mark.parametrize("text", ["```" + "a" * 50_000, "```" + " " * 50_000, "```python" + "x" * 50_000,
+                                  "answer" + " " * 50_000 + "x", "**Answer" + " " * 50_000 + "**" + " " * 50_000,
+                                  "final answer is **" + "\n" * 50_000])
+def test_long_last_line_stays_linear(text):
+    # degenerate outputs repeat whitespace; "answer" + 16k spaces once took ~10 s (two adjacent \s* backtracking),
+    # "```" + 20k characters without a newline ~0.7 s (the fence pattern backtracked over its info string)
+    start = time.perf_counter()
+    anchored(text)
+    code_block(text, language=None)
+    assert time.perf_counter() - start < 1.0
+    assert anchored("The answer is ** 5**") == "5" and anchored("**Answer:** 7") == "7"

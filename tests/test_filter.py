@@ -10,7 +10,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from rewardkit.cli import main
-from rewardkit.errors import ConfigError
+from rewardkit.errors import ConfigError, InputError
 from rewardkit.filter import filter_file, group_key
 
 
@@ -90,6 +90,16 @@ def test_pairs_need_margin_and_distinct_rows(tmp_path: Path) -> None:
     assert read_jsonl(pairs) == []
 
 
+def test_pairs_keep_lone_surrogates(tmp_path: Path) -> None:
+    # a completion holding half an emoji (JSON `\\ud83d`) used to crash the pairs writer
+    src = tmp_path / "in.jsonl"
+    src.write_text('{"prompt": "p", "completion": "good", "reward": 1.0}\n'
+                   '{"prompt": "p", "completion": "bad \\ud83d", "reward": 0.0}\n', encoding="utf-8")
+    pairs = tmp_path / "pairs.jsonl"
+    assert filter_file(src, tmp_path / "kept.jsonl", pairs_path=pairs)["pairs"] == 1
+    assert read_jsonl(pairs)[0]["rejected"] == "bad \ud83d"
+
+
 def test_bad_lines_are_reported_and_skipped(tmp_path: Path, capsys: pytest.CaptureFixture) -> None:
     src = write_jsonl(tmp_path / "in.jsonl", [ROWS[1], "{oops", "[]", {"completion": "x", "reward": 1.0},
                                               {"prompt": "b", "reward": "high"}, {"prompt": "b", "reward": True}])
@@ -98,6 +108,17 @@ def test_bad_lines_are_reported_and_skipped(tmp_path: Path, capsys: pytest.Captu
     err = capsys.readouterr().err
     for n in (2, 3, 4, 5, 6):
         assert f"line {n}:" in err
+
+
+def test_output_or_pairs_never_overwrite_the_input(tmp_path: Path) -> None:
+    # `-o scored.jsonl` on scored.jsonl used to replace the scored file with the kept rows
+    src = write_jsonl(tmp_path / "in.jsonl", ROWS)
+    before = src.read_bytes()
+    for kwargs in ({"output_path": src}, {"output_path": tmp_path / "k.jsonl", "pairs_path": src},
+                   {"output_path": tmp_path / "k.jsonl", "pairs_path": tmp_path / "k.jsonl"}):
+        with pytest.raises(InputError, match="different files"):
+            filter_file(src, **kwargs)
+    assert src.read_bytes() == before
 
 
 def test_cli(tmp_path: Path, capsys: pytest.CaptureFixture) -> None:

@@ -188,13 +188,27 @@ def test_1000_concurrent_requests_no_errors_no_lost_responses(server):
 
 
 # ------------------------------------------------------------------------------------ policies without HTTP
+def test_metas_keep_their_answer_and_prompt_without_labels_or_prompts():
+    # without `labels`, the answer given in `metas` used to be overwritten with None (every row unscored)
+    from rewardkit.server import OpenRLHFRequest, openrlhf_rows
+
+    req = OpenRLHFRequest(query=["<answer>14</answer>"], metas=[{"answer": "14", "prompt": "q"}])
+    assert openrlhf_rows(req, ()) == [{"answer": "14", "prompt": "q", "completion": "<answer>14</answer>"}]
+    req = OpenRLHFRequest(query=["q<answer>1</answer>"], prompts=["q"], labels=["1"], metas=[{"answer": "x"}])
+    assert openrlhf_rows(req, ()) == [{"answer": "1", "prompt": "q", "completion": "<answer>1</answer>"}]
+
+
 def test_split_response():
     assert split_response("<s>P: hi. A:<answer>1</answer><|im_end|>", "P: hi. A:") == "<answer>1</answer>"
     assert split_response("P:x</s><pad><pad>", "P:") == "x"
     assert split_response("no prompt here", "P:") is None
     assert split_response("just text <|eot_id|>\n", None) == "just text"
-    # the prompt may quote itself; the response starts after its last occurrence
-    assert split_response("Q Q R", "Q ") == "R"
+    # the query is [BOS/padding] + prompt + response: the response starts after the prompt's first occurrence,
+    # even when the model echoes the prompt (it used to be cut after the echo, dropping its answer)
+    assert split_response("Q Q R", "Q ") == "Q R"
+    prompt = "User: What is 2 + 3 * 4? Assistant:"
+    echoed = f"<s>{prompt}<answer>14</answer> {prompt} <think>x</think><answer>14</answer></s>"
+    assert split_response(echoed, prompt) == f"<answer>14</answer> {prompt} <think>x</think><answer>14</answer>"
 
 
 @settings(max_examples=200, deadline=None)

@@ -135,6 +135,13 @@ def test_picklable_and_batch_scored_once():
     assert batch.scorer is original
 
 
+def test_length_scorers_count_trl_completion_ids():
+    # TRL passes the policy's token ids; a 40-character completion of 3 tokens is far under a 10-token limit
+    rewards = reward_funcs({"use": "soft_overlong", "max_length": 10, "cache_length": 5})
+    got = rewards.funcs[0](prompts=["p", "p"], completions=["x" * 40, "y"], completion_ids=[[1, 2, 3], list(range(12))])
+    assert got == [0.0, -1.0]
+
+
 @settings(max_examples=60, deadline=None)
 @given(st.lists(completion_texts(), min_size=1, max_size=4), st.text(max_size=20))
 def test_never_raises_and_lengths_match(texts, gold):

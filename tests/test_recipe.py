@@ -110,8 +110,14 @@ def test_batch_equals_one_by_one(r1_rows):
     ({"combine": "gate", "components": [{"use": "think_format"}]}, "components", "at least one more"),
     ({"combine": "sum", "threshold": 1, "components": [{"use": "think_format"}]}, "threshold", "unknown key"),
     ({"use": "think_format", "combine": "sum"}, "", "exactly one"),
+    # a NaN threshold made every gate pass (x < NaN is False)
+    ({"combine": "gate", "threshold": float("nan"), "components": [{"use": "think_format"}, {"use": "tag_count"}]},
+     "threshold", "finite number"),
     ({"use": "regex_match", "pattern": "("}, "pattern", "invalid regular expression"),
     ({"combine": "sum", "components": [{"use": "think_format"}, {"use": "think_format"}]}, "", "alias"),
+    # a named combiner shares the components dict with the leaves: one of the two values was lost
+    ([{"combine": "max", "name": "think_format", "components": [{"use": "tag_count"}]}, {"use": "think_format"}],
+     "", "alias"),
 ])
 def test_bad_recipes_fail_at_build_time_naming_the_key(recipe, path, message):
     with pytest.raises(ConfigError) as info:

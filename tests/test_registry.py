@@ -110,6 +110,21 @@ def test_third_party_plugin_through_entry_points(tmp_path):
     assert "ends_with_bang" in listed.stdout and "ends with '!'" in listed.stdout
 
 
+def test_a_plugin_that_fails_at_import_is_listed_as_unavailable(tmp_path, monkeypatch):
+    # an installed plugin raising anything but ImportError at import used to crash `rewardkit list`
+    from importlib import metadata
+
+    (tmp_path / "rk_broken_plugin.py").write_text("raise RuntimeError('needs a GPU')\n")
+    monkeypatch.syspath_prepend(str(tmp_path))
+    broken = metadata.EntryPoint("broken_scorer", "rk_broken_plugin:Scorer", registry.ENTRY_POINT_GROUP)
+    monkeypatch.setattr(registry, "_entry_points", {"broken_scorer": broken})
+    rows = {row["name"]: row for row in registry.describe_all()}
+    assert "RuntimeError: needs a GPU" in rows["broken_scorer"]["description"]
+    assert rows["think_format"]["params"]
+    with pytest.raises(RegistryError, match="failed to import"):
+        build({"use": "broken_scorer"})
+
+
 def test_cli_list_shows_name_description_and_parameters():
     out = run_cli("list")
     assert out.returncode == 0, out.stderr

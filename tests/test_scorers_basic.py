@@ -98,6 +98,16 @@ def test_exact_match():
     assert scorer.score({"completion": "There are 14 apples.", "answer": "14"}).reason == "no anchored answer"
 
 
+def test_exact_match_numeric_references_from_dataframes():
+    # a float column (ints with gaps) holds 14.0 for 14 and NaN for a missing reference
+    scorer = ExactMatch()
+    assert scorer.score({"completion": "<answer>14</answer>", "answer": 14.0}).value == 1.0
+    assert scorer.score({"completion": "<answer>14.0</answer>", "answer": 14.0}).value == 1.0
+    assert scorer.score({"completion": "<answer>0.5</answer>", "answer": 0.5}).value == 1.0
+    missing = scorer.score({"completion": "<answer>nan</answer>", "answer": float("nan")})
+    assert missing.value is None and missing.status is Status.INVALID_INPUT
+
+
 def test_regex_match_and_timeout_on_catastrophic_backtracking():
     assert RegexMatch(pattern=r"\d{2}", region="answer").score({"completion": R1_OUTPUTS[1]}).value == 1.0
     evil = RegexMatch(pattern=r"^(a|aa)+$", timeout_s=0.05)

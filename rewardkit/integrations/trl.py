@@ -16,8 +16,8 @@ None: a component that does not apply returns None for that row, which TRL skips
 as the recipe's combiner skips it. A row whose recipe total is None because a component *failed* (error,
 timeout without a value, infra_error) gets None from every function, so TRL treats the row as unscorable and
 gives it zero advantage instead of training on the remaining parts. `log_metric("rewardkit/unscored", f)`
-reports the fraction of such rows per batch and `log_extra("reward_status", ...)` adds each row's status to
-TRL's completions table.
+reports the fraction of rows whose total is None (failed or not applicable) per batch and
+`log_extra("reward_status", ...)` adds each row's status to TRL's completions table.
 
 The functions are instances of module-level classes (picklable, with a stable `__name__`); they share one
 batch scorer, so a batch is scored once however many component functions TRL calls.
@@ -32,9 +32,9 @@ from typing import Any, NamedTuple
 from rewardkit.core import SKIPPABLE, Sample, Score, Scorer, Status
 from rewardkit.recipe import Combination, build
 
-# Keyword arguments TRL passes that are not dataset columns.
-_TRL_KEYWORDS = frozenset({"prompts", "completions", "completion_ids", "trainer_state", "log_metric", "log_extra",
-                           "environments"})
+# Keyword arguments TRL passes that are not dataset columns. `completion_ids` is not among them: it reaches the
+# sample as a field, so length scorers (soft_overlong, cosine_length) count the policy's own tokens.
+_TRL_KEYWORDS = frozenset({"prompts", "completions", "trainer_state", "log_metric", "log_extra", "environments"})
 DEFAULT_ANSWER_COLUMNS = ("answer", "solution")
 
 

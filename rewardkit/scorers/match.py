@@ -3,6 +3,7 @@ matches a pattern (`regex_match`)."""
 
 from __future__ import annotations
 
+import math
 import unicodedata
 from typing import Any, Literal
 
@@ -43,7 +44,7 @@ class ExactMatch(Scorer):
     def _score(self, sample: Sample) -> Score:
         gold = sample.answer
         golds = gold if isinstance(gold, list) else [gold]
-        if gold is None or not golds or not all(isinstance(g, (str, int, float)) for g in golds):
+        if gold is None or not golds or not all(_usable(g) for g in golds):
             return Score.skip(f"reference answer missing or not text: {gold!r}"[:200], Status.INVALID_INPUT)
         text = sample.completion_text
         if self.params.extract == "final":
@@ -53,10 +54,22 @@ class ExactMatch(Scorer):
             predicted = found.text
         else:
             predicted = region(text, self.params.extract)
-        wanted = {self._normal(str(g)) for g in golds}
+        wanted = {self._normal(text) for g in golds for text in _texts(g)}
         if self._normal(predicted) in wanted:
             return Score(1.0, reason="exact match")
         return Score(0.0, reason=f"{predicted[:80]!r} differs from the reference")
+
+
+def _usable(gold: Any) -> bool:
+    """A reference that can be compared as text; NaN / inf (a dataframe's missing value) is not one."""
+    return isinstance(gold, (str, int)) or (isinstance(gold, float) and math.isfinite(gold))
+
+
+def _texts(gold: str | int | float) -> tuple[str, ...]:
+    """The spellings of a reference: 14.0 (an integer column that passed through a float dataframe) is "14"."""
+    if isinstance(gold, float) and gold.is_integer():
+        return str(gold), str(int(gold))
+    return (str(gold),)
 
 
 class RegexMatchParams(BaseModel):

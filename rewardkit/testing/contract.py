@@ -27,6 +27,9 @@ def check_score(score: Score, where: str = "") -> None:
         assert isinstance(score.value, float) and math.isfinite(score.value), f"{where}bad value {score.value!r}"
         assert score.status in _VALUED, f"{where}value {score.value} with status {score.status}"
     assert isinstance(score.components, dict) and score.components, f"{where}components missing"
+    for name, value in score.components.items():
+        assert value is None or (isinstance(value, float) and math.isfinite(value)), \
+            f"{where}component {name!r} has bad value {value!r}"
 
 
 def check_examples(scorer_cls: type[Scorer]) -> None:
@@ -56,16 +59,19 @@ def check_scorer(scorer: Scorer, max_examples: int = 200, sample_strategy: st.Se
 
     @settings(max_examples=max_examples, deadline=deadline_ms, database=None,
               suppress_health_check=list(HealthCheck))
-    @given(strategy)
-    def run(row: Mapping[str, Any]) -> None:
+    @given(strategy, strategy)
+    def run(row: Mapping[str, Any], other: Mapping[str, Any]) -> None:
         first = scorer.score(row)
         check_score(first, f"{scorer.name} on {str(row)[:200]!r}: ")
         second = scorer.score(row)
         assert (first.value, first.status) == (second.value, second.status), "not deterministic"
         copied = clone.score(row)
         assert (first.value, first.status) == (copied.value, copied.status), "a pickled copy scores differently"
-        batch = scorer.score_batch([row, row])
-        assert [(b.value, b.status) for b in batch] == [(first.value, first.status)] * 2, "batch differs"
+        alone = scorer.score(other)
+        # distinct rows, so a batch that returns its scores in another order (sorted by length, say) is caught
+        batch = scorer.score_batch([row, other, row])
+        want = [(first.value, first.status), (alone.value, alone.status), (first.value, first.status)]
+        assert [(b.value, b.status) for b in batch] == want, "batch differs from one-by-one (or its order)"
 
     run()
     if not getattr(scorer, "is_penalty", False):
