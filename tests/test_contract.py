@@ -23,8 +23,8 @@ CONTRACT_PARAMS: dict[str, dict | None] = {
     "regex_match": {"pattern": r"\d+", "region": "answer"},
     "language_consistency": {"target": "en"},
     "math": {},
-    "code": None,
-    "reward_model": None,  # needs a trained model directory: tests/test_rm_scorer.py runs check_scorer on one  # needs samples that carry tests: tests/test_code_scorer.py runs check_scorer with them
+    "code": None,  # needs samples that carry tests: tests/test_code_scorer.py runs check_scorer with them
+    "reward_model": None,  # needs a trained model directory: tests/test_rm_scorer.py runs check_scorer on one
 }
 
 
