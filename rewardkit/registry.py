@@ -29,6 +29,7 @@ BUILTINS: dict[str, str] = {
     "repetition": "rewardkit.scorers.length:Repetition",
     "exact_match": "rewardkit.scorers.match:ExactMatch",
     "regex_match": "rewardkit.scorers.match:RegexMatch",
+    "judge": "rewardkit.scorers.judge:Judge",
 }
 
 _loaded: dict[str, type[Scorer]] = {}
