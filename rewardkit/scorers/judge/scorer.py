@@ -220,6 +220,8 @@ class Judge(Scorer):
                 low, high = self._scale
                 follow_up = [*conversations[key], {"role": "assistant", "content": verdict.reply or ""},
                              {"role": "user", "content": tpl.repair_message(p.mode, p.verdict_format, low, high)}]
+                if p.backend == "local":  # only in-process generation can continue a started reply everywhere
+                    follow_up.append({"role": "assistant", "content": tpl.verdict_prefix(p.mode, p.verdict_format)})
                 repairs[key] = (self._key(follow_up), follow_up)
         if repairs:
             self._stats.add(repairs=len(repairs))
@@ -235,10 +237,11 @@ class Judge(Scorer):
             value: float | str | None = parse_score(reply.text, *self._scale)
         else:
             value = parse_winner(reply.text)
+        text = reply.text if first is None else f"{first}\n---\n{reply.text}"
         if value is None:
             tried = "after a repair turn" if first is not None else "in the reply"
-            return _Verdict(None, Status.INVALID_INPUT, f"no verdict {tried}: {reply.text[-120:]!r}", reply.text)
-        return _Verdict(value, Status.OK, "", reply.text if first is None else f"{first}\n---\n{reply.text}")
+            return _Verdict(None, Status.INVALID_INPUT, f"no verdict {tried}: {reply.text[-120:]!r}", text)
+        return _Verdict(value, Status.OK, "", text)
 
     def _combine(self, verdicts: list[_Verdict]) -> Score:
         for status in _FAILURE_ORDER:

@@ -111,6 +111,13 @@ def repair_message(mode: Mode, verdict: VerdictFormat, low: int, high: int) -> s
     return f"Your reply did not contain the verdict in the required format. Reply now with only {want}{scale}."
 
 
+def verdict_prefix(mode: Mode, verdict: VerdictFormat) -> str:
+    """How a well-formed verdict starts; the local backend begins the repair turn's reply with it."""
+    if verdict == "json":
+        return '{"score":' if mode == "pointwise" else '{"winner": "'
+    return "Score:" if mode == "pointwise" else "Winner:"
+
+
 def check_template(template: str, mode: Mode, reference: bool) -> None:
     """Raise ConfigError naming `template` if it has unknown fields, lacks a required one, or does not parse."""
     allowed, required = _FIELDS[mode]
