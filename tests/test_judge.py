@@ -140,12 +140,14 @@ SCORES = [  # (reply, low, high, expected value in [0, 1] or None)
     ("Score: 0.5", 0, 1, 0.5),
     ("Score: yes", 0, 1, 1.0),
     ("7", 1, 10, 6 / 9),  # a bare number is the whole reply
-    ("First I thought Score: 2, but on reflection Score: 9", 1, 10, 8 / 9),  # the last verdict wins
+    ("First I thought Score: 2.\nOn reflection:\nScore: 9", 1, 10, 8 / 9),  # the last verdict line wins
     ("There are 7 balls, so it is fine.", 1, 10, None),  # a stray number is not a verdict
     ("Score: N", 1, 10, None),  # the format echoed back
     ("", 1, 10, None),
     ('{"score": "high"}', 1, 10, None),
-    ("Score: 1e999", 1, 10, None),  # not a plain number: no verdict rather than a guess
+    ("Score: 1e999", 1, 10, None),
+    ("Score: 0 or Score: 1", 0, 1, None),  # an echoed format line
+    ("Score: 1 (Score: 1 means equivalent)", 0, 1, 1.0),  # not a plain number: no verdict rather than a guess
 ]
 
 
@@ -167,6 +169,8 @@ WINNERS = [
     ("Winner: Response A", "A"),
     ("Both are bad. A is longer than B.", None),  # no anchored verdict
     ("Winner: X", None),
+    ("Winner: A, Winner: B or Winner: tie.", None),  # the instructions echoed back decide nothing
+    ("Winner: A\nOn reflection, Winner: B", "B"),
     ("", None),
 ]
 

@@ -81,11 +81,22 @@ def raw_score(reply: str) -> float | None:
         value = _as_number(_lookup(obj, ("score", "rating", "grade")))
         if value is not None:
             return value
-    matches = list(_SCORE_LINE.finditer(text))
-    if matches:
-        word = matches[-1].group(1).lower()
+    word = _last_unambiguous(text, _SCORE_LINE)
+    if word is not None:
         return _WORDS[word] if word in _WORDS else float(word)
     return _as_number(text.strip().strip("*").strip())
+
+
+def _last_unambiguous(text: str, pattern: re.Pattern[str]) -> str | None:
+    """The verdict word of the last match of `pattern`, or None when that line also holds a different verdict
+    (an echo of the instructions such as `Winner: A, Winner: B or Winner: tie` decides nothing)."""
+    matches = list(pattern.finditer(text))
+    if not matches:
+        return None
+    last = matches[-1]
+    line_start = text.rfind("\n", 0, last.start()) + 1
+    same_line = {m.group(1).lower() for m in matches if m.start() >= line_start}
+    return last.group(1).lower() if len(same_line) == 1 else None
 
 
 def scale_score(raw: float | None, low: float, high: float) -> float | None:
@@ -124,9 +135,9 @@ def parse_winner(reply: str | None) -> Winner | None:
         value = _lookup(obj, ("winner", "verdict", "better"))
         if isinstance(value, str) and (found := _winner_word(value.strip())) is not None:
             return found
-    matches = list(_WINNER_LINE.finditer(text))
-    if matches:
-        return _winner_word(matches[-1].group(1))
+    if _WINNER_LINE.search(text):
+        word = _last_unambiguous(text, _WINNER_LINE)
+        return None if word is None else _winner_word(word)
     bracketed = list(_BRACKETED.finditer(text))
     if bracketed:
         return _winner_word(bracketed[-1].group(1))

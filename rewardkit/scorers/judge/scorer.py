@@ -97,7 +97,7 @@ class Judge(Scorer):
     name = "judge"
     description = "LLM-as-judge: pointwise rubric score or position-swapped pairwise preference, in [0, 1]."
     Params = JudgeParams
-    _transient = ("_backend", "_cache")
+    _transient = ("_backend", "_backend_pid", "_cache")
     # Examples that need no judge call; scores from a live judge are covered by tests/test_judge*.py.
     examples = (
         {"params": {"model": "any"}, "sample": {"completion": "<answer>14</answer>"}, "value": None},
@@ -218,10 +218,13 @@ class Judge(Scorer):
         for key, verdict in verdicts.items():
             if verdict.status is Status.INVALID_INPUT:
                 low, high = self._scale
-                follow_up = [*conversations[key], {"role": "assistant", "content": verdict.reply or ""},
-                             {"role": "user", "content": tpl.repair_message(p.mode, p.verdict_format, low, high)}]
-                if p.backend == "local":  # only in-process generation can continue a started reply everywhere
-                    follow_up.append({"role": "assistant", "content": tpl.verdict_prefix(p.mode, p.verdict_format)})
+                if p.backend == "local":  # continue the judge's own reply from a started verdict
+                    started = f"{(verdict.reply or '').rstrip()}\n\n{tpl.verdict_prefix(p.mode, p.verdict_format)}"
+                    follow_up = [*conversations[key], {"role": "assistant", "content": started.lstrip()}]
+                else:  # not every server can continue an assistant turn: ask again in a new user turn
+                    follow_up = [*conversations[key], {"role": "assistant", "content": verdict.reply or ""},
+                                 {"role": "user", "content": tpl.repair_message(p.mode, p.verdict_format, low,
+                                                                                high)}]
                 repairs[key] = (self._key(follow_up), follow_up)
         if repairs:
             self._stats.add(repairs=len(repairs))
@@ -285,7 +288,10 @@ class Judge(Scorer):
         return self._cache
 
     def _get_backend(self) -> Any:
+        if self._backend is not None and self._backend_pid != os.getpid():
+            self._backend = None  # forked: never share the parent's sockets (Ray / multiprocessing workers)
         if self._backend is None:
+            self._backend_pid = os.getpid()
             if self.params.backend == "openai":
                 from rewardkit.scorers.judge.remote import OpenAIBackend
 
