@@ -33,6 +33,7 @@ BUILTINS: dict[str, str] = {
     "code": "rewardkit.scorers.code.scorer:Code",
     "math": "rewardkit.scorers.math:MathScorer",
     "reward_model": "rewardkit.scorers.reward_model:RewardModelScorer",
+    "judge": "rewardkit.scorers.judge:Judge",
 }
 
 _loaded: dict[str, type[Scorer]] = {}

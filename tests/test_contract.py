@@ -24,6 +24,7 @@ CONTRACT_PARAMS: dict[str, dict | None] = {
     "language_consistency": {"target": "en"},
     "math": {},
     "code": None,  # needs samples that carry tests: tests/test_code_scorer.py runs check_scorer with them
+    "judge": None,  # needs a judge backend: tests/test_judge.py runs check_scorer against a loopback server
     "reward_model": None,  # needs a trained model directory: tests/test_rm_scorer.py runs check_scorer on one
 }
 
