@@ -126,3 +126,11 @@ def test_parse_value_never_raises(text):
     assert ok in (True, False)
     if isinstance(value, float):
         assert math.isfinite(value)
+
+
+@pytest.mark.timeout(10)
+@pytest.mark.parametrize("token", ["1" * 300_000 + "x", "1" * 300_000 + "." + "2" * 300_000 + "e5x"])
+def test_a_huge_almost_numeric_token_is_judged_in_linear_time(token):
+    """A program can print one 1 MB token per expected token; the number pattern must not backtrack
+    quadratically over it (it did: ~50 s for 40 000 digits, hours at the output cap, hanging the scorer)."""
+    assert stdout_matches(token, "3") is False

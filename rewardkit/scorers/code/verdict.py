@@ -16,7 +16,9 @@ from typing import Any
 
 MAX_VALUE_CHARS = 1 << 20
 MAX_DEPTH = 64
-_NUMBER = re.compile(r"[+-]?(?:\d+\.?\d*|\.\d+)(?:[eE][+-]?\d+)?")
+# `\d+(?:\.\d*)?`, not `\d+\.?\d*`: the latter splits a run of digits between its two loops in n ways, so a
+# failed match of one huge printed token ("111...1x") backtracks in O(n^2) and hangs the scorer
+_NUMBER = re.compile(r"[+-]?(?:\d+(?:\.\d*)?|\.\d+)(?:[eE][+-]?\d+)?")
 _INTEGER = re.compile(r"[+-]?\d+")
 
 
