@@ -36,6 +36,12 @@ STDOUT_CASES = [  # (actual, expected, match)
     ("-0", "0", True),
     ("+5", "5", True),
     ("1_000", "1000", False),  # Python's float() would accept the underscore; numbers here are plain
+    # past 2**53 a float cannot hold every integer: `n * (n + 1) / 2` instead of `//` is not rescued by tolerance
+    ("5.0000000750000006e+17", "500000007500000049", False),
+    ("1e18", "1000000000000000001", False),
+    ("1.0e18", "1000000000000000000", True),
+    ("9007199254740992.0", "9007199254740993", False),
+    ("2.0000001", "2", True),  # small integers keep the tolerance (a float answer printed as "2")
 ]
 
 
@@ -67,6 +73,10 @@ VALUE_CASES = [  # (returned JSON text, expected value, match)
     ("Infinity", 1e308, False),
     ("1" + "0" * 5000, 1.0, False),
     ("0.1", 0.1000000000001, True),
+    ("5.0000000750000006e+17", 500000007500000049, False),  # float arithmetic on a big integer answer
+    ("500000007500000049", 5.0000000750000006e+17, False),
+    ("1e+18", 10**18, True),
+    ("2.0000000001", 2, True),
     ("", 1, False),
     ("[1,", [1], False),
     ("[" * 100 + "]" * 100, [], False),  # nesting over the cap is refused before parsing
