@@ -41,6 +41,7 @@ STDOUT_CASES = [  # (actual, expected, match)
     ("1e18", "1000000000000000001", False),
     ("1.0e18", "1000000000000000000", True),
     ("9007199254740992.0", "9007199254740993", False),
+    ("1e99999999999999999999999", "9" * 20, False),  # past Decimal's exponent range: no error, no match
     ("2.0000001", "2", True),  # small integers keep the tolerance (a float answer printed as "2")
 ]
 
@@ -101,7 +102,8 @@ scalars = (st.none() | st.booleans() | st.integers() | st.floats(allow_nan=False
            | st.text(max_size=5))
 json_values = st.recursive(scalars, lambda inner: st.lists(inner, max_size=4)
                            | st.dictionaries(st.text(max_size=3), inner, max_size=3), max_leaves=15)
-tokens = st.sampled_from(["1", "01", "1.0", "-1", "1e5", "abc", "nan", "inf", " ", "\n", "\t", "\r\n", "0.1", "x"])
+tokens = st.sampled_from(["1", "01", "1.0", "-1", "1e5", "abc", "nan", "inf", " ", "\n", "\t", "\r\n", "0.1", "x",
+                         "99999999999999999999", "1e20", "1e99999999999999999999999"])
 outputs = st.lists(tokens, max_size=20).map("".join) | st.text(max_size=60)
 
 

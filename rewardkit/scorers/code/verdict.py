@@ -13,7 +13,7 @@ from __future__ import annotations
 import json
 import math
 import re
-from decimal import Decimal
+from decimal import Decimal, InvalidOperation
 from typing import Any
 
 MAX_VALUE_CHARS = 1 << 20
@@ -132,7 +132,10 @@ def _tokens_equal(a: str, b: str, float_tol: float) -> bool:
         return _integer_key(a) == _integer_key(b)  # "007" == "7", no tolerance between integers
     integer = a if _INTEGER.fullmatch(a) else b if _INTEGER.fullmatch(b) else None
     if integer is not None and abs(Decimal(integer)) > EXACT_INT:  # no tolerance where floats lose integers
-        return Decimal(a) == Decimal(b)
+        try:
+            return Decimal(a) == Decimal(b)
+        except InvalidOperation:  # an exponent past Decimal's range: no integer of printable length equals it
+            return False
     x, y = float(a), float(b)
     return math.isfinite(x) and math.isfinite(y) and math.isclose(x, y, rel_tol=float_tol, abs_tol=float_tol)
 
