@@ -98,6 +98,18 @@ CALL_HACKS = {
     "self_referencing_return": "def solve(n):\n    x = []\n    x.append(x)\n    return x",
     "bool_for_int": "def solve(n):\n    return n == 0",
     "fake_memory_exit_code": "import os\nos._exit(121)\ndef solve(n):\n    return n * n",
+    # a test process runs as the runner's uid: lowering the runner's hard limits made the next test's setup fail,
+    # which reads as a broken sandbox (None, skipped by the trainer) instead of the wrong answer it is
+    "lower_the_runners_rlimits": """
+        import os, resource
+        for limit in (resource.RLIMIT_STACK, resource.RLIMIT_AS, resource.RLIMIT_NPROC, resource.RLIMIT_FSIZE):
+            try:
+                resource.prlimit(os.getppid(), limit, (3 << 20, 3 << 20) if limit != resource.RLIMIT_NPROC
+                                 else (3, 3))
+            except OSError:
+                pass
+        def solve(n):
+            return -1""",
 }
 
 STDIO_HACKS = {

@@ -103,3 +103,32 @@ def test_unreachable_server_is_an_infra_error():
     scorer = get("code")(isolation="sandboxfusion", sandboxfusion_url="http://127.0.0.1:9")
     score = scorer.score({"completion": GOOD, "tests": TESTS})
     assert score.value is None and score.status.value == "infra_error"
+
+
+def test_a_program_cannot_reopen_the_runners_channel_to_fake_an_infra_error():
+    """Inside SandboxFusion the runner's records travel on its stdout and no seccomp filter of ours is installed.
+    A wrong program that reopened `/proc/<runner>/fd/1` could write a garbage line there, turning its 0 into a
+    skipped `None`; the runner is non-dumpable, so a same-uid process without CAP_SYS_PTRACE (a default Docker
+    root, or here uid 65534) cannot open its fds."""
+    from rewardkit.runtime.interpreter import InterpreterError, find, sandbox_user
+    from rewardkit.runtime.sandbox import Limits
+    from rewardkit.runtime.sandboxfusion import SandboxFusionExecutor, parse_response
+
+    user = sandbox_user()
+    try:
+        python = find(None, user).executable
+    except InterpreterError as exc:
+        pytest.skip(str(exc))
+    code = ("import os\nfor fd in range(3):\n    try:\n"
+            "        out = os.open(f'/proc/{os.getppid()}/fd/{fd}', os.O_WRONLY)\n"
+            "        os.write(out, b'garbage\\n')\n    except OSError:\n        pass\ndef f(x):\n    return -1")
+    request = SandboxFusionExecutor("http://127.0.0.1:9").build_request(
+        code, [{"kind": "call", "fn_name": "f", "args": [2]}] * 2, Limits(timeout_s=2))
+    as_user = {"user": user[0], "group": user[1], "extra_groups": []} if user else {}
+    # the runner's stdout is a pipe of that uid, as SandboxFusion's is of the (root) user it runs code as
+    done = subprocess.run(["/bin/sh", "-c", 'exec "$0" -c "$1" | cat', python, request["code"]],
+                          input=request["stdin"], capture_output=True, text=True, timeout=30, check=False, cwd="/",
+                          **as_user)
+    result = parse_response({"status": "Success", "run_result": {"stdout": done.stdout, "stderr": done.stderr}}, 2)
+    assert result.infra is None, (result.infra, done.stdout, done.stderr)
+    assert [r["value"] for r in result.records] == ["-1", "-1"]

@@ -3,7 +3,8 @@
 Two layers. The *sandbox* filter is handed to bubblewrap (`--seccomp FD`) and binds the runner and every test
 process: no ptrace, mounts, namespaces, kernel modules, keyrings, bpf, io_uring, uid changes, or sockets other
 than AF_UNIX. The *child* filter is installed by the runner in each forked test process on top of it: no new
-processes (only threads), no exec, no signals to process groups or to every process (`kill(-1)`).
+processes (only threads), no exec, no signals to process groups or to every process (`kill(-1)`), no changing
+another process's rlimits.
 """
 
 from __future__ import annotations
@@ -72,6 +73,9 @@ def child_filter() -> bytes:
         flt.add_rule(sc.ERRNO(errno.EPERM), name)
     flt.add_rule(sc.ERRNO(errno.EPERM), "clone", sc.Arg(0, sc.MASKED_EQ, _CLONE_THREAD, 0))
     flt.add_rule(sc.ERRNO(errno.ENOSYS), "clone3")
+    # another process's limits (the runner's, same uid): lowered hard limits would make the next test's setup
+    # fail, turning the sample into an infra_error (None) instead of its score; pid 0 (its own) stays allowed
+    flt.add_rule(sc.ERRNO(errno.EPERM), "prlimit64", sc.Arg(0, sc.NE, 0))
     for name in ("kill", "tgkill", "pidfd_send_signal", "rt_sigqueueinfo"):
         # pid <= 0 means a process group or every process: never the test's own business
         flt.add_rule(sc.ERRNO(errno.EPERM), name, sc.Arg(0, sc.MASKED_EQ, 0x80000000, 0x80000000))

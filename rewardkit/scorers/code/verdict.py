@@ -4,7 +4,8 @@ Nothing here runs model code or calls a method of a model object: a call test's 
 text written by the runner, is parsed here with a strict parser (size and depth capped, NaN and Infinity parse
 to a value that equals nothing), and compared with exact JSON types (bool is not int, a string is not a number).
 Standard output is compared line by line and token by token: same number of non-empty trailing-trimmed lines,
-same tokens, with a float tolerance only where both tokens are numbers and one of them is not an integer.
+same tokens, with a float tolerance only where both tokens are numbers and one of them is not an integer (and
+no integer beyond 2**53 is involved: there a float must equal it exactly).
 """
 
 from __future__ import annotations
@@ -12,11 +13,17 @@ from __future__ import annotations
 import json
 import math
 import re
+from decimal import Decimal, InvalidOperation
 from typing import Any
 
 MAX_VALUE_CHARS = 1 << 20
 MAX_DEPTH = 64
-_NUMBER = re.compile(r"[+-]?(?:\d+\.?\d*|\.\d+)(?:[eE][+-]?\d+)?")
+# Past 2**53 a float cannot hold every integer: an integer answer compared with a float there is compared exactly,
+# so float arithmetic on big integers (`n * (n + 1) / 2` for `//`) is not rescued by the relative tolerance
+EXACT_INT = 2**53
+# `\d+(?:\.\d*)?`, not `\d+\.?\d*`: the latter splits a run of digits between its two loops in n ways, so a
+# failed match of one huge printed token ("111...1x") backtracks in O(n^2) and hangs the scorer
+_NUMBER = re.compile(r"[+-]?(?:\d+(?:\.\d*)?|\.\d+)(?:[eE][+-]?\d+)?")
 _INTEGER = re.compile(r"[+-]?\d+")
 
 
@@ -71,6 +78,10 @@ def values_equal(actual: Any, expected: Any, float_tol: float = 1e-9) -> bool:
     if isinstance(actual, (int, float)) and isinstance(expected, (int, float)):
         if isinstance(actual, int) and isinstance(expected, int):
             return actual == expected
+        big = actual if isinstance(actual, int) else expected
+        if isinstance(big, int) and abs(big) > EXACT_INT:  # a float stands for an exact big integer, or fails
+            other = expected if big is actual else actual
+            return other.is_integer() and int(other) == big
         try:
             x, y = float(actual), float(expected)
         except OverflowError:  # an int too large for a float is not close to any float
@@ -119,6 +130,12 @@ def _tokens_equal(a: str, b: str, float_tol: float) -> bool:
         return False
     if _INTEGER.fullmatch(a) and _INTEGER.fullmatch(b):
         return _integer_key(a) == _integer_key(b)  # "007" == "7", no tolerance between integers
+    integer = a if _INTEGER.fullmatch(a) else b if _INTEGER.fullmatch(b) else None
+    if integer is not None and abs(Decimal(integer)) > EXACT_INT:  # no tolerance where floats lose integers
+        try:
+            return Decimal(a) == Decimal(b)
+        except InvalidOperation:  # an exponent past Decimal's range: no integer of printable length equals it
+            return False
     x, y = float(a), float(b)
     return math.isfinite(x) and math.isfinite(y) and math.isclose(x, y, rel_tol=float_tol, abs_tol=float_tol)
 
