@@ -133,6 +133,8 @@ CASES: dict[str, list[tuple[str, str, float]]] = {
                            ("3", "\\text{three}", 0), ("\\frac{9}{4}", "2\\frac{1}{4}", 1), ("x^2", "x^3", 0)],
     "malformed answers never verify": [("14", "\\emptyset 6", 0), ("6", "2\\{3\\}", 0), ("1", "\\sqrt{(1, 1)}", 0),
                                        ("1", "1", 1)],
+    "false computations": [("4", "3 = 4", 0), ("4", "1 + 2 = 4", 0), ("\\sqrt{2}", "\\sqrt{8} = \\sqrt{2}", 0),
+                           ("3", "1 + 2 = 3", 1), ("\\sqrt{2}", "\\frac{\\sqrt{8}}{2} = \\sqrt{2}", 1)],
     "greek variables": [("2\\theta", "\\theta + \\theta", 1), ("\\alpha\\beta", "\\beta\\alpha", 1),
                         ("\\alpha", "\\beta", 0)],
 }

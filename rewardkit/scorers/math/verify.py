@@ -201,6 +201,10 @@ class _Judge:
         if g[0] != "rel" and p[0] != "rel":
             return None
         ga, pa = _assignment(g), _assignment(p)
+        for side, found in ((g, ga), (p, pa)):
+            # "3 = 4" is not the value 4: a computation must equal the value it ends in
+            if found is not None and found[0] == "" and not self.equal(side[2][0], side[2][1]).equal:
+                return Verdict(False, "a false computation")
         if g[0] == p[0] == "rel":
             if ga and pa and ga[0] == pa[0]:
                 return self._tag(self.equal(ga[1], pa[1]), "assignment")
