@@ -30,6 +30,7 @@ class ParseError(ValueError):
 
 FUNCS = {"sin", "cos", "tan", "cot", "sec", "csc", "arcsin", "arccos", "arctan", "sinh", "cosh", "tanh", "ln",
          "log", "exp", "sqrt", "floor", "ceil", "arccot"}
+_INVERSE = {"sin": "arcsin", "cos": "arccos", "tan": "arctan", "cot": "arccot"}
 _GREEK = {"alpha", "beta", "gamma", "delta", "epsilon", "varepsilon", "zeta", "eta", "theta", "vartheta", "iota",
           "kappa", "lambda", "mu", "nu", "xi", "rho", "sigma", "tau", "upsilon", "phi", "varphi", "chi", "psi",
           "omega", "Gamma", "Delta", "Theta", "Lambda", "Xi", "Sigma", "Phi", "Psi", "Omega"}
@@ -445,6 +446,8 @@ class _Parser:
             elif self.peek() == "_" and name == "log" and base is None:
                 self.take()
                 base = self.arg()
+        if power == ("neg", ("num", Fraction(1), False)) and name in _INVERSE:
+            name, power = _INVERSE[name], None  # \sin^{-1} x is arcsin x, not 1/sin x
         if self.peek() == "{":
             arg = self.group()
         elif self.peek() in ("(", "["):
