@@ -226,10 +226,7 @@ class _Parser:
                     raise ParseError("two numbers side by side")
                 rhs = self.power()
                 _arith(node, rhs)
-                if _is_int_literal(node) and rhs[0] == "frac" and all(_is_int_literal(x) for x in rhs[1:]):
-                    node = ("add", node, rhs)  # mixed number 2\frac{1}{2}
-                else:
-                    node = ("mul", node, rhs)
+                node = _mixed(node, rhs) or ("mul", node, rhs)
             else:
                 return node
 
@@ -501,6 +498,20 @@ def _arith(*nodes: Node) -> None:
     for node in nodes:
         if node[0] in _CONTAINERS:
             raise ParseError(f"a {node[0]} inside an arithmetic expression")
+
+
+def _mixed(whole: Node, rhs: Node) -> Node | None:
+    """A mixed number `2\\frac{1}{2}` (5/2), also negative (`-1\\frac{1}{2}` is -3/2, not -1/2) and as a
+    percent (`33\\frac{1}{3}\\%`); None if `whole rhs` is a product."""
+    if whole[0] == "neg":
+        inner = _mixed(whole[1], rhs)
+        return None if inner is None else ("neg", inner)
+    if rhs[0] == "pct":
+        inner = _mixed(whole, rhs[1])
+        return None if inner is None else ("pct", inner)
+    if _is_int_literal(whole) and rhs[0] == "frac" and all(_is_int_literal(x) for x in rhs[1:]):
+        return ("add", whole, rhs)
+    return None
 
 
 def _is_int_literal(node: Node) -> bool:
