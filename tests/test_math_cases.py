@@ -146,6 +146,16 @@ CASES: dict[str, list[tuple[str, str, float]]] = {
 }
 
 
+# Whole completions (extraction + verification), grouped the same way: (gold, completion, expected).
+COMPLETIONS: dict[str, list[tuple[str, str, float]]] = {
+    "hedged boxes": [("5", "\\boxed{3} or maybe \\boxed{5}", 0), ("5", "$\\boxed{3}$ or perhaps $\\boxed{5}$", 0),
+                     ("5", "\\boxed{3} (or \\boxed{5})", 0), ("5", "\\boxed{3}. Alternatively, \\boxed{5}.", 0),
+                     ("\\{3, 5\\}", "\\boxed{3} or possibly \\boxed{5}", 1),
+                     ("5", "\\boxed{3}. Wait, 2 + 3 = 5, so \\boxed{5}", 1),
+                     ("0.5", "\\boxed{\\frac12}, or equivalently \\boxed{0.5}", 1)],
+}
+
+
 @pytest.fixture(scope="module")
 def scorer():
     scorer = MathScorer()
@@ -164,9 +174,20 @@ def test_case(scorer, gold, pred, want):
     assert got.value == float(want), got.reason
 
 
+COMPLETION_ROWS = [pytest.param(gold, text, want, id=f"{cat}:{gold}|{text}") for cat, rows in COMPLETIONS.items()
+                   for gold, text, want in rows]
+
+
+@pytest.mark.parametrize(("gold", "completion", "want"), COMPLETION_ROWS)
+def test_completion(scorer, gold, completion, want):
+    got = scorer.score({"completion": completion, "answer": gold})
+    assert got.status.value == "ok", got.reason
+    assert got.value == float(want), got.reason
+
+
 def test_categories_have_both_verdicts():
     assert len(CASES) >= 40
-    for category, rows in CASES.items():
+    for category, rows in {**CASES, **COMPLETIONS}.items():
         assert {want for *_, want in rows} == {0, 1}, category
 
 

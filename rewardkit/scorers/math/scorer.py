@@ -26,7 +26,9 @@ from rewardkit.scorers.math.verify import NeedsSymbolic, Options, Verdict, verif
 MAX_GOLD_CHARS = 10_000
 _BOX = re.compile(r"\\(?:boxed|fbox)(?![a-zA-Z])\s*\{")
 # What may stand between two boxes that hedge ("\boxed{3} or \boxed{5}"): only connectives and punctuation.
-_HEDGE_GAP = re.compile(r"^(?:\s|[,;/$.]|\\quad|\\[()\[\]]|\\text\{\s*(?:or|and)\s*\}|\b(?:or|and|either)\b)*$",
+# Hedge words count as connectives: "\boxed{3} or maybe \boxed{5}" offers two answers, it corrects nothing.
+_HEDGE_GAP = re.compile(r"^(?:\s|[,;/$.()]|\\quad|\\[()\[\]]|\\text\{\s*(?:or|and)\s*\}"
+                        r"|\b(?:or|and|either|maybe|perhaps|possibly|probably|alternatively|equivalently)\b)*$",
                         re.IGNORECASE)
 _PHRASE_END = re.compile(r"\s(?:because|since|which|as|so|where|when)\s|\.\s", re.IGNORECASE)
 _SYMBOLIC_JOB = "rewardkit.scorers.math.symbolic:verify_job"
