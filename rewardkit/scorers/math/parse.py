@@ -56,6 +56,9 @@ _WRAPPERS = ("\\text", "\\textbf", "\\textit", "\\textrm", "\\textnormal", "\\mb
 _WRAPPER_RE = re.compile(r"(" + "|".join(re.escape(w) for w in _WRAPPERS) + r")\s*\{")
 _CONNECTIVE = re.compile(r"^\s*(?:or|and|,)\s*$", re.IGNORECASE)
 _UNIT_TAIL = re.compile(r"^(.*?[\d}).])\s+((?:[a-zA-Z]{2,}\.?\s*)+(?:\^\{?[23]\}?)?)$")
+# Words after a value that qualify it instead of naming a unit: "5 maybe" is a hedge, not 5 of something.
+_HEDGE_WORDS = re.compile(r"\b(?:maybe|perhaps|possibly|probably|likely|approx(?:imately)?|about|roughly|around|nearly"
+                          r"|almost|or|not|guess|unsure|wrong)\b", re.IGNORECASE)
 _CHOICE = re.compile(r"^\(([A-J])\)\s*(.*)$|^([A-J])$|^([A-J])[).:]\s+(.*)$", re.DOTALL)
 _WORDY = re.compile(r"[A-Za-z]{3,}")
 _PLAIN_THOUSANDS = re.compile(r"^[-+]?\d{1,3}(?:,\d{3})+(?:\.\d+)?$")
@@ -95,7 +98,8 @@ def _unwrap_text(text: str) -> str:
             text = f"{before},{after}"
         elif (before and before[-1] not in "=(,[{" and re.fullmatch(r"[\sA-Za-z./]*[A-Za-z]{2,}[\sA-Za-z./]*"
                                                                    r"|\s+[A-Za-z]\s*", content)
-              and match.group(1) not in ("\\operatorname", "\\mathbf", "\\boldsymbol")):
+              and match.group(1) not in ("\\operatorname", "\\mathbf", "\\boldsymbol")
+              and not _HEDGE_WORDS.search(content)):
             after = re.sub(r"^\s*\^\s*\{?\s*[23]\s*\}?", "", after)  # cm^2
             text = f"{before} {after}"  # a unit after a value
         else:
@@ -119,7 +123,8 @@ def normalize(text: str) -> str:
     text = re.sub(r"\b(?:or|and)\b", ",", text) if re.search(r"[\d\\]", text) else text
     text = text.strip().rstrip(".").strip()
     unit = _UNIT_TAIL.match(text)
-    if unit and not any(w in FUNCS or w in _WORD_CONSTS for w in re.findall(r"[a-zA-Z]+", unit.group(2))):
+    if unit and not _HEDGE_WORDS.search(unit.group(2)) and not any(
+            w in FUNCS or w in _WORD_CONSTS for w in re.findall(r"[a-zA-Z]+", unit.group(2))):
         text = unit.group(1).strip()
     if _PLAIN_THOUSANDS.match(text):
         text = text.replace(",", "")
