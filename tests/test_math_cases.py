@@ -155,6 +155,10 @@ COMPLETIONS: dict[str, list[tuple[str, str, float]]] = {
                      ("\\{3, 5\\}", "\\boxed{3} or possibly \\boxed{5}", 1),
                      ("5", "\\boxed{3}. Wait, 2 + 3 = 5, so \\boxed{5}", 1),
                      ("0.5", "\\boxed{\\frac12}, or equivalently \\boxed{0.5}", 1)],
+    "hedged anchored phrases": [("5", "The answer is $5$ or $6$.", 0), ("5", "The answer is $5$, or possibly $6$.", 0),
+                                ("5", "The answer is $5$ (or 6).", 0), ("5", "The answer is $5$ because 2 + 3 = 5.", 1),
+                                ("10", "Final Answer: The final answer is $10$. I hope it is correct.", 1),
+                                ("5", "The answer is $5$ dollars.", 1)],
 }
 
 
