@@ -159,6 +159,10 @@ COMPLETIONS: dict[str, list[tuple[str, str, float]]] = {
                                 ("5", "The answer is $5$ (or 6).", 0), ("5", "The answer is $5$ because 2 + 3 = 5.", 1),
                                 ("10", "Final Answer: The final answer is $10$. I hope it is correct.", 1),
                                 ("5", "The answer is $5$ dollars.", 1)],
+    "anchored phrase clauses": [("14", "The answer is 14, since 2 + 3 * 4 = 14.", 1),
+                                ("14", "The answer is 14 (since 3 * 4 = 12).", 1),
+                                ("14", "The answer is 14; as 3*4=12", 1), ("14", "The answer is 14, 15", 0),
+                                ("14", "The answer is 13, since 2 + 3 * 4 = 13.", 0)],
 }
 
 

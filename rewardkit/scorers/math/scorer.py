@@ -30,7 +30,7 @@ _BOX = re.compile(r"\\(?:boxed|fbox)(?![a-zA-Z])\s*\{")
 _HEDGE_GAP = re.compile(r"^(?:\s|[,;/$.()]|\\quad|\\[()\[\]]|\\text\{\s*(?:or|and)\s*\}"
                         r"|\b(?:or|and|either|maybe|perhaps|possibly|probably|alternatively|equivalently)\b)*$",
                         re.IGNORECASE)
-_PHRASE_END = re.compile(r"\s(?:because|since|which|as|so|where|when)\s|\.\s", re.IGNORECASE)
+_PHRASE_END = re.compile(r"(?:[,;]\s*|\s\(?|\()(?:because|since|which|as|so|where|when)\s|\.\s", re.IGNORECASE)
 _SYMBOLIC_JOB = "rewardkit.scorers.math.symbolic:verify_job"
 _POOL_LOCK = threading.Lock()  # one pool per scorer even when threads race to create it
 
