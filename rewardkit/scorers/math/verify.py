@@ -340,10 +340,12 @@ _FUNCTION_NAMES = {"f", "g", "h", "p", "q", "r", "P", "Q", "F", "G"}
 
 def _assignment(node: Node) -> tuple[str, Node] | None:
     """`x = 3` -> ("x", 3); `f(x) = 2x+1` -> ("f", 2x+1); `(x, y) = (1, 2)` -> ("(x, y)", (1, 2));
-    `2+3\\cdot4 = 14` (a computation ending in its value) -> ("", 14)."""
-    if node[0] != "rel" or node[1] != ("=",):
+    `2+3\\cdot4 = 14` (a computation ending in its value) -> ("", 14); `x \\in \\{1, 2\\}` -> ("x", {1, 2})."""
+    if node[0] != "rel" or node[1] not in (("=",), ("in",)):
         return None
     lhs, rhs = node[2]
+    if node[1] == ("in",):  # membership in an interval is an inequality (see _inequality), in a set a value
+        return (lhs[1], rhs) if lhs[0] == "sym" and rhs[0] == "set" else None
     if lhs[0] == "sym":
         return (lhs[1], rhs)
     if lhs[0] == "mul" and lhs[1][0] == "sym" and lhs[1][1] in _FUNCTION_NAMES and _has_symbols(lhs[2]):
