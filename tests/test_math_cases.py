@@ -34,6 +34,7 @@ CASES: dict[str, list[tuple[str, str, float]]] = {
     "units": [("5", "5 \\text{ cm}", 1), ("5 \\text{ cm}", "5", 1), ("12", "12\\mbox{ meters}", 1),
               ("5", "6 \\text{ cm}", 0), ("5", "5 \\text{ maybe}", 0), ("5", "5 probably", 0),
               ("5", "5 \\text{ or so}", 0), ("5", "5 \\text{ approximately}", 0), ("5", "5 \\text{ hours}", 1),
+              ("9", "9\\,\\text{m}", 1), ("9", "9 \\mathrm{g}", 1), ("9", "8\\,\\text{m}", 0),
               ("20", "20 \\text{ cm}^2", 1), ("3", "30 \\text{ mm}", 0)],
     "text wrappers": [("\\text{7}", "7", 1), ("\\textbf{7}", "7", 1), ("7", "\\mathrm{7}", 1),
                       ("\\text{7}", "8", 0)],

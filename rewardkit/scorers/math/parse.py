@@ -54,6 +54,7 @@ _DEGREES = re.compile(r"\^\s*\{?\s*\\circ\s*\}?|\\circ|\\degree")
 _WRAPPERS = ("\\text", "\\textbf", "\\textit", "\\textrm", "\\textnormal", "\\mbox", "\\mathrm", "\\mathbf",
              "\\mathit", "\\operatorname", "\\boldsymbol", "\\mathsf", "\\emph")
 _WRAPPER_RE = re.compile(r"(" + "|".join(re.escape(w) for w in _WRAPPERS) + r")\s*\{")
+_UNIT_LETTERS = set("mgsLlhJNWVK")
 _CONNECTIVE = re.compile(r"^\s*(?:or|and|,)\s*$", re.IGNORECASE)
 _UNIT_TAIL = re.compile(r"^(.*?[\d}).])\s+((?:[a-zA-Z]{2,}\.?\s*)+(?:\^\{?[23]\}?)?)$")
 # Words after a value that qualify it instead of naming a unit: "5 maybe" is a hedge, not 5 of something.
@@ -96,8 +97,9 @@ def _unwrap_text(text: str) -> str:
         after = text[end + 1:]
         if _CONNECTIVE.match(content):
             text = f"{before},{after}"
-        elif (before and before[-1] not in "=(,[{" and re.fullmatch(r"[\sA-Za-z./]*[A-Za-z]{2,}[\sA-Za-z./]*"
-                                                                   r"|\s+[A-Za-z]\s*", content)
+        elif (before and before[-1] not in "=(,[{" and (re.fullmatch(r"[\sA-Za-z./]*[A-Za-z]{2,}[\sA-Za-z./]*"
+                                                                    r"|\s+[A-Za-z]\s*", content)
+                                                       or _spaced_unit_letter(text[:match.start()], content))
               and match.group(1) not in ("\\operatorname", "\\mathbf", "\\boldsymbol")
               and not _HEDGE_WORDS.search(content)):
             after = re.sub(r"^\s*\^\s*\{?\s*[23]\s*\}?", "", after)  # cm^2
@@ -105,6 +107,11 @@ def _unwrap_text(text: str) -> str:
         else:
             text = f"{text[:match.start()]}{content}{after}"
     raise ParseError("too many \\text wrappers")
+
+
+def _spaced_unit_letter(before: str, content: str) -> bool:
+    """`9\\,\\text{m}`, `5 \\mathrm{g}`: a one-letter SI unit set off from a number by a space."""
+    return content.strip() in _UNIT_LETTERS and before[-1:].isspace() and before.rstrip()[-1:].isdigit()
 
 
 def normalize(text: str) -> str:
