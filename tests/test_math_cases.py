@@ -166,6 +166,9 @@ COMPLETIONS: dict[str, list[tuple[str, str, float]]] = {
                                 ("14", "The answer is 14 (since 3 * 4 = 12).", 1),
                                 ("14", "The answer is 14; as 3*4=12", 1), ("14", "The answer is 14, 15", 0),
                                 ("14", "The answer is 13, since 2 + 3 * 4 = 13.", 0)],
+    "GSM8K and markdown answers": [("72", "48 + 24 = 72 clips in April and May.\n#### 72", 1), ("72", "#### 70", 0),
+                                   ("72", "#### 72 or 70", 0), ("5", "<answer>**5**</answer>", 1),
+                                   ("5", "<answer>**6**</answer>", 0), ("8", "<answer>2**3</answer>", 0)],
 }
 
 

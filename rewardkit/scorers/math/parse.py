@@ -119,6 +119,8 @@ def normalize(text: str) -> str:
     units resolved, thousands separators removed, degree signs dropped."""
     for src, dst in _UNICODE.items():
         text = text.replace(src, dst)
+    bold = re.fullmatch(r"\s*\*\*(.+)\*\*\s*", text, re.DOTALL)  # markdown bold around the whole answer
+    text = bold.group(1) if bold else text
     text = text.replace("\\$", " ")
     text = _DROP.sub(" ", text)
     text = text.replace("\\dfrac", "\\frac").replace("\\tfrac", "\\frac").replace("\\cfrac", "\\frac")

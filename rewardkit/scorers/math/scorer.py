@@ -31,6 +31,7 @@ _HEDGE_GAP = re.compile(r"^(?:\s|[,;/$.()]|\\quad|\\[()\[\]]|\\text\{\s*(?:or|an
                         r"|\b(?:or|and|either|maybe|perhaps|possibly|probably|alternatively|equivalently)\b)*$",
                         re.IGNORECASE)
 _PHRASE_END = re.compile(r"(?:[,;]\s*|\s\(?|\()(?:because|since|which|as|so|where|when)\s|\.\s", re.IGNORECASE)
+_GSM8K_MARK = re.compile(r"^[ \t]*####[ \t]*([^\n]*)", re.MULTILINE)  # GSM8K-style final line "#### 72"
 _SYMBOLIC_JOB = "rewardkit.scorers.math.symbolic:verify_job"
 _POOL_LOCK = threading.Lock()  # one pool per scorer even when threads race to create it
 
@@ -76,7 +77,10 @@ def extract_prediction(text: str, multiple_boxes: str = "last", anchors: bool = 
             phrase = anchored(tagged) if anchors else None
             return Prediction((_phrase(phrase) if phrase else tagged.strip(),), "answer_tag")
         phrase = anchored(text) if anchors else None
-        return Prediction((_phrase(phrase),), "anchored") if phrase and _phrase(phrase) else None
+        if phrase and _phrase(phrase):
+            return Prediction((_phrase(phrase),), "anchored")
+        marks = _GSM8K_MARK.findall(text) if anchors and "####" in text else []
+        return Prediction((marks[-1].strip(),), "anchored (####)") if marks and marks[-1].strip() else None
     source = "boxed_in_answer_tag" if tagged is not None else "boxed"
     contents = tuple(content.strip() for _, _, content in spans)
     if multiple_boxes == "any":
