@@ -61,6 +61,7 @@ _UNIT_TAIL = re.compile(r"^(.*?[\d}).])\s+((?:[a-zA-Z]{2,}\.?\s*)+(?:\^\{?[23]\}
 _HEDGE_WORDS = re.compile(r"\b(?:maybe|perhaps|possibly|probably|likely|approx(?:imately)?|about|roughly|around|nearly"
                           r"|almost|or|not|guess|unsure|wrong)\b", re.IGNORECASE)
 _CHOICE = re.compile(r"^\(([A-J])\)\s*(.*)$|^([A-J])$|^([A-J])[).:]\s+(.*)$", re.DOTALL)
+_OTHER_CHOICE = re.compile(r"^(?:or|and)\b|^[,;/&]|(?:^|[\s,;(])\(?[A-J]\)")
 _WORDY = re.compile(r"[A-Za-z]{3,}")
 _PLAIN_THOUSANDS = re.compile(r"^[-+]?\d{1,3}(?:,\d{3})+(?:\.\d+)?$")
 _TOKEN = re.compile(r"(?P<num>(?:\d+\.?\d*|\.\d+)(?:[eE][-+]?\d+(?![\d.]))?)|(?P<cmd>\\[a-zA-Z]+|\\.)"
@@ -538,6 +539,8 @@ def _choice(text: str) -> Node | None:
         return None
     letter = match.group(1) or match.group(3) or match.group(4)
     rest = (match.group(2) or match.group(5) or "").strip()
+    if _OTHER_CHOICE.search(rest):  # "(B) or (C)", "(B) 12, (C) 13": several options are no answer
+        return ("text", _text_key(text))
     rest_node = None
     if rest:
         try:
