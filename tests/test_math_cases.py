@@ -149,6 +149,11 @@ CASES: dict[str, list[tuple[str, str, float]]] = {
                                        ("1", "1", 1)],
     "false computations": [("4", "3 = 4", 0), ("4", "1 + 2 = 4", 0), ("\\sqrt{2}", "\\sqrt{8} = \\sqrt{2}", 0),
                            ("3", "1 + 2 = 3", 1), ("\\sqrt{2}", "\\frac{\\sqrt{8}}{2} = \\sqrt{2}", 1)],
+    "approximations after the answer": [("\\frac{5}{36}", "\\frac{5}{36} \\approx 0.139", 1),
+                                        ("\\frac{5}{36}", "\\frac{5}{36} \\approx 0.9", 0),
+                                        ("\\frac{5}{36}", "\\frac{1}{6} \\approx 0.139", 0),
+                                        ("2\\sqrt{2}", "2\\sqrt{2} \\approx 2.83", 1),
+                                        ("\\frac{1}{3}", "x \\approx 0.333", 0)],
     "greek variables": [("2\\theta", "\\theta + \\theta", 1), ("\\alpha\\beta", "\\beta\\alpha", 1),
                         ("\\alpha", "\\beta", 0)],
 }

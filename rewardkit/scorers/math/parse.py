@@ -36,7 +36,7 @@ _GREEK = {"alpha", "beta", "gamma", "delta", "epsilon", "varepsilon", "zeta", "e
           "omega", "Gamma", "Delta", "Theta", "Lambda", "Xi", "Sigma", "Phi", "Psi", "Omega"}
 _REL = {"=": "=", "<": "<", ">": ">", "\\le": "<=", "\\leq": "<=", "\\leqslant": "<=", "\\ge": ">=",
         "\\geq": ">=", "\\geqslant": ">=", "<=": "<=", ">=": ">=", "\\ne": "!=", "\\neq": "!=", "!=": "!=",
-        "\\lt": "<", "\\gt": ">", "\\in": "in", "\\approx": "=", "\\equiv": "="}
+        "\\lt": "<", "\\gt": ">", "\\in": "in", "\\approx": "~", "\\equiv": "="}
 _MUL = {"*", "\\cdot", "\\times", "\\ast"}
 _SEPARATORS = {",", ";"}
 _MATRIX_ENVS = {"pmatrix", "bmatrix", "matrix", "Bmatrix", "vmatrix", "smallmatrix", "array"}
