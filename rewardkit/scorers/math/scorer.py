@@ -65,8 +65,12 @@ def _phrase(text: str) -> str:
 
 def extract_prediction(text: str, multiple_boxes: str = "last", anchors: bool = True) -> Prediction | None:
     """The model's final answer: boxes inside `<answer>`, else the tag's content (or an anchored phrase in it),
-    else boxes anywhere, else an anchored phrase ("the final answer is ..."). None: nothing anchored."""
+    else boxes after the last `</think>` (anywhere for `any`), else an anchored phrase ("the final answer is
+    ..."). None: nothing anchored."""
     tagged = answer_tag(text)
+    if tagged is None and multiple_boxes != "any":
+        # the answer follows the reasoning: a box or "the answer is" inside <think> is a draft, not the answer
+        text = text[text.rfind("</think>") + len("</think>"):] if "</think>" in text else text
     scope = tagged if tagged is not None else text
     spans = _box_spans(scope)
     if not spans:
