@@ -58,8 +58,9 @@ _UNIT_LETTERS = set("mgsLlhJNWVK")
 _CONNECTIVE = re.compile(r"^\s*(?:or|and|,)\s*$", re.IGNORECASE)
 _UNIT_TAIL = re.compile(r"^(.*?[\d}).])\s+((?:[a-zA-Z]{2,}\.?\s*)+(?:\^\{?[23]\}?)?)$")
 # Words after a value that qualify it instead of naming a unit: "5 maybe" is a hedge, not 5 of something.
-_HEDGE_WORDS = re.compile(r"\b(?:maybe|perhaps|possibly|probably|likely|approx(?:imately)?|about|roughly|around|nearly"
-                          r"|almost|or|not|guess|unsure|wrong)\b", re.IGNORECASE)
+_HEDGE_WORDS = re.compile(r"\b(?:maybe|perhaps|possibly|probably|likely|approx(?:imately)?|about|roughly|around"
+                          r"|nearly|almost|or|not|guess|unsure|wrong|least|most|more|less|than|over|under)\b|ish\b",
+                          re.IGNORECASE)
 _CHOICE = re.compile(r"^\(([A-J])\)\s*(.*)$|^([A-J])$|^([A-J])[).:]\s+(.*)$", re.DOTALL)
 _OTHER_CHOICE = re.compile(r"^(?:or|and)\b|^[,;/&]|(?:^|[\s,;(])\(?[A-J]\)")
 _WORDY = re.compile(r"[A-Za-z]{3,}")
@@ -99,7 +100,7 @@ def _unwrap_text(text: str) -> str:
         if _CONNECTIVE.match(content):
             text = f"{before},{after}"
         elif (before and before[-1] not in "=(,[{" and (re.fullmatch(r"[\sA-Za-z./]*[A-Za-z]{2,}[\sA-Za-z./]*"
-                                                                    r"|\s+[A-Za-z]\s*", content)
+                                                                    r"|\s+[A-Za-z](?:/[A-Za-z])?\s*", content)
                                                        or _spaced_unit_letter(text[:match.start()], content))
               and match.group(1) not in ("\\operatorname", "\\mathbf", "\\boldsymbol")
               and not _HEDGE_WORDS.search(content)):
