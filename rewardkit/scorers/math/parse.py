@@ -38,7 +38,8 @@ _REL = {"=": "=", "<": "<", ">": ">", "\\le": "<=", "\\leq": "<=", "\\leqslant":
         "\\geq": ">=", "\\geqslant": ">=", "<=": "<=", ">=": ">=", "\\ne": "!=", "\\neq": "!=", "!=": "!=",
         "\\lt": "<", "\\gt": ">", "\\in": "in", "\\approx": "~", "\\equiv": "="}
 _MUL = {"*", "\\cdot", "\\times", "\\ast"}
-_SEPARATORS = {",", ";"}
+_ORDER = {"<": ">", ">": "<", "<=": ">=", ">=": "<="}  # each inequality and its mirror image
+_SEPARATORS = {",", ";", "\\land"}
 _MATRIX_ENVS = {"pmatrix", "bmatrix", "matrix", "Bmatrix", "vmatrix", "smallmatrix", "array"}
 _WORD_CONSTS = {"pi": ("const", "pi"), "infty": ("const", "inf"), "inf": ("const", "inf"),
                 "infinity": ("const", "inf")}
@@ -98,7 +99,7 @@ def _unwrap_text(text: str) -> str:
         content, before = text[match.end():end], text[:match.start()].rstrip()
         after = text[end + 1:]
         if _CONNECTIVE.match(content):
-            text = f"{before},{after}"
+            text = f"{before} \\land {after}" if content.strip().lower() == "and" else f"{before},{after}"
         elif (before and before[-1] not in "=(,[{" and (re.fullmatch(r"[\sA-Za-z./]*[A-Za-z]{2,}[\sA-Za-z./]*"
                                                                     r"|\s+[A-Za-z](?:/[A-Za-z])?\s*", content)
                                                        or _spaced_unit_letter(text[:match.start()], content))
@@ -131,7 +132,8 @@ def normalize(text: str) -> str:
     text = text.replace("\\,", " ")
     text = _DEGREES.sub(" ", text)
     text = _unwrap_text(text)
-    text = re.sub(r"\b(?:or|and)\b", ",", text) if re.search(r"[\d\\]", text) else text
+    if re.search(r"[\d\\]", text):  # "and" stays distinct: `x > 1 and x < 3` is one interval (see _Parser.top)
+        text = re.sub(r"\band\b", r" \\land ", re.sub(r"\bor\b", ",", text))
     text = text.strip().rstrip(".").strip()
     unit = _UNIT_TAIL.match(text)
     if unit and not _HEDGE_WORDS.search(unit.group(2)) and not any(
@@ -195,6 +197,10 @@ class _Parser:
         items = self.items()
         if self.i != len(self.toks):
             raise ParseError(f"unexpected {self.peek()!r}")
+        if len(items) == 2 and ("cmd", "\\land") in self.toks:
+            chain = _between(*items)
+            if chain is not None:
+                return chain
         return items[0] if len(items) == 1 else ("list", tuple(items))
 
     def items(self) -> list[Node]:
@@ -255,7 +261,7 @@ class _Parser:
             return True
         if kind == "cmd":
             return value not in _REL and value not in _MUL and value not in (
-                "\\cup", "\\pm", "\\mp", "\\div", "\\}", "\\\\", "\\end", "\\rfloor", "\\rceil")
+                "\\cup", "\\pm", "\\mp", "\\div", "\\}", "\\\\", "\\end", "\\rfloor", "\\rceil", "\\land")
         return value in ("(", "{", "\\{", "[")  # not "|": juxtaposed |x| is ambiguous with a closing bar
 
     def unary(self) -> Node:
@@ -528,6 +534,25 @@ def _mixed(whole: Node, rhs: Node) -> Node | None:
     if _is_int_literal(whole) and rhs[0] == "frac" and all(_is_int_literal(x) for x in rhs[1:]):
         return ("add", whole, rhs)
     return None
+
+
+def _between(a: Node, b: Node) -> Node | None:
+    """`x > 1 and x < 3` -> the chain `1 < x < 3` (an intersection, where a comma or "or" is a union);
+    None unless both are one-sided bounds of the same variable, one lower and one upper."""
+    bounds = {}
+    for node in (a, b):
+        if node[0] != "rel" or len(node[1]) != 1 or node[1][0] not in _ORDER:
+            return None
+        (op,), (lhs, rhs) = node[1], node[2]
+        if rhs[0] == "sym" and lhs[0] != "sym":
+            op, lhs, rhs = _ORDER[op], rhs, lhs
+        if lhs[0] != "sym":
+            return None
+        bounds["lower" if op in (">", ">=") else "upper"] = (lhs, op, rhs)
+    if set(bounds) != {"lower", "upper"} or bounds["lower"][0] != bounds["upper"][0]:
+        return None
+    (var, low_op, low), (_, high_op, high) = bounds["lower"], bounds["upper"]
+    return ("rel", (_ORDER[low_op], high_op), (low, var, high))
 
 
 def _is_int_literal(node: Node) -> bool:
