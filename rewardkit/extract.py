@@ -22,6 +22,9 @@ _ANCHORED = re.compile(
     re.IGNORECASE,
 )
 _SENTENCE_END = re.compile(r"\.(?:\s|$)|。")
+# What may follow a `$...$` answer and still end it: nothing, a sentence end, or a clause ("because ...").
+_AFTER_ANSWER = re.compile(r"\s*(?:$|[.!?。](?:\s|$)|(?:[,;]\s*|\()?(?:because|since|which|as|so|where|when)\b)",
+                           re.IGNORECASE)
 _BRACE_TOKEN = re.compile(r"\\.|[{}]", re.DOTALL)
 # Only the fence itself: the info string is read up to the newline with str.find. A pattern that also ran
 # `[\w+#.-]*[^\n]*\n` backtracked quadratically on a long last line with no newline ("```" + 50k characters).
@@ -157,11 +160,17 @@ def anchored(text: str, which: Which = "last") -> str | None:
 
 
 def _trim(raw: str) -> str:
-    """Drop markdown bold, one `$...$` / `\\(...\\)` wrapper and a trailing period."""
+    """Drop markdown bold, one `$...$` / `\\(...\\)` wrapper and a trailing period. What follows the wrapper
+    is dropped only when it ends the answer (a sentence end, "because ..."); otherwise ("$5$ or $6$") the
+    delimiters go and the rest stays, so a hedge remains visible to the scorer."""
     text = raw.replace("**", " ").strip()
     for left, right in (("$$", "$$"), ("$", "$"), ("\\(", "\\)"), ("\\[", "\\]")):
         if text.startswith(left) and right in text[len(left):]:
-            text = text[len(left):text.index(right, len(left))]
+            close = text.index(right, len(left))
+            if _AFTER_ANSWER.match(text, close + len(right)):
+                text = text[len(left):close]
+            else:
+                text = " ".join(text.replace(left, " ").replace(right, " ").split())
             break
     return text.strip().rstrip(".").strip()
 

@@ -43,6 +43,8 @@ ANCHORED = [
     ("So the answer is \\(7\\).", "7"),
     ("answer = 12", "12"),
     ("The answer is 3. Wait, no. The answer is 4.", "4"),  # last by default
+    ("The answer is $5$ or $6$.", "5 or 6"),  # a hedge after the math stays visible
+    ("The final answer is $10$. I hope it is correct.", "10"),
     ("There are 7 balls. I am not sure.", None),  # never fish a number out of prose
     ("I answered 5 questions", None),
 ]

@@ -16,7 +16,10 @@ CASES: dict[str, list[tuple[str, str, float]]] = {
     "fraction macros": [("\\frac12", "\\dfrac{1}{2}", 1), ("\\tfrac{3}{4}", "0.75", 1), ("\\frac{7}{2}", "3.5", 1),
                         ("\\frac12", "\\frac21", 0), ("\\cfrac{1}{5}", "0.25", 0)],
     "mixed numbers": [("2\\frac{1}{2}", "\\frac{5}{2}", 1), ("2\\frac{1}{2}", "2.5", 1), ("3\\frac{1}{4}", "13/4", 1),
-                      ("2\\frac{1}{2}", "1", 0), ("1\\frac{1}{3}", "\\frac{1}{3}", 0)],
+                      ("2\\frac{1}{2}", "1", 0), ("1\\frac{1}{3}", "\\frac{1}{3}", 0),
+                      ("-\\frac{3}{2}", "-1\\frac{1}{2}", 1), ("-1\\frac{1}{2}", "-0.5", 0),
+                      ("-1\\frac{1}{2}", "-1.5", 1), ("33\\frac{1}{3}\\%", "\\frac{1}{3}", 1),
+                      ("33\\frac{1}{3}\\%", "0.11", 0)],
     "decimals": [(".4", "0.4", 1), ("2.50", "2.5", 1), ("0.4", "\\frac{2}{5}", 1), ("2.5", "2.05", 0),
                  ("0.4", "4", 0)],
     "scientific notation": [("1.5 \\times 10^{3}", "1500", 1), ("3 \\times 10^{-2}", "0.03", 1),
@@ -29,7 +32,12 @@ CASES: dict[str, list[tuple[str, str, float]]] = {
     "percent": [("50\\%", "50", 1), ("50\\%", "0.5", 1), ("50\\%", "50\\%", 1), ("50", "0.5", 0),
                 ("50\\%", "5", 0), ("12.5\\%", "\\frac{1}{8}", 1)],
     "units": [("5", "5 \\text{ cm}", 1), ("5 \\text{ cm}", "5", 1), ("12", "12\\mbox{ meters}", 1),
-              ("5", "6 \\text{ cm}", 0), ("20", "20 \\text{ cm}^2", 1), ("3", "30 \\text{ mm}", 0)],
+              ("5", "6 \\text{ cm}", 0), ("5", "5 \\text{ maybe}", 0), ("5", "5 probably", 0),
+              ("5", "5 \\text{ or so}", 0), ("5", "5 \\text{ approximately}", 0),
+              ("3", "3 \\text{ at most}", 0), ("10", "10\\text{ish}", 0),
+              ("5", "5\\text{ m/s}", 1), ("5", "5 \\text{ hours}", 1),
+              ("9", "9\\,\\text{m}", 1), ("9", "9 \\mathrm{g}", 1), ("9", "8\\,\\text{m}", 0),
+              ("20", "20 \\text{ cm}^2", 1), ("3", "30 \\text{ mm}", 0)],
     "text wrappers": [("\\text{7}", "7", 1), ("\\textbf{7}", "7", 1), ("7", "\\mathrm{7}", 1),
                       ("\\text{7}", "8", 0)],
     "degrees": [("30^\\circ", "30", 1), ("30", "30^{\\circ}", 1), ("45°", "45", 1), ("30^\\circ", "60", 0),
@@ -46,7 +54,9 @@ CASES: dict[str, list[tuple[str, str, float]]] = {
     "complex numbers": [("3+4i", "4i+3", 1), ("i", "\\sqrt{-1}", 1), ("\\frac{1+i}{2}", "0.5+0.5i", 1),
                         ("3+4i", "3-4i", 0), ("2i", "2", 0)],
     "sets": [("\\{1, 2\\}", "\\{2, 1\\}", 1), ("\\{1,2,3\\}", "\\{3,1,2\\}", 1), ("\\{1, 2\\}", "\\{1, 2, 3\\}", 0),
-             ("\\{1, 2\\}", "\\{1, 3\\}", 0), ("\\{\\frac12, 2\\}", "\\{2, 0.5\\}", 1)],
+             ("\\{1, 2\\}", "\\{1, 3\\}", 0), ("\\{\\frac12, 2\\}", "\\{2, 0.5\\}", 1),
+             ("\\{1, 2\\}", "x \\in \\{2, 1\\}", 1), ("x \\in \\{1, 2\\}", "1, 2", 1),
+             ("\\{1, 2\\}", "x \\in \\{1\\}", 0)],
     "ordered tuples": [("(1, 2)", "(1, 2)", 1), ("(1, 2)", "(2, 1)", 0), ("(1, 2, 3)", "(1,2)", 0),
                        ("(\\frac12, 3)", "(0.5, 3)", 1), ("(1, 2)", "1, 2", 1)],
     "intervals": [("[1, 2)", "[1,2)", 1), ("[1, 2)", "[1, 2]", 0), ("(0, \\infty)", "(0,\\infty)", 1),
@@ -57,7 +67,10 @@ CASES: dict[str, list[tuple[str, str, float]]] = {
     "inequalities vs intervals": [("x \\le 3", "(-\\infty, 3]", 1), ("(-\\infty, 3]", "x \\leq 3", 1),
                                   ("[1, 5)", "1 \\le x < 5", 1), ("x > 2", "(2, \\infty)", 1),
                                   ("x > 2", "[2, \\infty)", 0), ("(1, 5)", "1 \\le x < 5", 0),
-                                  ("x < 1 \\text{ or } x > 2", "(-\\infty,1)\\cup(2,\\infty)", 1)],
+                                  ("x < 1 \\text{ or } x > 2", "(-\\infty,1)\\cup(2,\\infty)", 1),
+                                  ("(1, 3)", "x > 1 \\text{ and } x < 3", 1), ("(1, 3]", "x > 1 and x \\le 3", 1),
+                                  ("(-\\infty,1)\\cup(3,\\infty)", "x < 1 \\text{ and } x > 3", 0),
+                                  ("(1, 3)", "x > 1 \\text{ and } y < 3", 0)],
     "equations": [("y = 2x + 1", "y - 2x = 1", 1), ("y=2x+1", "2y = 4x + 2", 1), ("x^2 + y^2 = 1", "y^2 = 1 - x^2", 1),
                   ("y = 2x + 1", "y = 2x - 1", 0), ("y = 2x+1", "y = x + 1", 0)],
     "assignments": [("3", "x = 3", 1), ("x = 3", "3", 1), ("k = 5", "k=5", 1), ("3", "x = 4", 0),
@@ -75,6 +88,9 @@ CASES: dict[str, list[tuple[str, str, float]]] = {
     "trig identities": [("\\sin^2 x + \\cos^2 x", "1", 1), ("\\sin 2x", "2\\sin x \\cos x", 1),
                         ("\\tan x", "\\frac{\\sin x}{\\cos x}", 1), ("\\sin x", "\\cos x", 0),
                         ("\\sin(\\frac{\\pi}{6})", "\\frac{1}{2}", 1), ("\\cos(\\pi)", "1", 0)],
+    "inverse trig notation": [("\\frac{\\pi}{2}", "\\cos^{-1}(0)", 1), ("1", "\\cos^{-1}(0)", 0),
+                              ("\\frac{\\pi}{4}", "\\tan^{-1} 1", 1), ("\\arctan 2", "\\tan^{-1}(2)", 1),
+                              ("\\frac{1}{\\sin x}", "\\sin^{-1} x", 0), ("\\csc x", "(\\sin x)^{-1}", 1)],
     "logarithms": [("3", "\\log_2 8", 1), ("\\log_2 8", "3", 1), ("\\ln e^2", "2", 1), ("2\\ln 2", "\\ln 4", 1),
                    ("\\log_2 8", "4", 0), ("\\ln 2", "\\ln 3", 0)],
     "infinity": [("\\infty", "\\infty", 1), ("\\infty", "infinity", 1), ("-\\infty", "\\infty", 0),
@@ -83,7 +99,10 @@ CASES: dict[str, list[tuple[str, str, float]]] = {
                   ("\\emptyset", "0", 0)],
     "multiple choice": [("B", "B", 1), ("B", "(B)", 1), ("B", "\\text{(B)}", 1), ("(B)", "\\textbf{(B)}", 1),
                         ("B", "C", 0), ("\\textbf{(C) } 12", "C", 1), ("\\textbf{(C) } 12", "12", 1),
-                        ("\\textbf{(C) } 12", "D", 0)],
+                        ("\\textbf{(C) } 12", "D", 0),
+                        ("B", "(B) or (C)", 0), ("B", "\\text{(B) or (C)}", 0), ("B", "(B), (C)", 0),
+                        ("B", "(B) 12 or (C) 13", 0), ("B", "B) 12 or C) 13", 0), ("B", "(B) or", 0),
+                        ("B", "(B) $x = 2$ or $x = 3$", 1), ("(B) (x+A)", "B", 1)],
     "text answers": [("\\text{Monday}", "Monday", 1), ("\\text{Monday}", "monday", 1),
                      ("\\text{no solution}", "No Solution.", 1), ("\\text{Monday}", "Tuesday", 0),
                      ("\\text{even}", "odd", 0), ("\\text{yes}", "\\textbf{Yes}", 1)],
@@ -133,8 +152,42 @@ CASES: dict[str, list[tuple[str, str, float]]] = {
                            ("3", "\\text{three}", 0), ("\\frac{9}{4}", "2\\frac{1}{4}", 1), ("x^2", "x^3", 0)],
     "malformed answers never verify": [("14", "\\emptyset 6", 0), ("6", "2\\{3\\}", 0), ("1", "\\sqrt{(1, 1)}", 0),
                                        ("1", "1", 1)],
+    "false computations": [("4", "3 = 4", 0), ("4", "1 + 2 = 4", 0), ("\\sqrt{2}", "\\sqrt{8} = \\sqrt{2}", 0),
+                           ("3", "1 + 2 = 3", 1), ("\\sqrt{2}", "\\frac{\\sqrt{8}}{2} = \\sqrt{2}", 1)],
+    "approximations after the answer": [("\\frac{5}{36}", "\\frac{5}{36} \\approx 0.139", 1),
+                                        ("\\frac{5}{36}", "\\frac{5}{36} \\approx 0.9", 0),
+                                        ("\\frac{5}{36}", "\\frac{1}{6} \\approx 0.139", 0),
+                                        ("2\\sqrt{2}", "2\\sqrt{2} \\approx 2.83", 1),
+                                        ("\\frac{1}{3}", "x \\approx 0.333", 0)],
     "greek variables": [("2\\theta", "\\theta + \\theta", 1), ("\\alpha\\beta", "\\beta\\alpha", 1),
                         ("\\alpha", "\\beta", 0)],
+}
+
+
+# Whole completions (extraction + verification), grouped the same way: (gold, completion, expected).
+COMPLETIONS: dict[str, list[tuple[str, str, float]]] = {
+    "hedged boxes": [("5", "\\boxed{3} or maybe \\boxed{5}", 0), ("5", "$\\boxed{3}$ or perhaps $\\boxed{5}$", 0),
+                     ("5", "\\boxed{3} (or \\boxed{5})", 0), ("5", "\\boxed{3}. Alternatively, \\boxed{5}.", 0),
+                     ("\\{3, 5\\}", "\\boxed{3} or possibly \\boxed{5}", 1),
+                     ("5", "\\boxed{3}. Wait, 2 + 3 = 5, so \\boxed{5}", 1),
+                     ("0.5", "\\boxed{\\frac12}, or equivalently \\boxed{0.5}", 1)],
+    "hedged anchored phrases": [("5", "The answer is $5$ or $6$.", 0), ("5", "The answer is $5$, or possibly $6$.", 0),
+                                ("5", "The answer is $5$ (or 6).", 0), ("5", "The answer is $5$ because 2 + 3 = 5.", 1),
+                                ("10", "Final Answer: The final answer is $10$. I hope it is correct.", 1),
+                                ("5", "The answer is $5$ dollars.", 1)],
+    "anchored phrase clauses": [("14", "The answer is 14, since 2 + 3 * 4 = 14.", 1),
+                                ("14", "The answer is 14 (since 3 * 4 = 12).", 1),
+                                ("14", "The answer is 14; as 3*4=12", 1), ("14", "The answer is 14, 15", 0),
+                                ("14", "The answer is 13, since 2 + 3 * 4 = 13.", 0)],
+    "drafts inside the reasoning": [("3", "<think>Maybe \\boxed{3}? No, it is 5.</think>\n\nThe answer is 5.", 0),
+                                    ("5", "<think>Maybe \\boxed{3}? No, it is 5.</think>\n\nThe answer is 5.", 1),
+                                    ("3", "<think>try \\boxed{3}</think>", 0),
+                                    ("3", "so \\boxed{3} hmm</think>Answer: 5", 0),
+                                    ("5", "<think>\\boxed{3}</think><answer>5</answer>", 1),
+                                    ("5", "<think>the answer is 3</think> So \\boxed{5}", 1)],
+    "GSM8K and markdown answers": [("72", "48 + 24 = 72 clips in April and May.\n#### 72", 1), ("72", "#### 70", 0),
+                                   ("72", "#### 72 or 70", 0), ("5", "<answer>**5**</answer>", 1),
+                                   ("5", "<answer>**6**</answer>", 0), ("8", "<answer>2**3</answer>", 0)],
 }
 
 
@@ -156,9 +209,20 @@ def test_case(scorer, gold, pred, want):
     assert got.value == float(want), got.reason
 
 
+COMPLETION_ROWS = [pytest.param(gold, text, want, id=f"{cat}:{gold}|{text}") for cat, rows in COMPLETIONS.items()
+                   for gold, text, want in rows]
+
+
+@pytest.mark.parametrize(("gold", "completion", "want"), COMPLETION_ROWS)
+def test_completion(scorer, gold, completion, want):
+    got = scorer.score({"completion": completion, "answer": gold})
+    assert got.status.value == "ok", got.reason
+    assert got.value == float(want), got.reason
+
+
 def test_categories_have_both_verdicts():
     assert len(CASES) >= 40
-    for category, rows in CASES.items():
+    for category, rows in {**CASES, **COMPLETIONS}.items():
         assert {want for *_, want in rows} == {0, 1}, category
 
 

@@ -30,14 +30,16 @@ class ParseError(ValueError):
 
 FUNCS = {"sin", "cos", "tan", "cot", "sec", "csc", "arcsin", "arccos", "arctan", "sinh", "cosh", "tanh", "ln",
          "log", "exp", "sqrt", "floor", "ceil", "arccot"}
+_INVERSE = {"sin": "arcsin", "cos": "arccos", "tan": "arctan", "cot": "arccot"}
 _GREEK = {"alpha", "beta", "gamma", "delta", "epsilon", "varepsilon", "zeta", "eta", "theta", "vartheta", "iota",
           "kappa", "lambda", "mu", "nu", "xi", "rho", "sigma", "tau", "upsilon", "phi", "varphi", "chi", "psi",
           "omega", "Gamma", "Delta", "Theta", "Lambda", "Xi", "Sigma", "Phi", "Psi", "Omega"}
 _REL = {"=": "=", "<": "<", ">": ">", "\\le": "<=", "\\leq": "<=", "\\leqslant": "<=", "\\ge": ">=",
         "\\geq": ">=", "\\geqslant": ">=", "<=": "<=", ">=": ">=", "\\ne": "!=", "\\neq": "!=", "!=": "!=",
-        "\\lt": "<", "\\gt": ">", "\\in": "in", "\\approx": "=", "\\equiv": "="}
+        "\\lt": "<", "\\gt": ">", "\\in": "in", "\\approx": "~", "\\equiv": "="}
 _MUL = {"*", "\\cdot", "\\times", "\\ast"}
-_SEPARATORS = {",", ";"}
+_ORDER = {"<": ">", ">": "<", "<=": ">=", ">=": "<="}  # each inequality and its mirror image
+_SEPARATORS = {",", ";", "\\land"}
 _MATRIX_ENVS = {"pmatrix", "bmatrix", "matrix", "Bmatrix", "vmatrix", "smallmatrix", "array"}
 _WORD_CONSTS = {"pi": ("const", "pi"), "infty": ("const", "inf"), "inf": ("const", "inf"),
                 "infinity": ("const", "inf")}
@@ -53,9 +55,15 @@ _DEGREES = re.compile(r"\^\s*\{?\s*\\circ\s*\}?|\\circ|\\degree")
 _WRAPPERS = ("\\text", "\\textbf", "\\textit", "\\textrm", "\\textnormal", "\\mbox", "\\mathrm", "\\mathbf",
              "\\mathit", "\\operatorname", "\\boldsymbol", "\\mathsf", "\\emph")
 _WRAPPER_RE = re.compile(r"(" + "|".join(re.escape(w) for w in _WRAPPERS) + r")\s*\{")
+_UNIT_LETTERS = set("mgsLlhJNWVK")
 _CONNECTIVE = re.compile(r"^\s*(?:or|and|,)\s*$", re.IGNORECASE)
 _UNIT_TAIL = re.compile(r"^(.*?[\d}).])\s+((?:[a-zA-Z]{2,}\.?\s*)+(?:\^\{?[23]\}?)?)$")
+# Words after a value that qualify it instead of naming a unit: "5 maybe" is a hedge, not 5 of something.
+_HEDGE_WORDS = re.compile(r"\b(?:maybe|perhaps|possibly|probably|likely|approx(?:imately)?|about|roughly|around"
+                          r"|nearly|almost|or|not|guess|unsure|wrong|least|most|more|less|than|over|under)\b|ish\b",
+                          re.IGNORECASE)
 _CHOICE = re.compile(r"^\(([A-J])\)\s*(.*)$|^([A-J])$|^([A-J])[).:]\s+(.*)$", re.DOTALL)
+_OTHER_CHOICE = re.compile(r"^(?:or|and)\b|^[,;/&]|(?:^|[\s,;(])\(?[A-J]\)")
 _WORDY = re.compile(r"[A-Za-z]{3,}")
 _PLAIN_THOUSANDS = re.compile(r"^[-+]?\d{1,3}(?:,\d{3})+(?:\.\d+)?$")
 _TOKEN = re.compile(r"(?P<num>(?:\d+\.?\d*|\.\d+)(?:[eE][-+]?\d+(?![\d.]))?)|(?P<cmd>\\[a-zA-Z]+|\\.)"
@@ -91,10 +99,12 @@ def _unwrap_text(text: str) -> str:
         content, before = text[match.end():end], text[:match.start()].rstrip()
         after = text[end + 1:]
         if _CONNECTIVE.match(content):
-            text = f"{before},{after}"
-        elif (before and before[-1] not in "=(,[{" and re.fullmatch(r"[\sA-Za-z./]*[A-Za-z]{2,}[\sA-Za-z./]*"
-                                                                   r"|\s+[A-Za-z]\s*", content)
-              and match.group(1) not in ("\\operatorname", "\\mathbf", "\\boldsymbol")):
+            text = f"{before} \\land {after}" if content.strip().lower() == "and" else f"{before},{after}"
+        elif (before and before[-1] not in "=(,[{" and (re.fullmatch(r"[\sA-Za-z./]*[A-Za-z]{2,}[\sA-Za-z./]*"
+                                                                    r"|\s+[A-Za-z](?:/[A-Za-z])?\s*", content)
+                                                       or _spaced_unit_letter(text[:match.start()], content))
+              and match.group(1) not in ("\\operatorname", "\\mathbf", "\\boldsymbol")
+              and not _HEDGE_WORDS.search(content)):
             after = re.sub(r"^\s*\^\s*\{?\s*[23]\s*\}?", "", after)  # cm^2
             text = f"{before} {after}"  # a unit after a value
         else:
@@ -102,11 +112,18 @@ def _unwrap_text(text: str) -> str:
     raise ParseError("too many \\text wrappers")
 
 
+def _spaced_unit_letter(before: str, content: str) -> bool:
+    """`9\\,\\text{m}`, `5 \\mathrm{g}`: a one-letter SI unit set off from a number by a space."""
+    return content.strip() in _UNIT_LETTERS and before[-1:].isspace() and before.rstrip()[-1:].isdigit()
+
+
 def normalize(text: str) -> str:
     """Canonical answer text: unicode symbols to LaTeX, delimiters and spacing dropped, text wrappers and
     units resolved, thousands separators removed, degree signs dropped."""
     for src, dst in _UNICODE.items():
         text = text.replace(src, dst)
+    bold = re.fullmatch(r"\s*\*\*(.+)\*\*\s*", text, re.DOTALL)  # markdown bold around the whole answer
+    text = bold.group(1) if bold else text
     text = text.replace("\\$", " ")
     text = _DROP.sub(" ", text)
     text = text.replace("\\dfrac", "\\frac").replace("\\tfrac", "\\frac").replace("\\cfrac", "\\frac")
@@ -115,10 +132,12 @@ def normalize(text: str) -> str:
     text = text.replace("\\,", " ")
     text = _DEGREES.sub(" ", text)
     text = _unwrap_text(text)
-    text = re.sub(r"\b(?:or|and)\b", ",", text) if re.search(r"[\d\\]", text) else text
+    if re.search(r"[\d\\]", text):  # "and" stays distinct: `x > 1 and x < 3` is one interval (see _Parser.top)
+        text = re.sub(r"\band\b", r" \\land ", re.sub(r"\bor\b", ",", text))
     text = text.strip().rstrip(".").strip()
     unit = _UNIT_TAIL.match(text)
-    if unit and not any(w in FUNCS or w in _WORD_CONSTS for w in re.findall(r"[a-zA-Z]+", unit.group(2))):
+    if unit and not _HEDGE_WORDS.search(unit.group(2)) and not any(
+            w in FUNCS or w in _WORD_CONSTS for w in re.findall(r"[a-zA-Z]+", unit.group(2))):
         text = unit.group(1).strip()
     if _PLAIN_THOUSANDS.match(text):
         text = text.replace(",", "")
@@ -178,6 +197,10 @@ class _Parser:
         items = self.items()
         if self.i != len(self.toks):
             raise ParseError(f"unexpected {self.peek()!r}")
+        if len(items) == 2 and ("cmd", "\\land") in self.toks:
+            chain = _between(*items)
+            if chain is not None:
+                return chain
         return items[0] if len(items) == 1 else ("list", tuple(items))
 
     def items(self) -> list[Node]:
@@ -225,10 +248,7 @@ class _Parser:
                     raise ParseError("two numbers side by side")
                 rhs = self.power()
                 _arith(node, rhs)
-                if _is_int_literal(node) and rhs[0] == "frac" and all(_is_int_literal(x) for x in rhs[1:]):
-                    node = ("add", node, rhs)  # mixed number 2\frac{1}{2}
-                else:
-                    node = ("mul", node, rhs)
+                node = _mixed(node, rhs) or ("mul", node, rhs)
             else:
                 return node
 
@@ -241,7 +261,7 @@ class _Parser:
             return True
         if kind == "cmd":
             return value not in _REL and value not in _MUL and value not in (
-                "\\cup", "\\pm", "\\mp", "\\div", "\\}", "\\\\", "\\end", "\\rfloor", "\\rceil")
+                "\\cup", "\\pm", "\\mp", "\\div", "\\}", "\\\\", "\\end", "\\rfloor", "\\rceil", "\\land")
         return value in ("(", "{", "\\{", "[")  # not "|": juxtaposed |x| is ambiguous with a closing bar
 
     def unary(self) -> Node:
@@ -445,6 +465,8 @@ class _Parser:
             elif self.peek() == "_" and name == "log" and base is None:
                 self.take()
                 base = self.arg()
+        if power == ("neg", ("num", Fraction(1), False)) and name in _INVERSE:
+            name, power = _INVERSE[name], None  # \sin^{-1} x is arcsin x, not 1/sin x
         if self.peek() == "{":
             arg = self.group()
         elif self.peek() in ("(", "["):
@@ -500,6 +522,39 @@ def _arith(*nodes: Node) -> None:
             raise ParseError(f"a {node[0]} inside an arithmetic expression")
 
 
+def _mixed(whole: Node, rhs: Node) -> Node | None:
+    """A mixed number `2\\frac{1}{2}` (5/2), also negative (`-1\\frac{1}{2}` is -3/2, not -1/2) and as a
+    percent (`33\\frac{1}{3}\\%`); None if `whole rhs` is a product."""
+    if whole[0] == "neg":
+        inner = _mixed(whole[1], rhs)
+        return None if inner is None else ("neg", inner)
+    if rhs[0] == "pct":
+        inner = _mixed(whole, rhs[1])
+        return None if inner is None else ("pct", inner)
+    if _is_int_literal(whole) and rhs[0] == "frac" and all(_is_int_literal(x) for x in rhs[1:]):
+        return ("add", whole, rhs)
+    return None
+
+
+def _between(a: Node, b: Node) -> Node | None:
+    """`x > 1 and x < 3` -> the chain `1 < x < 3` (an intersection, where a comma or "or" is a union);
+    None unless both are one-sided bounds of the same variable, one lower and one upper."""
+    bounds = {}
+    for node in (a, b):
+        if node[0] != "rel" or len(node[1]) != 1 or node[1][0] not in _ORDER:
+            return None
+        (op,), (lhs, rhs) = node[1], node[2]
+        if rhs[0] == "sym" and lhs[0] != "sym":
+            op, lhs, rhs = _ORDER[op], rhs, lhs
+        if lhs[0] != "sym":
+            return None
+        bounds["lower" if op in (">", ">=") else "upper"] = (lhs, op, rhs)
+    if set(bounds) != {"lower", "upper"} or bounds["lower"][0] != bounds["upper"][0]:
+        return None
+    (var, low_op, low), (_, high_op, high) = bounds["lower"], bounds["upper"]
+    return ("rel", (_ORDER[low_op], high_op), (low, var, high))
+
+
 def _is_int_literal(node: Node) -> bool:
     return node[0] == "num" and not node[2] and node[1].denominator == 1 and node[1] >= 0
 
@@ -510,6 +565,8 @@ def _choice(text: str) -> Node | None:
         return None
     letter = match.group(1) or match.group(3) or match.group(4)
     rest = (match.group(2) or match.group(5) or "").strip()
+    if _OTHER_CHOICE.search(rest):  # "(B) or (C)", "(B) 12, (C) 13": several options are no answer
+        return ("text", _text_key(text))
     rest_node = None
     if rest:
         try:

@@ -26,9 +26,12 @@ from rewardkit.scorers.math.verify import NeedsSymbolic, Options, Verdict, verif
 MAX_GOLD_CHARS = 10_000
 _BOX = re.compile(r"\\(?:boxed|fbox)(?![a-zA-Z])\s*\{")
 # What may stand between two boxes that hedge ("\boxed{3} or \boxed{5}"): only connectives and punctuation.
-_HEDGE_GAP = re.compile(r"^(?:\s|[,;/$.]|\\quad|\\[()\[\]]|\\text\{\s*(?:or|and)\s*\}|\b(?:or|and|either)\b)*$",
+# Hedge words count as connectives: "\boxed{3} or maybe \boxed{5}" offers two answers, it corrects nothing.
+_HEDGE_GAP = re.compile(r"^(?:\s|[,;/$.()]|\\quad|\\[()\[\]]|\\text\{\s*(?:or|and)\s*\}"
+                        r"|\b(?:or|and|either|maybe|perhaps|possibly|probably|alternatively|equivalently)\b)*$",
                         re.IGNORECASE)
-_PHRASE_END = re.compile(r"\s(?:because|since|which|as|so|where|when)\s|\.\s", re.IGNORECASE)
+_PHRASE_END = re.compile(r"(?:[,;]\s*|\s\(?|\()(?:because|since|which|as|so|where|when)\s|\.\s", re.IGNORECASE)
+_GSM8K_MARK = re.compile(r"^[ \t]*####[ \t]*([^\n]*)", re.MULTILINE)  # GSM8K-style final line "#### 72"
 _SYMBOLIC_JOB = "rewardkit.scorers.math.symbolic:verify_job"
 _POOL_LOCK = threading.Lock()  # one pool per scorer even when threads race to create it
 
@@ -62,8 +65,12 @@ def _phrase(text: str) -> str:
 
 def extract_prediction(text: str, multiple_boxes: str = "last", anchors: bool = True) -> Prediction | None:
     """The model's final answer: boxes inside `<answer>`, else the tag's content (or an anchored phrase in it),
-    else boxes anywhere, else an anchored phrase ("the final answer is ..."). None: nothing anchored."""
+    else boxes after the last `</think>` (anywhere for `any`), else an anchored phrase ("the final answer is
+    ..."). None: nothing anchored."""
     tagged = answer_tag(text)
+    if tagged is None and multiple_boxes != "any":
+        # the answer follows the reasoning: a box or "the answer is" inside <think> is a draft, not the answer
+        text = text[text.rfind("</think>") + len("</think>"):] if "</think>" in text else text
     scope = tagged if tagged is not None else text
     spans = _box_spans(scope)
     if not spans:
@@ -74,7 +81,10 @@ def extract_prediction(text: str, multiple_boxes: str = "last", anchors: bool = 
             phrase = anchored(tagged) if anchors else None
             return Prediction((_phrase(phrase) if phrase else tagged.strip(),), "answer_tag")
         phrase = anchored(text) if anchors else None
-        return Prediction((_phrase(phrase),), "anchored") if phrase and _phrase(phrase) else None
+        if phrase and _phrase(phrase):
+            return Prediction((_phrase(phrase),), "anchored")
+        marks = _GSM8K_MARK.findall(text) if anchors and "####" in text else []
+        return Prediction((marks[-1].strip(),), "anchored (####)") if marks and marks[-1].strip() else None
     source = "boxed_in_answer_tag" if tagged is not None else "boxed"
     contents = tuple(content.strip() for _, _, content in spans)
     if multiple_boxes == "any":

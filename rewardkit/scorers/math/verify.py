@@ -201,6 +201,12 @@ class _Judge:
         if g[0] != "rel" and p[0] != "rel":
             return None
         ga, pa = _assignment(g), _assignment(p)
+        for side, found in ((g, ga), (p, pa)):
+            # "3 = 4" is not the value 4: a computation must equal the value it ends in
+            if found is not None and found[0] == "" and not self.equal(side[2][0], side[2][1]).equal:
+                return Verdict(False, "a false computation")
+            if found is not None and found[0] == "~" and not _roughly(side[2][0], side[2][1]):
+                return Verdict(False, "a wrong approximation")
         if g[0] == p[0] == "rel":
             if ga and pa and ga[0] == pa[0]:
                 return self._tag(self.equal(ga[1], pa[1]), "assignment")
@@ -336,10 +342,16 @@ _FUNCTION_NAMES = {"f", "g", "h", "p", "q", "r", "P", "Q", "F", "G"}
 
 def _assignment(node: Node) -> tuple[str, Node] | None:
     """`x = 3` -> ("x", 3); `f(x) = 2x+1` -> ("f", 2x+1); `(x, y) = (1, 2)` -> ("(x, y)", (1, 2));
-    `2+3\\cdot4 = 14` (a computation ending in its value) -> ("", 14)."""
-    if node[0] != "rel" or node[1] != ("=",):
+    `2+3\\cdot4 = 14` (a computation ending in its value) -> ("", 14); `x \\in \\{1, 2\\}` -> ("x", {1, 2})."""
+    if node[0] != "rel" or node[1] not in (("=",), ("in",), ("~",)):
         return None
     lhs, rhs = node[2]
+    if node[1] == ("~",):  # "\\frac{5}{36} \\approx 0.139": the exact value is the answer, the decimal a gloss
+        if lhs[0] == "sym":
+            return (lhs[1], rhs)
+        return ("~", lhs) if not _has_symbols(lhs) and not _has_symbols(rhs) else None
+    if node[1] == ("in",):  # membership in an interval is an inequality (see _inequality), in a set a value
+        return (lhs[1], rhs) if lhs[0] == "sym" and rhs[0] == "set" else None
     if lhs[0] == "sym":
         return (lhs[1], rhs)
     if lhs[0] == "mul" and lhs[1][0] == "sym" and lhs[1][1] in _FUNCTION_NAMES and _has_symbols(lhs[2]):
@@ -349,6 +361,17 @@ def _assignment(node: Node) -> tuple[str, Node] | None:
     if not _has_symbols(lhs) and not _has_symbols(rhs):
         return ("", rhs)
     return None
+
+
+def _roughly(value: Node, approximation: Node) -> bool:
+    """Is `approximation` within 1% of `value`? True when that needs algebra (the exact value is judged)."""
+    try:
+        a, b = exact(value), exact(approximation)
+    except TooLarge:
+        return False
+    if not isinstance(a, Fraction) or not isinstance(b, Fraction):
+        return True
+    return abs(a - b) <= Fraction(1, 100) * max(abs(a), abs(b))
 
 
 def _has_symbols(node: object) -> bool:
