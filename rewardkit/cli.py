@@ -14,7 +14,7 @@ from collections.abc import Sequence
 from rewardkit.errors import RewardkitError
 
 # Modules that contribute subcommands; each must import nothing heavy at module level.
-COMMAND_MODULES = ("rewardkit.cli",)
+COMMAND_MODULES = ("rewardkit.cli", "rewardkit.train.cli")
 
 
 def add_cli(subparsers: argparse._SubParsersAction) -> None:
