@@ -90,7 +90,7 @@ def group_advantages(rewards: torch.Tensor, group_size: int, scale: ScaleRewards
     Also returns which rows belong to a zero-variance group (no learning signal)."""
     grouped = rewards.view(-1, group_size)  # (P, G)
     mean = torch.nanmean(grouped, dim=1, keepdim=True)
-    group_std = _nanstd(grouped, dim=1).expand_as(grouped).reshape(-1)
+    group_std = _nanstd(grouped, dim=1).unsqueeze(1).expand_as(grouped).reshape(-1)  # (N,)
     std = _nanstd(rewards, dim=None).expand_as(rewards) if scale == "batch" else group_std
     advantages = (grouped - mean).reshape(-1)
     if scale != "none":
@@ -162,7 +162,7 @@ def grpo_loss(logps: torch.Tensor, old_logps: torch.Tensor, advantages: torch.Te
     if cfg.beta != 0.0 and ref_logps is not None:
         kl = k3_kl(logps, ref_logps)
         per_token = per_token + cfg.beta * kl
-        stats["kl"] = float((kl * fmask).sum() / fmask.sum().clamp(min=1.0))
+        stats["kl"] = float((kl.detach() * fmask).sum() / fmask.sum().clamp(min=1.0))
     loss = aggregate_loss(per_token, mask, cfg.loss_type, cfg.max_new_tokens)
     clipped = clipped.float().expand_as(fmask)
     stats["clip_fraction"] = float((clipped * fmask).sum() / fmask.sum().clamp(min=1.0))
