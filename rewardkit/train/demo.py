@@ -40,7 +40,7 @@ DEMO_RECIPE: dict[str, Any] = {"combine": "sum", "components": [
 ]}
 
 # Demo hyper-parameters, tuned for a ~100K-parameter GPT on 2 CPU cores.
-DEMO_GRPO = {"prompts_per_step": 8, "num_generations": 8, "max_new_tokens": 28, "learning_rate": 2e-3,
+DEMO_GRPO = {"prompts_per_step": 8, "num_generations": 8, "max_new_tokens": 28, "learning_rate": 2e-4,
              "temperature": 1.0, "epsilon_high": 0.28, "beta": 0.0}
 
 
