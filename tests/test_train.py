@@ -33,6 +33,15 @@ from rewardkit.train.grpo import (  # noqa: E402
 ROOT = Path(__file__).resolve().parents[1]
 
 
+@pytest.fixture(autouse=True)
+def one_thread():
+    """Tiny models: one thread is as fast, and far faster when the cores are shared (no OpenMP spinning)."""
+    before = torch.get_num_threads()
+    torch.set_num_threads(1)
+    yield
+    torch.set_num_threads(before)
+
+
 # ------------------------------------------------------------------------------------------- advantages
 
 def test_r1_worked_example_group_advantages():
@@ -202,10 +211,10 @@ ALL_COMBOS = [(lt, sr) for lt in ("grpo", "bnpo", "dr_grpo", "dapo") for sr in (
 @pytest.mark.parametrize(("loss_type", "scale_rewards"), ALL_COMBOS)
 def test_smoke_every_loss_type_and_scaling(loss_type, scale_rewards):
     policy = tiny_policy()
-    cfg = GRPOConfig(steps=2, prompts_per_step=2, num_generations=3, max_new_tokens=8, learning_rate=1e-3,
-                     loss_type=loss_type, scale_rewards=scale_rewards)
+    cfg = GRPOConfig(steps=1, prompts_per_step=2, num_generations=3, max_new_tokens=8, learning_rate=1e-3,
+                     loss_type=loss_type, scale_rewards=scale_rewards, seed=1)
     history = train(policy, DEMO_RECIPE, make_tasks(8, 0), cfg, progress=False)
-    assert [row["step"] for row in history] == [1, 2]
+    assert [row["step"] for row in history] == [1]
     for row in history:
         assert math.isfinite(row["loss"]) and math.isfinite(row["grad_norm"])
         assert {"reward", "accuracy", "format", "kl", "clip_fraction", "zero_std_groups"} <= set(row)

@@ -71,7 +71,7 @@ def _run_train(args: argparse.Namespace) -> int:
                                 if args.policy == "gpt" else 1e-6, **_settings(args.set)})
     out = Path(args.output_dir)
     checkpoint = out / CHECKPOINT if args.resume and (out / CHECKPOINT).exists() else None
-    policy = make_policy(args.policy, rows, args.device, checkpoint)
+    policy = make_policy(args.policy, rows, args.device, checkpoint, cfg.max_new_tokens)
     if args.cold_start and checkpoint is None:
         _cold_start(policy, rows, args.cold_start, args.cold_start_steps, args.seed)
     history = train(policy, reward, rows, cfg, output_dir=out, resume=args.resume, progress=not args.no_progress)
@@ -104,7 +104,8 @@ def read_rows(path: str, mapping: dict[str, str]) -> list[dict[str, Any]]:
     return rows
 
 
-def make_policy(spec: str, rows: list[dict[str, Any]], device: str | None, checkpoint: Path | None) -> Any:
+def make_policy(spec: str, rows: list[dict[str, Any]], device: str | None, checkpoint: Path | None,
+                max_new_tokens: int = 32) -> Any:
     """The built-in GPT (vocabulary from the data, or from a checkpoint) or a Hugging Face model."""
     if spec != "gpt":
         from rewardkit.train.hf import HFPolicy
@@ -120,7 +121,9 @@ def make_policy(spec: str, rows: list[dict[str, Any]], device: str | None, check
         tok = CharTokenizer(saved["tokenizer"]["chars"], tuple(saved["tokenizer"]["specials"]))
         return GPTPolicy(tok, GPTConfig(**saved["config"]), device=device)
     text = "".join(str(r.get("prompt", "")) + str(r.get("answer", "")) for r in rows)
-    return GPTPolicy(CharTokenizer(text + "0123456789", TAGS), None, device=device)
+    tok = CharTokenizer(text + "0123456789", TAGS)
+    longest = max(len(tok.encode(str(r["prompt"]))) for r in rows)  # positions must cover prompt + completion
+    return GPTPolicy(tok, GPTConfig(len(tok.vocab), block_size=longest + max_new_tokens), device=device)
 
 
 def _cold_start(policy: Any, rows: list[dict[str, Any]], field: str, steps: int, seed: int) -> None:

@@ -61,7 +61,7 @@ def _total(ax: Any, steps: list[int], history: Sequence[Mapping[str, Any]], wind
     ax.plot(steps, _nan(smooth), color="#1f78b4", linewidth=2.2, label=f"moving average ({window} steps)")
     ax.set_title("total reward", loc="left", fontsize=10)
     ax.legend(frameon=False, fontsize=8, loc="lower right")
-    first, last = _first_last(smooth)
+    first, last = _first_last(smooth, window)
     if first is not None and last is not None:
         ax.annotate(f"{first:.2f} → {last:.2f}", xy=(steps[-1], last), xytext=(-4, 8), textcoords="offset points",
                     ha="right", fontsize=9, color="#1f78b4", fontweight="bold")
@@ -72,7 +72,7 @@ def _components(ax: Any, steps: list[int], history: Sequence[Mapping[str, Any]],
     for color, name in zip(COLORS * 4, components, strict=False):
         smooth = moving_average([row.get(name) for row in history], window)
         ax.plot(steps, _nan(smooth), color=color, linewidth=2.0)
-        first, last = _first_last(smooth)
+        first, last = _first_last(smooth, window)
         if last is not None:
             ax.annotate(f"{name}  {first:.2f} → {last:.2f}", xy=(steps[-1], last), xytext=(-4, 5),
                         textcoords="offset points", ha="right", fontsize=9, color=color, fontweight="bold")
@@ -86,6 +86,7 @@ def _nan(values: Sequence[float | None]) -> list[float]:
     return [float("nan") if v is None else v for v in values]
 
 
-def _first_last(values: Sequence[float | None]) -> tuple[float | None, float | None]:
-    present = [v for v in values if v is not None]
+def _first_last(values: Sequence[float | None], window: int) -> tuple[float | None, float | None]:
+    """The first full-window average and the last one: start and end of the smoothed curve."""
+    present = [v for v in values[window - 1:] if v is not None] or [v for v in values if v is not None]
     return (present[0], present[-1]) if present else (None, None)
