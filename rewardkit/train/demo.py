@@ -12,6 +12,7 @@
 from __future__ import annotations
 
 import json
+import math
 import random
 import time
 from collections.abc import Sequence
@@ -100,20 +101,23 @@ def cold_start(policy: GPTPolicy, tasks: Sequence[dict[str, Any]], steps: int, b
 
 def rejection_sample(policy: Any, reward: Scorer, rows: Sequence[dict[str, Any]], samples: int = 8,
                      threshold: float = 1.0, max_new_tokens: int = 32, temperature: float = 1.0,
-                     ) -> list[dict[str, Any]]:
+                     chunk: int = 32) -> list[dict[str, Any]]:
     """Sample `samples` completions per row, score them, keep the best one per row if it reaches
     `threshold`. Returns SFT rows {prompt, completion, answer, reward}. (On files, `rewardkit filter` does
-    the keep-best-above-threshold part.)"""
+    the keep-best-above-threshold part.) Rows are sampled `chunk` at a time in one batch."""
     kept = []
-    for row in rows:
-        group = [row] * samples
+    for lo in range(0, len(rows), chunk):
+        group = [row for row in rows[lo:lo + chunk] for _ in range(samples)]
         rollout = policy.generate([r["prompt"] for r in group], max_new_tokens, temperature)
         scores = score_rollout(reward, group, rollout.texts)
-        best = max(range(samples), key=lambda i: -1e9 if scores[i].value is None else scores[i].value)
-        value = scores[best].value
-        if value is not None and value >= threshold:
-            kept.append({"prompt": row["prompt"], "completion": rollout.texts[best], "answer": row["answer"],
-                         "reward": value})
+        for first in range(0, len(group), samples):
+            best = max(range(first, first + samples),
+                       key=lambda i: -math.inf if scores[i].value is None else scores[i].value)
+            value = scores[best].value
+            if value is not None and value >= threshold:
+                row = group[best]
+                kept.append({"prompt": row["prompt"], "completion": rollout.texts[best], "answer": row["answer"],
+                             "reward": value})
     return kept
 
 
