@@ -37,7 +37,12 @@ def cold_policy() -> GPTPolicy:
     torch.manual_seed(0)
     tok = demo_tokenizer()
     policy = GPTPolicy(tok, GPTConfig(vocab_size=len(tok.vocab), block_size=64), device="cpu")
-    cold_start(policy, make_tasks(2000, 0), 150, seed=0)
+    before = torch.get_num_threads()
+    torch.set_num_threads(1)  # see one_thread(): module fixtures run before it
+    try:
+        cold_start(policy, make_tasks(2000, 0), 150, seed=0)
+    finally:
+        torch.set_num_threads(before)
     return policy
 
 
