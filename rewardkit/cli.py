@@ -15,7 +15,7 @@ from rewardkit.errors import RewardkitError
 
 # Modules that contribute subcommands; each must import nothing heavy at module level.
 COMMAND_MODULES = ("rewardkit.cli", "rewardkit.batch", "rewardkit.filter", "rewardkit.scorers.math.vote",
-                   "rewardkit.server", "rewardkit.rm.cli")
+                   "rewardkit.server", "rewardkit.rm.cli", "rewardkit.train.cli")
 
 
 def add_cli(subparsers: argparse._SubParsersAction) -> None:

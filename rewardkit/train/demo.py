@@ -1,0 +1,154 @@
+"""The R1 pipeline in miniature, on a CPU in about a minute: `rewardkit train demo`.
+
+1. Task: arithmetic with operator precedence ("What is 2 + 3 * 4?", gold 14), asked through the R1-Zero
+   template that wants <think> reasoning </think> <answer> answer </answer>.
+2. Cold start (R1's supervised warm-up): a few seconds of cross-entropy on formatted, worked examples
+   ("<think>3*4=12;2+12=14</think><answer>14</answer>"), so sampling starts inside the format.
+3. GRPO with a rewardkit recipe: accuracy 1.0 + format 0.1 (R1-Zero's weights).
+4. Rejection sampling: sample the trained policy on fresh questions, score with the same recipe, keep the
+   best completion per prompt above a threshold, write an SFT JSONL (what `rewardkit filter` does on files).
+"""
+
+from __future__ import annotations
+
+import json
+import math
+import random
+import time
+from collections.abc import Sequence
+from pathlib import Path
+from typing import Any
+
+import torch
+
+from rewardkit.core import Scorer
+from rewardkit.recipe import build
+from rewardkit.train.gpt import CharTokenizer, GPTConfig, GPTPolicy
+from rewardkit.train.grpo import CHECKPOINT, GRPOConfig, score_rollout, train
+
+R1_PREFIX = ("A conversation between User and Assistant. The user asks a question, and the Assistant solves it. "
+             "The assistant first thinks about the reasoning process in the mind and then provides the user with "
+             "the answer. The reasoning process and answer are enclosed within <think> </think> and <answer> "
+             "</answer> tags, respectively, i.e., <think> reasoning process here </think> <answer> answer here "
+             "</answer>. User: ")
+R1_SUFFIX = ". Assistant:"
+TAGS = ("<think>", "</think>", "<answer>", "</answer>")
+
+# The demo's reward. For a real math verifier swap `exact_match` for `math` (one line); the weights are R1-Zero's.
+DEMO_RECIPE: dict[str, Any] = {"combine": "sum", "components": [
+    {"use": "exact_match", "name": "accuracy", "weight": 1.0},
+    {"use": "think_format", "name": "format", "weight": 0.1},
+]}
+
+# Demo hyper-parameters, tuned for a ~100K-parameter GPT on 2 CPU cores.
+DEMO_GRPO = {"prompts_per_step": 8, "num_generations": 8, "max_new_tokens": 28, "learning_rate": 2e-4,
+             "temperature": 1.0, "epsilon_high": 0.28, "beta": 0.0}
+
+
+def r1_prompt(question: str) -> str:
+    return f"{R1_PREFIX}{question}{R1_SUFFIX}"
+
+
+def make_task(rng: random.Random, max_operand: int = 5, ops: str = "+*") -> dict[str, Any]:
+    """One arithmetic question 'a op b op c' (operands 1..max_operand), its gold answer and a worked solution
+    that does multiplication first, e.g. 2 + 3 * 4 -> '3*4=12;2+12=14'."""
+    a, b, c = (rng.randint(1, max_operand) for _ in range(3))
+    op1, op2 = rng.choice(ops), rng.choice(ops)
+    question = f"What is {a} {op1} {b} {op2} {c}?"
+    if op2 == "*" and op1 != "*":  # precedence: b * c first
+        inner = b * c
+        value = _apply(a, op1, inner)
+        steps = [f"{b}*{c}={inner}", f"{a}{op1}{inner}={value}"]
+    else:  # left to right
+        inner = _apply(a, op1, b)
+        value = _apply(inner, op2, c)
+        steps = [f"{a}{op1}{b}={inner}", f"{inner}{op2}{c}={value}"]
+    answer = str(value)
+    completion = f"<think>{';'.join(steps)}</think><answer>{answer}</answer>"
+    return {"prompt": r1_prompt(question), "question": question, "answer": answer, "solution": completion}
+
+
+def _apply(x: int, op: str, y: int) -> int:
+    return x + y if op == "+" else x - y if op == "-" else x * y
+
+
+def make_tasks(n: int, seed: int, **kw: Any) -> list[dict[str, Any]]:
+    rng = random.Random(seed)
+    return [make_task(rng, **kw) for _ in range(n)]
+
+
+def demo_tokenizer() -> CharTokenizer:
+    return CharTokenizer("0123456789+-*=;?. What is", specials=(R1_PREFIX, R1_SUFFIX, *TAGS))
+
+
+def cold_start(policy: GPTPolicy, tasks: Sequence[dict[str, Any]], steps: int, batch: int = 64, lr: float = 5e-3,
+               seed: int = 0) -> list[float]:
+    """Supervised warm-up on worked examples (R1's cold-start SFT). Returns the loss per step."""
+    rng = random.Random(seed)
+    optimizer = torch.optim.AdamW(policy.parameters(), lr=lr, weight_decay=0.0)
+    policy.train(True)
+    losses = []
+    for _ in range(steps):
+        rows = rng.sample(list(tasks), min(batch, len(tasks)))
+        loss = policy.sft_loss([r["prompt"] for r in rows], [r["solution"] for r in rows])
+        optimizer.zero_grad(set_to_none=True)
+        loss.backward()
+        torch.nn.utils.clip_grad_norm_(policy.parameters(), 1.0)
+        optimizer.step()
+        losses.append(loss.item())
+    return losses
+
+
+def rejection_sample(policy: Any, reward: Scorer, rows: Sequence[dict[str, Any]], samples: int = 8,
+                     threshold: float = 1.0, max_new_tokens: int = 32, temperature: float = 1.0,
+                     chunk: int = 32) -> list[dict[str, Any]]:
+    """Sample `samples` completions per row, score them, keep the best one per row if it reaches
+    `threshold`. Returns SFT rows {prompt, completion, answer, reward}. (On files, `rewardkit filter` does
+    the keep-best-above-threshold part.) Rows are sampled `chunk` at a time in one batch."""
+    kept = []
+    for lo in range(0, len(rows), chunk):
+        group = [row for row in rows[lo:lo + chunk] for _ in range(samples)]
+        rollout = policy.generate([r["prompt"] for r in group], max_new_tokens, temperature)
+        scores = score_rollout(reward, group, rollout.texts)
+        for first in range(0, len(group), samples):
+            best = max(range(first, first + samples),
+                       key=lambda i: -math.inf if scores[i].value is None else scores[i].value)
+            value = scores[best].value
+            if value is not None and value >= threshold:
+                row = group[best]
+                kept.append({"prompt": row["prompt"], "completion": rollout.texts[best], "answer": row["answer"],
+                             "reward": value})
+    return kept
+
+
+def run_demo(steps: int = 120, seed: int = 0, output_dir: str | Path = "runs/demo", cold_start_steps: int = 150,
+             progress: bool = True, device: str | None = None, log: Any = print, resume: bool = False,
+             **overrides: Any) -> dict[str, Any]:
+    """The whole pipeline; returns a summary. `overrides` are GRPOConfig fields (e.g. shuffle_rewards=True).
+    With `resume` and a checkpoint in `output_dir`, the cold start is skipped and GRPO continues."""
+    out = Path(output_dir)
+    out.mkdir(parents=True, exist_ok=True)
+    torch.manual_seed(seed)
+    tasks = make_tasks(4000, seed)
+    policy = GPTPolicy(demo_tokenizer(), GPTConfig(vocab_size=len(demo_tokenizer().vocab), block_size=64),
+                       device=device)
+    resume = resume and (out / CHECKPOINT).exists()
+    t0 = time.perf_counter()
+    losses = [] if resume else cold_start(policy, tasks[:2000], cold_start_steps, seed=seed)
+    if losses:
+        log(f"cold start: {cold_start_steps} steps, loss {losses[0]:.2f} -> {losses[-1]:.2f} "
+            f"({time.perf_counter() - t0:.1f}s, {sum(p.numel() for p in policy.parameters()):,} parameters)")
+    cfg = GRPOConfig(**{**DEMO_GRPO, "steps": steps, "seed": seed, **overrides})
+    reward = build(DEMO_RECIPE)
+    t0 = time.perf_counter()
+    history = train(policy, reward, tasks[2000:3800], cfg, output_dir=out, resume=resume, progress=progress)
+    log(f"grpo: {steps} steps in {time.perf_counter() - t0:.1f}s; metrics in {out / 'metrics.jsonl'}, "
+        f"plot in {out / 'rewards.png'}")
+    policy.train(False)
+    sft = rejection_sample(policy, reward, tasks[3800:], samples=8, threshold=1.0,
+                           max_new_tokens=cfg.max_new_tokens, temperature=cfg.temperature)
+    with (out / "sft.jsonl").open("w", encoding="utf-8") as fh:
+        fh.writelines(json.dumps(r) + "\n" for r in sft)
+    log(f"rejection sampling: kept {len(sft)}/{len(tasks) - 3800} prompts with a correct, well-formatted "
+        f"completion -> {out / 'sft.jsonl'}")
+    return {"history": history, "sft": sft, "policy": policy, "cold_start_loss": losses}
