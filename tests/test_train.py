@@ -264,12 +264,17 @@ def test_every_demo_solution_scores_full_marks():
     assert worked["answer"] == "14" and worked["solution"].startswith("<think>3*4=12;2+12=14</think>")
 
 
-def test_rejection_sampling_keeps_only_rows_above_threshold():
+def test_rejection_sampling_keeps_only_rows_above_threshold(tmp_path):
     policy = tiny_policy()
     reward = build(DEMO_RECIPE)
-    kept = rejection_sample(policy, reward, make_tasks(4, 0), samples=2, threshold=-1.0, max_new_tokens=6)
-    assert len(kept) == 4 and all({"prompt", "completion", "answer", "reward"} <= set(r) for r in kept)
-    assert rejection_sample(policy, reward, make_tasks(4, 0), samples=2, threshold=5.0, max_new_tokens=6) == []
+    counts = rejection_sample(policy, reward, make_tasks(4, 0), tmp_path, samples=2, threshold=-1.0,
+                              max_new_tokens=6)
+    kept = [json.loads(line) for line in (tmp_path / "sft.jsonl").read_text().splitlines()]
+    assert counts["kept"] == len(kept) == 4  # one per prompt: every reward is >= -1
+    assert all({"prompt", "completion", "answer", "reward", "rewards"} <= set(r) for r in kept)
+    assert len((tmp_path / "samples.scored.jsonl").read_text().splitlines()) == 8
+    assert rejection_sample(policy, reward, make_tasks(4, 0), tmp_path, samples=2, threshold=5.0,
+                            max_new_tokens=6)["kept"] == 0
 
 
 def test_cli_trains_on_user_data_and_resumes(tmp_path, capsys):

@@ -6,13 +6,12 @@
    ("<think>3*4=12;2+12=14</think><answer>14</answer>"), so sampling starts inside the format.
 3. GRPO with a rewardkit recipe: accuracy 1.0 + format 0.1 (R1-Zero's weights).
 4. Rejection sampling: sample the trained policy on fresh questions, score with the same recipe, keep the
-   best completion per prompt above a threshold, write an SFT JSONL (what `rewardkit filter` does on files).
+   best completion per prompt above a threshold with `rewardkit filter`: an SFT JSONL and preference pairs.
 """
 
 from __future__ import annotations
 
 import json
-import math
 import random
 import time
 from collections.abc import Sequence
@@ -36,7 +35,7 @@ TAGS = ("<think>", "</think>", "<answer>", "</answer>")
 
 # The demo's reward. For a real math verifier swap `exact_match` for `math` (one line); the weights are R1-Zero's.
 DEMO_RECIPE: dict[str, Any] = {"combine": "sum", "components": [
-    {"use": "exact_match", "name": "accuracy", "weight": 1.0},
+    {"use": "math", "name": "accuracy", "weight": 1.0},
     {"use": "think_format", "name": "format", "weight": 0.1},
 ]}
 
@@ -99,26 +98,35 @@ def cold_start(policy: GPTPolicy, tasks: Sequence[dict[str, Any]], steps: int, b
     return losses
 
 
-def rejection_sample(policy: Any, reward: Scorer, rows: Sequence[dict[str, Any]], samples: int = 8,
-                     threshold: float = 1.0, max_new_tokens: int = 32, temperature: float = 1.0,
-                     chunk: int = 32) -> list[dict[str, Any]]:
-    """Sample `samples` completions per row, score them, keep the best one per row if it reaches
-    `threshold`. Returns SFT rows {prompt, completion, answer, reward}. (On files, `rewardkit filter` does
-    the keep-best-above-threshold part.) Rows are sampled `chunk` at a time in one batch."""
-    kept = []
+def sample_scored(policy: Any, reward: Scorer, rows: Sequence[dict[str, Any]], samples: int = 8,
+                  max_new_tokens: int = 32, temperature: float = 1.0, chunk: int = 32) -> list[dict[str, Any]]:
+    """Sample `samples` completions per row and score them: rows shaped like `rewardkit score` output
+    ({prompt, completion, answer, reward, rewards, reward_status}). Rows are sampled `chunk` at a time."""
+    scored = []
     for lo in range(0, len(rows), chunk):
         group = [row for row in rows[lo:lo + chunk] for _ in range(samples)]
         rollout = policy.generate([r["prompt"] for r in group], max_new_tokens, temperature)
-        scores = score_rollout(reward, group, rollout.texts)
-        for first in range(0, len(group), samples):
-            best = max(range(first, first + samples),
-                       key=lambda i: -math.inf if scores[i].value is None else scores[i].value)
-            value = scores[best].value
-            if value is not None and value >= threshold:
-                row = group[best]
-                kept.append({"prompt": row["prompt"], "completion": rollout.texts[best], "answer": row["answer"],
-                             "reward": value})
-    return kept
+        for row, text, score in zip(group, rollout.texts, score_rollout(reward, group, rollout.texts), strict=True):
+            scored.append({"prompt": row["prompt"], "completion": text, "answer": row["answer"],
+                           "reward": score.value, "rewards": score.components, "reward_status": score.status.value})
+    return scored
+
+
+def rejection_sample(policy: Any, reward: Scorer, rows: Sequence[dict[str, Any]], out_dir: str | Path,
+                     samples: int = 8, threshold: float = 1.0, max_new_tokens: int = 32,
+                     temperature: float = 1.0) -> dict[str, Any]:
+    """R1's rejection sampling: sample and score the policy on `rows` into `out_dir/samples.scored.jsonl`,
+    then `rewardkit filter` keeps the best completion per prompt reaching `threshold` (`sft.jsonl`) and
+    writes best-vs-worst preference pairs (`pairs.jsonl`). Returns the filter's counts."""
+    from rewardkit.filter import filter_file
+
+    out = Path(out_dir)
+    scored_path = out / "samples.scored.jsonl"
+    with scored_path.open("w", encoding="utf-8") as fh:
+        fh.writelines(json.dumps(r) + "\n" for r in sample_scored(policy, reward, rows, samples, max_new_tokens,
+                                                                   temperature))
+    return filter_file(scored_path, out / "sft.jsonl", best_of=1, min_reward=threshold,
+                       pairs_path=out / "pairs.jsonl")
 
 
 def run_demo(steps: int = 120, seed: int = 0, output_dir: str | Path = "runs/demo", cold_start_steps: int = 150,
@@ -145,10 +153,9 @@ def run_demo(steps: int = 120, seed: int = 0, output_dir: str | Path = "runs/dem
     log(f"grpo: {steps} steps in {time.perf_counter() - t0:.1f}s; metrics in {out / 'metrics.jsonl'}, "
         f"plot in {out / 'rewards.png'}")
     policy.train(False)
-    sft = rejection_sample(policy, reward, tasks[3800:], samples=8, threshold=1.0,
+    sft = rejection_sample(policy, reward, tasks[3800:], out, samples=8, threshold=1.0,
                            max_new_tokens=cfg.max_new_tokens, temperature=cfg.temperature)
-    with (out / "sft.jsonl").open("w", encoding="utf-8") as fh:
-        fh.writelines(json.dumps(r) + "\n" for r in sft)
-    log(f"rejection sampling: kept {len(sft)}/{len(tasks) - 3800} prompts with a correct, well-formatted "
-        f"completion -> {out / 'sft.jsonl'}")
+    log(f"rejection sampling (rewardkit filter): kept {sft['kept']}/{sft['groups']} prompts with a correct, "
+        f"well-formatted completion -> {out / 'sft.jsonl'}; {sft['pairs']} preference pairs -> "
+        f"{out / 'pairs.jsonl'}")
     return {"history": history, "sft": sft, "policy": policy, "cold_start_loss": losses}
