@@ -33,6 +33,17 @@ def r1_rows() -> list[dict]:
     return [{"prompt": R1_PROMPT, "completion": out, "answer": R1_GOLD} for out in R1_OUTPUTS]
 
 
+@pytest.fixture(scope="module")
+def torch_one_thread():
+    """Tiny models run as fast on one torch thread, and far faster when the cores are shared (no OpenMP
+    threads spinning against each other). Restores the setting afterwards."""
+    torch = pytest.importorskip("torch")
+    before = torch.get_num_threads()
+    torch.set_num_threads(1)
+    yield
+    torch.set_num_threads(before)
+
+
 def run_cli(*args: str, input: str | None = None, timeout: float = 120, **kwargs) -> subprocess.CompletedProcess:
     """Run `python -m rewardkit ARGS` against this source tree, as a user would from a shell."""
     env = {**os.environ, "PYTHONPATH": str(ROOT) + os.pathsep + os.environ.get("PYTHONPATH", "")}

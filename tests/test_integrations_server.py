@@ -13,6 +13,7 @@ import time
 from pathlib import Path
 
 import pytest
+from conftest import R1_OUTPUTS
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
@@ -26,12 +27,6 @@ pytest.importorskip("uvicorn")
 
 ROOT = Path(__file__).resolve().parents[1]
 RECIPE = [{"use": "think_format", "weight": 0.1}, {"use": "exact_match", "weight": 1.0}]
-R1_OUTPUTS = [
-    "<think>2 + 3 = 5, 5 * 4 = 20</think> <answer> 20</answer>",
-    "<think>3 * 4 = 12, 2 + 12 = 14</think> <answer>14</answer>",
-    "<answer>14</answer>",
-    "<think>…some gibberish reasoning…</think> <answer> 7<answer>",
-]
 TEMPLATE = ("A conversation between User and Assistant. The user asks a question, and the Assistant solves it. "
             "The reasoning process and answer are enclosed within <think> </think> and <answer> </answer> tags, "
             "respectively. User: {prompt}. Assistant:")

@@ -6,6 +6,7 @@ import math
 import pickle
 
 import pytest
+from conftest import R1_OUTPUTS
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
@@ -15,12 +16,6 @@ from rewardkit.recipe import Combination, build
 from rewardkit.testing.strategies import completions as completion_texts
 
 R1_ZERO = [{"use": "think_format", "weight": 0.1}, {"use": "exact_match", "weight": 1.0}]
-R1_OUTPUTS = [
-    "<think>2 + 3 = 5, 5 * 4 = 20</think> <answer> 20</answer>",
-    "<think>3 * 4 = 12, 2 + 12 = 14</think> <answer>14</answer>",
-    "<answer>14</answer>",
-    "<think>…some gibberish reasoning…</think> <answer> 7<answer>",
-]
 PROMPT = "What is 2 + 3 * 4?"
 
 

@@ -16,14 +16,8 @@ from rewardkit.rm.data import parse_pair, read_pairs, split  # noqa: E402
 from rewardkit.rm.model import RewardModel, build_model, fit, pool  # noqa: E402
 from rewardkit.rm.train import bradley_terry_loss, centring_loss, pairwise_accuracy  # noqa: E402
 
+pytestmark = pytest.mark.usefixtures("torch_one_thread")
 
-@pytest.fixture(autouse=True, scope="module")
-def one_thread():
-    """Tiny models run fastest on one thread, and the CI machine's two cores are shared."""
-    before = torch.get_num_threads()
-    torch.set_num_threads(1)
-    yield
-    torch.set_num_threads(before)
 
 
 def t(*values: float) -> torch.Tensor:

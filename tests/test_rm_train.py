@@ -20,15 +20,10 @@ from rewardkit.rm.eval import score_pairs, summarize  # noqa: E402
 from rewardkit.rm.model import RewardModel  # noqa: E402
 from rewardkit.rm.train import train  # noqa: E402
 
+pytestmark = pytest.mark.usefixtures("torch_one_thread")
+
 ROOT = Path(__file__).resolve().parents[1]
 
-
-@pytest.fixture(autouse=True, scope="module")
-def one_thread():
-    before = torch.get_num_threads()
-    torch.set_num_threads(1)
-    yield
-    torch.set_num_threads(before)
 
 
 def pairs(rows):

@@ -30,16 +30,10 @@ from rewardkit.train.grpo import (  # noqa: E402
     train,
 )
 
+pytestmark = pytest.mark.usefixtures("torch_one_thread")
+
 ROOT = Path(__file__).resolve().parents[1]
 
-
-@pytest.fixture(autouse=True)
-def one_thread():
-    """Tiny models: one thread is as fast, and far faster when the cores are shared (no OpenMP spinning)."""
-    before = torch.get_num_threads()
-    torch.set_num_threads(1)
-    yield
-    torch.set_num_threads(before)
 
 
 # ------------------------------------------------------------------------------------------- advantages

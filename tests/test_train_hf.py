@@ -14,17 +14,11 @@ from rewardkit.train.demo import DEMO_RECIPE, make_tasks  # noqa: E402
 from rewardkit.train.grpo import GRPOConfig, train  # noqa: E402
 from rewardkit.train.hf import HFPolicy, char_tokenizer  # noqa: E402
 
+pytestmark = pytest.mark.usefixtures("torch_one_thread")
+
 CHARS = "0123456789+-*=;?.: WhatisUserAssistant"
 TAGS = ("<think>", "</think>", "<answer>", "</answer>")
 
-
-@pytest.fixture(autouse=True)
-def one_thread():
-    """Tiny models: one thread is as fast, and far faster when the cores are shared (no OpenMP spinning)."""
-    before = torch.get_num_threads()
-    torch.set_num_threads(1)
-    yield
-    torch.set_num_threads(before)
 
 
 def tiny_llama() -> HFPolicy:

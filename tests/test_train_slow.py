@@ -20,16 +20,8 @@ from rewardkit.train.grpo import GRPOConfig, train  # noqa: E402
 
 ROOT = Path(__file__).resolve().parents[1]
 STEPS = 120
-pytestmark = pytest.mark.slow
+pytestmark = [pytest.mark.slow, pytest.mark.usefixtures("torch_one_thread")]
 
-
-@pytest.fixture(autouse=True)
-def one_thread():
-    """Tiny models: one thread is as fast, and far faster when the cores are shared (no OpenMP spinning)."""
-    before = torch.get_num_threads()
-    torch.set_num_threads(1)
-    yield
-    torch.set_num_threads(before)
 
 
 @pytest.fixture(scope="module")
