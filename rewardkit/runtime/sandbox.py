@@ -27,6 +27,7 @@ import subprocess
 import sys
 import tempfile
 import time
+from abc import ABC, abstractmethod
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
@@ -217,7 +218,7 @@ class _Process:
         return self.proc.stderr.read(4000).decode("utf-8", "replace").strip() if self.proc.stderr else ""
 
 
-class _ProcessExecutor:
+class _ProcessExecutor(ABC):
     """Shared by the bubblewrap and local executors: warm processes, job hand-over, record collection."""
 
     isolated = True
@@ -229,8 +230,9 @@ class _ProcessExecutor:
         # sandbox is started from this one long-lived thread, never from a short-lived worker thread
         self._spawner = ThreadPoolExecutor(max_workers=1, thread_name_prefix="rewardkit-sandbox-spawner")
 
+    @abstractmethod
     def _spawn(self, limits: Limits) -> _Process:
-        raise NotImplementedError
+        """Start one runner process under `limits` (a bwrap sandbox, or a plain local process)."""
 
     def _start(self, limits: Limits) -> _Process:
         return self._spawner.submit(self._spawn, limits).result()
