@@ -351,6 +351,7 @@ class Writer:
 
     @staticmethod
     def _open(path: Path, offset: int) -> IO[bytes]:
+        path.parent.mkdir(parents=True, exist_ok=True)  # `-o runs/out.jsonl` on a fresh checkout
         f = open(path, "r+b" if path.exists() else "wb")  # noqa: SIM115 - closed in close()
         f.truncate(offset)  # drops a partial tail left by a crash, or the previous run's content
         f.seek(offset)
@@ -448,6 +449,7 @@ def score_file(input_path: str | os.PathLike, recipe: Any, output_path: str | os
         writer.close()
     summary = _summary(writer, src, out, errors, started, resumed, backend)
     if summary_json:
+        Path(summary_json).parent.mkdir(parents=True, exist_ok=True)
         Path(summary_json).write_text(json.dumps(summary, indent=2) + "\n", encoding="utf-8")
     if print_summary:
         print(format_summary(summary), file=sys.stdout if out else sys.stderr)

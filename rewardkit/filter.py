@@ -168,6 +168,8 @@ def filter_file(input_path: str | Path, output_path: str | Path, *, best_of: int
     groups, prompts, stats = select(src, best_of=best_of, min_reward=min_reward, group_by=group_by,
                                     want_pairs=pairs_path is not None, completion_field=completion_field)
     kept = sorted((r for g in groups.values() for r in g.top), key=lambda r: -r.neg_line)
+    for target in targets:
+        target.parent.mkdir(parents=True, exist_ok=True)
     with open(output_path, "wb") as out:
         for ranked in kept:
             out.write(ranked.raw + b"\n")

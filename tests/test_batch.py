@@ -409,12 +409,21 @@ def test_ctrl_c_stops_cleanly_and_resumes(big_input: Path, tmp_path: Path) -> No
     assert [r["id"] for r in read_jsonl(out)] == list(range(BIG))
 
 
+def test_missing_output_directories_are_created(tmp_path: Path) -> None:
+    nested = tmp_path / "runs" / "today"
+    assert main(["score", str(EXAMPLE), "-r", str(FORMAT_ONLY), "-o", str(nested / "out.jsonl"),
+                 "--summary-json", str(nested / "stats" / "summary.json")]) == 0
+    assert main(["filter", str(nested / "out.jsonl"), "-o", str(tmp_path / "kept" / "kept.jsonl")]) == 0
+    assert (nested / "stats" / "summary.json").exists() and (tmp_path / "kept" / "kept.jsonl").stat().st_size > 0
+
+
 def test_unwritable_output_is_a_message_not_a_traceback(tmp_path: Path, capsys: pytest.CaptureFixture) -> None:
-    missing = tmp_path / "no" / "such" / "dir"
-    assert main(["score", str(EXAMPLE), "-r", str(FORMAT_ONLY), "-o", str(missing / "out.jsonl")]) == 1
-    assert main(["filter", str(EXAMPLE), "-o", str(missing / "kept.jsonl")]) == 1
+    blocker = tmp_path / "a_file"
+    blocker.write_text("not a directory")
+    assert main(["score", str(EXAMPLE), "-r", str(FORMAT_ONLY), "-o", str(blocker / "out.jsonl")]) == 1
+    assert main(["filter", str(EXAMPLE), "-o", str(blocker / "kept.jsonl")]) == 1
     err = capsys.readouterr().err
-    assert err.count("rewardkit: error: [Errno 2] No such file or directory") == 2
+    assert err.count("rewardkit: error: [Errno 17] File exists") == 2 and "Traceback" not in err
 
 
 def test_pipe_into_head_exits_cleanly(tmp_path: Path) -> None:
