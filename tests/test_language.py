@@ -173,21 +173,6 @@ def test_bad_configuration_names_the_key(params, key):
     assert key in str(info.value)
 
 
-def test_r1_weights_with_exact_match():
-    # The R1 reasoning-RL reward is math 1.0 + language_consistency 0.2 (DESIGN.md). The `math` scorer lives on
-    # another branch; exact_match on the integer answer stands in for it here, the full recipe test comes with
-    # the merge. An English correct answer reasoned in English scores 1.2, an English wrong one 0.2.
-    reward = build([{"use": "exact_match", "weight": 1.0},
-                    {"use": "language_consistency", "weight": 0.2, "target": "en"}])
-    think = "<think>Multiplication comes before addition, so three times four is twelve and two more is 14.</think>"
-    right = reward.score({"completion": think + "<answer>14</answer>", "answer": "14"})
-    wrong = reward.score({"completion": think + "<answer>20</answer>", "answer": "14"})
-    assert (right.value, wrong.value) == (pytest.approx(1.2), pytest.approx(0.2))
-    assert right.components == {"exact_match": 1.0, "language_consistency": 1.0}
-    drifted = reward.score({"completion": f"<think>{EN_WITH_ZH}</think><answer>14</answer>", "answer": "14"})
-    assert drifted.value == pytest.approx(1.0 + 0.2 * 33 / 51)
-
-
 def test_r1_worked_example_outputs():
     # DESIGN.md's o1..o4 reason in numbers only; with empty_value 1.0 a wordless think earns the language reward.
     reward = build([{"use": "exact_match"}, {"use": "language_consistency", "weight": 0.2, "target": "auto",
