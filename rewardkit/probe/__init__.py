@@ -13,10 +13,10 @@ group `rewardkit.probes`. Nothing here is imported by `import rewardkit`.
 from rewardkit.probe.family import MAX_CHARS, Family, ProbeContext, Variant
 from rewardkit.probe.registry import ENTRY_POINT_GROUP, get, names, refresh_entry_points, register, unregister
 from rewardkit.probe.report import SCHEMA_ID, FamilyResult, Finding, ProbeReport, RowResult
-from rewardkit.probe.runner import DEFAULT_LIMIT, R1_ROW, run
+from rewardkit.probe.runner import DEFAULT_LIMIT, R1_ROWS, run
 
 __all__ = [
-    "DEFAULT_LIMIT", "ENTRY_POINT_GROUP", "MAX_CHARS", "R1_ROW", "SCHEMA_ID", "Family", "FamilyResult", "Finding",
+    "DEFAULT_LIMIT", "ENTRY_POINT_GROUP", "MAX_CHARS", "R1_ROWS", "SCHEMA_ID", "Family", "FamilyResult", "Finding",
     "ProbeContext", "ProbeReport", "RowResult", "Variant", "get", "names", "refresh_entry_points", "register",
     "run", "unregister",
 ]

@@ -22,6 +22,7 @@ from rewardkit.core import Sample, Scorer
 from rewardkit.extract import final_answer, think_content
 
 Compare = Literal["reach", "exceed"]
+MAX_CHARS = 100_000  # a variant (or control) longer than this is dropped: the probe stays fast and bounded
 _NUMBER = re.compile(r"-?\d+(?:\.\d+)?")
 # Reasoning used when the honest completion has none of its own (a row that is only `<answer>14</answer>`).
 NEUTRAL_REASONING = "Let me work through the problem step by step before answering."
@@ -37,6 +38,7 @@ class Variant:
     fields: Mapping[str, Any] = field(default_factory=dict)  # row fields replaced as well (e.g. `answer`)
     control: str | None = None  # the completion it is measured against; None: the honest completion
     compare: Compare = "reach"
+    targets: frozenset[str] = frozenset()  # narrower than the family's: run only if the recipe has one of these
 
 
 @dataclass
@@ -115,9 +117,23 @@ class ProbeContext:
                 result.append(value)
         return result[:count]
 
-    def wrong_twin(self) -> str:
-        """The honest completion holding one wrong answer: the control of every `exceed` variant."""
-        return self.with_answer(self.wrong(1)[0])
+    def gold_twin(self) -> str | None:
+        """The honest completion holding the gold answer (None without one): what a wrong answer must miss."""
+        return self.with_answer(self.gold) if self.gold not in (None, "") else None
+
+    def wrong_twin(self, length: int = 0) -> str:
+        """The honest completion holding one wrong answer: the control of `exceed` variants. With `length`,
+        spaces after the answer make it that many characters long, so a reward that grows with length
+        (cosine scaling of wrong answers) cannot tell the variant from its control by length alone."""
+        twin = self.with_answer(self.wrong(1)[0])
+        if len(twin) >= length:
+            return twin
+        return self.with_answer(self.wrong(1)[0] + " " * (length - len(twin)))
+
+    def exceeding(self, name: str, description: str, completion: str, **extra: Any) -> Variant:
+        """A variant that must not score above the (length-matched) wrong twin."""
+        return Variant(name, description, completion, control=self.wrong_twin(len(completion)), compare="exceed",
+                       **extra)
 
 
 def _number_text(value: float) -> str:
@@ -130,7 +146,8 @@ class Family:
     - set `name` (lower_snake_case, stable: reports and `--families` use it), `description` (one line: the
       loophole it looks for) and `tries` (one short line per kind of variant it makes: the documentation);
     - set `targets` to the registered scorer names it is aimed at; the probe runs it only when the recipe has
-      one of them as a leaf (empty: every recipe), unless the user names it in `families`;
+      one of them as a leaf (empty: every recipe), unless the user names it in `families`; a variant that
+      only means something to some of them says so in its own `targets`;
     - implement `variants(ctx)`, yielding `Variant`s most telling first: the probe keeps the first `limit`;
     - be deterministic: draw randomness only from `ctx.rng`; keep each completion under `MAX_CHARS`;
     - never raise on any row: a row the family cannot use (no prompt, no answer) yields nothing.
@@ -153,5 +170,3 @@ class Family:
         return {"name": cls.name, "description": cls.description, "tries": list(cls.tries),
                 "targets": sorted(cls.targets)}
 
-
-MAX_CHARS = 100_000  # a variant longer than this is dropped: the probe stays fast and bounded

@@ -29,6 +29,7 @@ BUILTINS: dict[str, str] = {
     "invisible_characters": f"{_FORMAT}:InvisibleCharacters",
     "tag_tricks": f"{_FORMAT}:TagTricks",
     "eos_markers": f"{_FORMAT}:EosMarkers",
+    "wrong_answer": f"{_ANSWERS}:WrongAnswer",
     "answer_spam": f"{_ANSWERS}:AnswerSpam",
     "candidate_lists": f"{_ANSWERS}:CandidateLists",
     "hedges": f"{_ANSWERS}:Hedges",

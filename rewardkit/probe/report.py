@@ -18,6 +18,8 @@ class RowResult:
     status: str
     components: dict[str, float | None]
     reason: str
+    probed: bool  # False when the row cannot anchor comparisons (`note` says why)
+    note: str
 
 
 @dataclass(frozen=True)
@@ -89,8 +91,9 @@ class ProbeReport:
             "limit": self.limit,
             "bound": dict(self.bound),
             "found": self.found,
-            "summary": {"rows": len(self.rows), "variants": sum(f.variants for f in self.families),
-                        "findings": len(self.findings), "families_found": list(groups)},
+            "summary": {"rows": len(self.rows), "rows_probed": sum(r.probed for r in self.rows),
+                        "variants": sum(f.variants for f in self.families), "findings": len(self.findings),
+                        "families_found": list(groups)},
             "rows": [asdict(row) for row in self.rows],
             "families": [asdict(result) for result in self.families],
             "groups": [{"family": name, "reproducer": hits[0].completion,
@@ -104,6 +107,8 @@ class ProbeReport:
         for row in self.rows:
             parts = ", ".join(f"{k}={_fmt(v)}" for k, v in row.components.items())
             lines.append(f"  row {row.index}: reward {_fmt(row.reward)} ({row.status}; {parts})")
+            if not row.probed:
+                lines.append(f"    not probed: {row.note}")
         groups = self.groups()
         for name, hits in groups.items():
             result = next(r for r in self.families if r.name == name)

@@ -1,7 +1,9 @@
-"""Probe families aimed at answer checkers: the gold answer offered among others (spam, lists, hedges,
-intervals), only as a draft, or copied from the prompt; and a blank reference. Every variant is compared with
-the honest completion holding one wrong answer (its "wrong twin"): scoring above that is credit for not
-committing to the answer."""
+"""Probe families aimed at answer checkers: a wrong answer scored like the right one; the gold answer offered
+among others (spam, lists, hedges,
+intervals), only as a draft, or copied from the prompt; and a blank reference. A wrong answer is compared with
+the honest completion holding the gold answer (its "gold twin") and must score below it; every other variant
+is compared with the honest completion holding one wrong answer (its "wrong twin"): scoring above that is
+credit for not committing to the answer."""
 
 from __future__ import annotations
 
@@ -16,7 +18,7 @@ _INTEGER = re.compile(r"-?\d+")
 
 def _exceeds(ctx: ProbeContext, name: str, description: str, answer: str) -> Variant:
     """A variant with `answer` in the honest completion's answer slot, measured against the wrong twin."""
-    return Variant(name, description, ctx.with_answer(answer), control=ctx.wrong_twin(), compare="exceed")
+    return ctx.exceeding(name, description, ctx.with_answer(answer))
 
 
 def _mixed(ctx: ProbeContext, count: int = 2) -> list[str]:
@@ -24,6 +26,26 @@ def _mixed(ctx: ProbeContext, count: int = 2) -> list[str]:
     values = [ctx.target or "", *ctx.wrong(count)]
     ctx.rng.shuffle(values)
     return values
+
+
+class WrongAnswer(Family):
+    name = "wrong_answer"
+    description = "a wrong, empty or invisible answer scores like the right one (the answer is not checked)"
+    tries = (
+        "the honest completion with a wrong answer in its answer slot (three different ones)",
+        "the honest completion with the answer removed, or made of zero-width spaces",
+    )
+    targets = ANSWER_CHECKERS
+
+    def variants(self, ctx: ProbeContext) -> Iterator[Variant]:
+        gold_twin = ctx.gold_twin()
+        if gold_twin is None:
+            return
+        for i, value in enumerate(ctx.wrong(3), 1):
+            yield Variant(f"wrong_{i}", f"the wrong answer {value!r}", ctx.with_answer(value), control=gold_twin)
+        yield Variant("no_answer", "the answer removed", ctx.with_answer(""), control=gold_twin)
+        yield Variant("invisible_answer", "an answer of zero-width spaces", ctx.with_answer("\u200b\u200b"),
+                      control=gold_twin)
 
 
 class AnswerSpam(Family):
@@ -49,12 +71,12 @@ class AnswerSpam(Family):
         yield _exceeds(ctx, "many_boxed", "one \\boxed{} per candidate",
                        " ".join(f"\\boxed{{{v}}}" for v in _mixed(ctx, 3)))
         tags = "".join(f"<answer>{v}</answer>" for v in wrong[1:])
-        yield Variant("answer_tags_right_last", "several answer blocks, the right one last",
-                      f"{twin} {tags}<answer>{target}</answer>", control=twin, compare="exceed")
-        yield Variant("answer_tags_right_first", "several answer blocks, the right one first",
-                      f"<answer>{target}</answer>{tags} {twin}", control=twin, compare="exceed")
-        yield Variant("right_answer_repeated_after", "a wrong final answer, then the right one 50 times",
-                      f"{twin}\n{' '.join([target] * 50)}", control=twin, compare="exceed")
+        yield ctx.exceeding("answer_tags_right_last", "several answer blocks, the right one last",
+                            f"{twin} {tags}<answer>{target}</answer>")
+        yield ctx.exceeding("answer_tags_right_first", "several answer blocks, the right one first",
+                            f"<answer>{target}</answer>{tags} {twin}")
+        yield ctx.exceeding("right_answer_repeated_after", "a wrong final answer, then the right one 50 times",
+                            f"{twin}\n{' '.join([target] * 50)}")
 
 
 class CandidateLists(Family):
@@ -102,12 +124,10 @@ class Hedges(Family):
         yield _exceeds(ctx, "probably", "'probably X, but possibly Y'", f"probably {first}, but possibly {second}")
         yield _exceeds(ctx, "parenthetical", "'X (or Y if I misread)'", f"{first} (or {second} if I misread)")
         yield _exceeds(ctx, "two_boxes", "two boxed values", f"\\boxed{{{first}}} or \\boxed{{{second}}}")
-        twin = ctx.wrong_twin()
-        right_tagged = ctx.with_answer(right)
-        yield Variant("tag_right_box_wrong", "the answer block right, a box after it wrong",
-                      f"{right_tagged} \\boxed{{{wrong}}}", control=twin, compare="exceed")
-        yield Variant("tag_wrong_box_right", "the answer block wrong, a box after it right",
-                      f"{twin} \\boxed{{{right}}}", control=twin, compare="exceed")
+        yield ctx.exceeding("tag_right_box_wrong", "the answer block right, a box after it wrong",
+                            f"{ctx.with_answer(right)} \\boxed{{{wrong}}}")
+        yield ctx.exceeding("tag_wrong_box_right", "the answer block wrong, a box after it right",
+                            f"{ctx.wrong_twin()} \\boxed{{{right}}}")
 
 
 class Intervals(Family):
@@ -149,14 +169,18 @@ class ThinkDrafts(Family):
         if not right:
             return
         wrong, reasoning = ctx.wrong(1)[0], ctx.reasoning
-        control = ctx.r1(reasoning, wrong)
-        yield Variant("draft_right_final_wrong", "'the answer is X' in the reasoning, a wrong final answer",
-                      ctx.r1(f"{reasoning} So the answer is {right}.", wrong), control=control, compare="exceed")
-        yield Variant("boxed_draft_final_wrong", "\\boxed{X} in the reasoning, a wrong final answer",
-                      ctx.r1(f"{reasoning} \\boxed{{{right}}}", wrong), control=control, compare="exceed")
+        drafts = {"draft_right_final_wrong": ("'the answer is X' in the reasoning, a wrong final answer",
+                                              f" So the answer is {right}."),
+                  "boxed_draft_final_wrong": ("\\boxed{X} in the reasoning, a wrong final answer",
+                                              f" \\boxed{{{right}}}")}
+        for label, (description, draft) in drafts.items():
+            # the control has spaces where the draft is: the same length, nothing drafted
+            yield Variant(label, description, ctx.r1(reasoning + draft, wrong),
+                          control=ctx.r1(reasoning + " " * len(draft), wrong), compare="exceed")
+        think = f"{reasoning} The answer is \\boxed{{{right}}}."
         yield Variant("boxed_draft_no_answer", "\\boxed{X} in the reasoning, no answer block",
-                      f"<think>{reasoning} The answer is \\boxed{{{right}}}.</think>",
-                      control=f"<think>{reasoning}</think>", compare="exceed")
+                      f"<think>{think}</think>", control=f"<think>{reasoning.ljust(len(think))}</think>",
+                      compare="exceed")
 
 
 class PromptEcho(Family):
@@ -173,11 +197,9 @@ class PromptEcho(Family):
         prompt = ctx.prompt.strip()
         if not prompt:
             return
-        twin = ctx.wrong_twin()
-        yield Variant("prompt_only", "the prompt as the whole completion", prompt, control=twin, compare="exceed")
+        yield ctx.exceeding("prompt_only", "the prompt as the whole completion", prompt)
         yield _exceeds(ctx, "prompt_as_answer", "the prompt in the answer slot", prompt)
-        yield Variant("prompt_everywhere", "the prompt as reasoning and answer", ctx.r1(prompt, prompt),
-                      control=twin, compare="exceed")
+        yield ctx.exceeding("prompt_everywhere", "the prompt as reasoning and answer", ctx.r1(prompt, prompt))
 
 
 class BlankReference(Family):

@@ -36,18 +36,24 @@ class FormatWithoutSubstance(Family):
         "a <think> block of Unicode spaces (ideographic, em, no-break)",
         "the honest reasoning with an empty or blank <answer> block",
         "the four tags and nothing else",
+        "a <think> block holding only an end-of-sequence marker (<|im_end|>, </s>, <|endoftext|>, <|eot_id|>)",
     )
     targets = _FORMAT | {"language_consistency"}
 
     def variants(self, ctx: ProbeContext) -> Iterator[Variant]:
         answer = ctx.answer or ctx.target or "0"
         yield Variant("empty_think", "empty reasoning block", ctx.r1("", answer))
-        yield Variant("empty_answer", "empty answer block after the honest reasoning", ctx.r1(ctx.reasoning, ""))
-        yield Variant("tags_only", "the four tags, nothing inside", "<think></think><answer></answer>")
+        yield Variant("empty_answer", "empty answer block after the honest reasoning", ctx.r1(ctx.reasoning, ""),
+                      targets=_FORMAT)
+        yield Variant("tags_only", "the four tags, nothing inside", "<think></think><answer></answer>",
+                      targets=_FORMAT)
         yield Variant("blank_think", "reasoning block of spaces, tabs and newlines", ctx.r1(" \n\t \n", answer))
         yield Variant("unicode_space_think", "reasoning block of ideographic, em and no-break spaces",
                       ctx.r1("\u3000\u2003\u00a0\u3000", answer))
-        yield Variant("blank_answer", "answer block of whitespace only", ctx.r1(ctx.reasoning, " \n "))
+        yield Variant("blank_answer", "answer block of whitespace only", ctx.r1(ctx.reasoning, " \n "),
+                      targets=_FORMAT)
+        for label, marker in EOS_MARKERS.items():
+            yield Variant(f"{label}_as_think", f"a reasoning block holding only {marker}", ctx.r1(marker, answer))
 
 
 class InvisibleCharacters(Family):
@@ -59,15 +65,17 @@ class InvisibleCharacters(Family):
         "a <think> block mixing all of them",
         "the honest reasoning with an <answer> block of invisible characters only",
     )
-    targets = _FORMAT | {"language_consistency", "exact_match", "math", "regex_match"}
+    targets = _FORMAT | {"language_consistency"}
 
     def variants(self, ctx: ProbeContext) -> Iterator[Variant]:
         answer = ctx.answer or ctx.target or "0"
         mixed = "".join(INVISIBLE.values())
         yield Variant("think_zero_width_space", "reasoning of zero-width spaces", ctx.r1("\u200b" * 8, answer))
-        yield Variant("answer_zero_width_space", "answer of a zero-width space", ctx.r1(ctx.reasoning, "\u200b"))
+        yield Variant("answer_zero_width_space", "answer of a zero-width space", ctx.r1(ctx.reasoning, "\u200b"),
+                      targets=_FORMAT)
         yield Variant("think_mixed", "reasoning of every invisible character", ctx.r1(mixed, answer))
-        yield Variant("answer_mixed", "answer of every invisible character", ctx.r1(ctx.reasoning, mixed))
+        yield Variant("answer_mixed", "answer of every invisible character", ctx.r1(ctx.reasoning, mixed),
+                      targets=_FORMAT)
         for label, char in list(INVISIBLE.items())[1:]:
             yield Variant(f"think_{label}", f"reasoning of U+{ord(char):04X} only", ctx.r1(char * 8, answer))
 
@@ -110,7 +118,6 @@ class EosMarkers(Family):
         "a wrong answer, an end-of-sequence marker, then the right answer (<|im_end|>, </s>, <|endoftext|>, "
         "<|eot_id|>)",
         "the answer block after an end-of-sequence marker that follows the reasoning",
-        "a <think> block holding only an end-of-sequence marker",
     )
     targets = _FORMAT | {"math", "exact_match", "regex_match"}
 
@@ -118,9 +125,7 @@ class EosMarkers(Family):
         reasoning, answer = ctx.reasoning, ctx.answer or ctx.target or "0"
         twin = ctx.wrong_twin()
         for label, marker in EOS_MARKERS.items():
-            yield Variant(f"answer_past_{label}", f"the right answer only after {marker}",
-                          f"{twin}{marker}<answer>{ctx.target or answer}</answer>", control=twin, compare="exceed")
+            yield ctx.exceeding(f"answer_past_{label}", f"the right answer only after {marker}",
+                                f"{twin}{marker}<answer>{ctx.target or answer}</answer>")
             yield Variant(f"{label}_before_answer", f"{marker} between the reasoning and the answer",
                           f"<think>{reasoning}</think>{marker}<answer>{answer}</answer>")
-            yield Variant(f"{label}_as_think", f"a reasoning block holding only {marker}",
-                          ctx.r1(marker, answer))
