@@ -36,6 +36,7 @@ class Finding:
     against: str  # "honest", "control" (the variant's own control completion) or "bound"
     compare: str  # "reach" (>=) or "exceed" (>)
     completion: str
+    control: str | None = None  # the control's completion when `against` is "control"
     fields: dict[str, Any] = field(default_factory=dict)  # row fields the variant replaced
 
     @property
