@@ -19,6 +19,7 @@ from typing import Any
 import jsonschema
 import pytest
 from conftest import ROOT, run_cli
+from hypothesis import HealthCheck, given, settings
 
 import rewardkit
 from rewardkit import RegistryError, probe, registry
@@ -27,6 +28,7 @@ from rewardkit.errors import ConfigError, InputError
 from rewardkit.probe import registry as families
 from rewardkit.probe.family import MAX_CHARS, Family, ProbeContext, Variant
 from rewardkit.scorers.length import SoftOverlong
+from rewardkit.testing.strategies import samples
 
 R1_ZERO = str(ROOT / "examples" / "recipes" / "r1_zero.yaml")
 R1 = str(ROOT / "examples" / "recipes" / "r1.yaml")
@@ -187,6 +189,19 @@ def test_probe_runs_on_every_builtin_scorer_example(case, recipe, row):
     if report.rows[0].probed:
         assert all(result.variants > 0 for result in report.families if result.name in {
             "format_without_substance", "invisible_characters", "tag_tricks"})
+
+
+CHEAP = {"combine": "sum", "components": [{"use": "think_format"}, {"use": "tag_count"}, {"use": "exact_match"},
+                                         {"use": "repetition", "ngram_size": 2}]}
+
+
+@settings(max_examples=50, deadline=None, database=None, suppress_health_check=list(HealthCheck))
+@given(samples())
+def test_no_family_raises_on_any_row(row):
+    # hostile rows (huge, malformed, chat, astral unicode): every family yields bounded variants, never raises
+    report = probe.run(CHEAP, rows=[row], families=families.names(), limit=3)
+    assert all(len(hit.completion) <= MAX_CHARS for hit in report.findings)
+    assert all(result.variants <= 3 for result in report.families)
 
 
 def test_probe_runs_on_a_trained_reward_model(tmp_path, torch_one_thread):
