@@ -133,6 +133,19 @@ def test_issue_loopholes_are_found_by_their_family(scorer, family, variants):
     assert report.rows[0].probed
 
 
+def test_a_product_of_two_penalties_is_found_positive():
+    # issue 13: product(-1, -0.99) = +0.99: padding that is also repetitive earns more than the honest 0
+    recipe = {"combine": "product", "components": [{"use": "soft_overlong", "max_length": 200, "cache_length": 50},
+                                                   {"use": "repetition", "ngram_size": 2}]}
+    try:
+        scorer = rewardkit.build(recipe)
+    except ConfigError:
+        pytest.skip("the builder refuses a product of penalties (the combiner fix of issue 13)")
+    report = probe.run(scorer, families=["length_padding", "repetition"])
+    assert report.rows[0].reward == 0.0
+    assert any(hit.reward > 0.5 for hit in report.groups()["length_padding"])
+
+
 def test_families_aim_at_the_scorers_they_name():
     # the same weak format check, probed without naming families: the format families run, the answer ones not
     ran = {r.name for r in probe.run(NaiveThinkFormat()).families if r.status == "ran"}
@@ -218,7 +231,7 @@ def test_probe_runs_on_a_trained_reward_model(tmp_path, torch_one_thread):
     report = probe.run({"use": "reward_model", "path": str(out)}, rows=[row])
     jsonschema.validate(report.to_dict(), schema())
     ran = {r.name for r in report.families if r.status == "ran"}
-    assert {"truncation_tail", "self_praise"} <= ran and "judge_injection" not in ran
+    assert {"truncation_tail", "self_praise", "lookalikes"} <= ran and "judge_injection" not in ran
 
 
 # ---------------------------------------------------------------- a judge that believes what it reads

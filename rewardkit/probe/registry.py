@@ -43,6 +43,7 @@ BUILTINS: dict[str, str] = {
     "judge_injection": f"{_MODELS}:JudgeInjection",
     "truncation_tail": f"{_MODELS}:TruncationTail",
     "self_praise": f"{_MODELS}:SelfPraise",
+    "lookalikes": f"{_MODELS}:Lookalikes",
 }
 
 _loaded: dict[str, type[Family]] = {}
