@@ -217,6 +217,23 @@ def test_no_family_raises_on_any_row(row):
     assert all(result.variants <= 3 for result in report.families)
 
 
+FIRST_EXAMPLES = {case.split("[")[0]: (recipe, row) for case, recipe, row in reversed(EXAMPLES)}
+
+
+@pytest.mark.parametrize("name", sorted(FIRST_EXAMPLES))
+def test_cli_probe_on_every_builtin_scorer_example(name, tmp_path):
+    recipe, row = FIRST_EXAMPLES[name]
+    (tmp_path / "recipe.json").write_text(json.dumps(recipe))
+    (tmp_path / "rows.jsonl").write_text(json.dumps(row) + "\n")
+    done = run_cli("probe", str(tmp_path / "recipe.json"), "--data", str(tmp_path / "rows.jsonl"), "--json")
+    report = json.loads(done.stdout)
+    jsonschema.validate(report, schema())
+    probed = report["summary"]["rows_probed"] == 1
+    assert done.returncode == (int(report["found"]) if probed else 2), done.stderr
+    if not probed:  # the judge's example: no server, so nothing to compare with, and the CLI says so
+        assert "could be probed" in done.stderr and name == "judge"
+
+
 def test_probe_runs_on_a_trained_reward_model(tmp_path, torch_one_thread):
     pytest.importorskip("torch")
     from rewardkit.rm import synthetic

@@ -61,7 +61,7 @@ def _rows(path: str, mapping: list[str]) -> list[dict[str, Any]]:
     from rewardkit.batch import parse_mapping
     from rewardkit.train.cli import read_rows
 
-    return read_rows(path, parse_mapping(mapping))
+    return read_rows(path, parse_mapping(mapping), required=("completion",))
 
 
 def _parse_bounds(items: list[str]) -> float | dict[str, float] | None:
