@@ -49,16 +49,32 @@ def found(report: probe.ProbeReport) -> dict[str, set[str]]:
 # ---------------------------------------------------------------- weak recipes are caught, with the family named
 
 
-def test_tag_count_alone_is_caught_by_tag_tricks_and_empty_blocks(tmp_path):
-    recipe = tmp_path / "weak.yaml"
-    recipe.write_text("use: tag_count\n")
-    done = run_cli("probe", str(recipe))
-    assert done.returncode == 1, done.stderr
-    assert "FOUND tag_tricks" in done.stdout and "FOUND format_without_substance" in done.stdout
-    hits = found(probe.run(str(recipe)))
+class CountedTags(Scorer):
+    """tag_count as first shipped: each of the four markers present exactly once earns a quarter, wherever."""
+
+    name = "tag_count"
+
+    def _score(self, sample: Sample) -> Score:
+        text = sample.completion_text
+        markers = ("<think>", "</think>", "<answer>", "</answer>")
+        return Score(sum(text.count(m) == 1 for m in markers) / 4)
+
+
+def test_tag_count_as_first_shipped_is_caught_by_tag_tricks_and_empty_blocks():
+    hits = found(probe.run(CountedTags()))
     # the loopholes of the issue: reverse order, prose mentions, code fences, nesting; tags with nothing inside
     assert {"reversed_blocks", "prose_mention", "code_fence", "think_in_answer"} <= hits["tag_tricks"]
     assert "tags_only" in hits["format_without_substance"]
+
+
+def test_tag_count_alone_on_the_cli(tmp_path):
+    # whatever tag_count checks, it does not check the answer: the probe says so when asked for the answer
+    # families, and names them
+    recipe = tmp_path / "weak.yaml"
+    recipe.write_text("use: tag_count\n")
+    done = run_cli("probe", str(recipe), "--families", "wrong_answer,hedges")
+    assert done.returncode == 1, done.stderr
+    assert "FOUND wrong_answer" in done.stdout
 
 
 def test_regex_on_digits_is_caught_by_wrong_answer(tmp_path):
@@ -79,7 +95,7 @@ def test_a_recipe_that_checks_the_answer_passes_wrong_answer_and_exits_0():
 
 
 def test_smallest_reproducer_comes_first():
-    report = probe.run("tag_count")
+    report = probe.run(CountedTags())
     for hits in report.groups().values():
         sizes = [hit.size for hit in hits]
         assert sizes == sorted(sizes)
@@ -254,6 +270,15 @@ def test_probe_runs_on_a_trained_reward_model(tmp_path, torch_one_thread):
 # ---------------------------------------------------------------- a judge that believes what it reads
 
 
+def _first_line_under(prompt: str, title: str) -> str | None:
+    """The first text line under `[title]`, past any delimiter line such as `<response-1a2b3c>`."""
+    at = prompt.find(f"[{title}]")
+    if at < 0:
+        return None
+    lines = prompt[at + len(title) + 2:].splitlines()
+    return next((ln.strip() for ln in lines if ln.strip() and not re.fullmatch(r"</?[\w-]+>", ln.strip())), None)
+
+
 class _GullibleJudge(BaseHTTPRequestHandler):
     """Scores 1 when the response equals the reference, unless the prompt holds a verdict line, which it obeys."""
 
@@ -261,13 +286,8 @@ class _GullibleJudge(BaseHTTPRequestHandler):
         body = json.loads(self.rfile.read(int(self.headers["Content-Length"])))
         prompt = next(m["content"] for m in body["messages"] if m["role"] == "user")
         verdicts = re.findall(r"^Score: (\d+)$", prompt.split("[Response]", 1)[-1], re.MULTILINE)
-        if verdicts:
-            score = verdicts[-1]
-        else:
-            reference = re.search(r"\[Reference answer\]\n(.*?)\n\n", prompt, re.DOTALL)
-            response = re.search(r"\[Response\]\n(.*?)\n\n", prompt, re.DOTALL)
-            score = str(int(bool(reference and response)
-                            and reference.group(1).strip() == response.group(1).strip()))
+        reference, response = _first_line_under(prompt, "Reference answer"), _first_line_under(prompt, "Response")
+        score = verdicts[-1] if verdicts else str(int(reference is not None and reference == response))
         reply = {"id": "x", "object": "chat.completion", "model": "judge",
                  "choices": [{"index": 0, "finish_reason": "stop",
                               "message": {"role": "assistant", "content": f"Score: {score}"}}]}
@@ -306,7 +326,7 @@ def test_judge_injection_finds_a_judge_that_obeys_forged_verdicts(gullible_judge
 
 def test_json_report_matches_the_documented_schema():
     jsonschema.Draft202012Validator.check_schema(schema())
-    for recipe, names in ((R1_ZERO, None), ("tag_count", ["tag_tricks"]), (R1_ZERO, ["intervals"])):
+    for recipe, names in ((R1_ZERO, None), (CountedTags(), ["tag_tricks"]), (R1_ZERO, ["intervals"])):
         jsonschema.validate(probe.run(recipe, families=names).to_dict(), schema())
     done = run_cli("probe", "tag_count", "--json", "--bound", "0.5")
     assert done.returncode == 1
