@@ -51,6 +51,7 @@ class ToolCall:
     arguments: dict[str, Any] | None
     error: str = ""
     source: str = ""
+    id: str = ""  # the OpenAI call id, which tool results name in `tool_call_id`
 
     @property
     def ok(self) -> bool:
@@ -66,8 +67,8 @@ class Parsed:
     text: str = field(default="", repr=False)  # the reply's text content, for scorers of the prose around calls
 
 
-def _failed(reason: str, source: str, name: str = "") -> ToolCall:
-    return ToolCall(name, None, reason, source)
+def _failed(reason: str, source: str, name: str = "", call_id: str = "") -> ToolCall:
+    return ToolCall(name, None, reason, source, call_id)
 
 
 def call_from_object(obj: Any, source: str, limits: Limits = Limits(), explicit: bool = True) -> ToolCall:
@@ -76,15 +77,16 @@ def call_from_object(obj: Any, source: str, limits: Limits = Limits(), explicit:
     sends them so); `explicit` calls (behind a marker) may leave the arguments out, meaning none."""
     if not isinstance(obj, Mapping):
         return _failed(f"a call must be a JSON object, got {type(obj).__name__}", source)
+    call_id = obj.get("id") if isinstance(obj.get("id"), str) else ""
     if isinstance(obj.get("function"), Mapping):
         obj = obj["function"]
     name = obj.get("name")
     if not isinstance(name, str) or not name.strip():
-        return _failed(f"call has no function name (got {name!r})"[:120], source)
+        return _failed(f"call has no function name (got {name!r})"[:120], source, call_id=call_id)
     key = "arguments" if "arguments" in obj else "parameters" if "parameters" in obj else None
     raw = obj.get(key) if key else ({} if explicit else None)
     if raw is None:
-        return _failed("call has no arguments", source, name)
+        return _failed("call has no arguments", source, name, call_id)
     if isinstance(raw, str):
         if not raw.strip():
             raw = {}
@@ -92,12 +94,12 @@ def call_from_object(obj: Any, source: str, limits: Limits = Limits(), explicit:
             try:
                 raw = strict_json.loads(raw, limits.max_chars, limits.max_depth)
             except JSONProblem as exc:
-                return _failed(f"arguments: {exc}", source, name)
+                return _failed(f"arguments: {exc}", source, name, call_id)
     if not isinstance(raw, Mapping):
-        return _failed(f"arguments must be a JSON object, got {type(raw).__name__}", source, name)
+        return _failed(f"arguments must be a JSON object, got {type(raw).__name__}", source, name, call_id)
     if strict_json.value_depth(raw, limits.max_depth) > limits.max_depth:
-        return _failed(f"arguments nested deeper than {limits.max_depth} levels", source, name)
-    return ToolCall(name, dict(raw), "", source)
+        return _failed(f"arguments nested deeper than {limits.max_depth} levels", source, name, call_id)
+    return ToolCall(name, dict(raw), "", source, call_id)
 
 
 def _calls_from_json(text: str, source: str, limits: Limits, sequence: bool = False) -> list[ToolCall]:
