@@ -276,3 +276,92 @@ def test_generated_malformed_replies_score_zero(row):
     ("tool_plan", {}), ("tool_errors", {}), ("turn_budget", {"max_turns": 1})])
 def test_check_scorer_on_tool_rows(name, params):
     check_scorer(rewardkit.get(name)(**params), max_examples=150, sample_strategy=tool_samples())
+
+
+# json_schema: (what, completion, credit, value) against a schema with three required fields
+PERSON = {"type": "object", "additionalProperties": False, "required": ["name", "age", "email"], "properties": {
+    "name": {"type": "string"}, "age": {"type": "integer", "minimum": 0}, "email": {"type": "string"},
+    "tags": {"type": "array", "items": {"type": "string"}}}}
+GOOD = '{"name": "Ada", "age": 36, "email": "ada@example.org"}'
+JSON_CASES = [
+    ("bare JSON", GOOD, "strict", 1.0),
+    ("in the answer tag", f"<think>fill the form</think><answer>{GOOD}</answer>", "strict", 1.0),
+    ("in a json fence after prose", f"Here it is:\n```json\n{GOOD}\n```", "strict", 1.0),
+    ("after the think block", f"<think>x</think>\n{GOOD}", "strict", 1.0),
+    ("prose around bare JSON", f"Here: {GOOD} done", "strict", 0.0),
+    ('"36" for 36', '{"name": "Ada", "age": "36", "email": "a@b"}', "strict", 0.0),
+    ("duplicate key", '{"name": "Ada", "age": 36, "age": -1, "email": "a@b"}', "strict", 0.0),
+    ("an extra field", '{"name": "Ada", "age": 36, "email": "a@b", "admin": true}', "strict", 0.0),
+    ("missing one of three, part marks", '{"name": "Ada", "age": 36}', "required", 0.5),
+    ("wrong type counts as not present", '{"name": "Ada", "age": "36"}', "required", 0.25),
+    ("all required but an extra field", '{"name": "Ada", "age": 36, "email": "a@b", "admin": true}', "required",
+     0.75),
+    ("valid, part-marks mode", GOOD, "required", 1.0),
+    ("not JSON at all", "Ada, 36", "required", 0.0),
+    ("a list, not an object", "[1, 2]", "required", 0.0),
+]
+
+
+@pytest.mark.parametrize(("what", "completion", "credit", "value"), JSON_CASES, ids=[c[0] for c in JSON_CASES])
+def test_json_schema(what, completion, credit, value):
+    got = rewardkit.get("json_schema")(schema=PERSON, credit=credit).score({"completion": completion})
+    assert got.value == pytest.approx(value), got.reason
+
+
+def test_json_schema_from_the_row_and_bad_schemas():
+    scorer = rewardkit.get("json_schema")()
+    assert scorer.score({"completion": GOOD, "schema": json.dumps(PERSON)}).value == 1.0
+    assert scorer.score({"completion": GOOD}).status.value == "invalid_input"
+    assert scorer.score({"completion": GOOD, "schema": {"type": 7}}).status.value == "invalid_input"
+    with pytest.raises(rewardkit.ConfigError, match="schema"):
+        rewardkit.get("json_schema")(schema={"type": "objekt"})
+    fenced = rewardkit.get("json_schema")(schema=PERSON, source="fence")
+    assert fenced.score({"completion": GOOD}).value == 0.0  # no fence, nothing read
+
+
+# Trajectories
+def _call(call_id, name, arguments):
+    return {"role": "assistant", "content": None, "tool_calls": [
+        {"id": call_id, "type": "function", "function": {"name": name, "arguments": arguments}}]}
+
+
+def _result(call_id, content, **extra):
+    return {"role": "tool", "tool_call_id": call_id, "content": content, **extra}
+
+
+PLAN = [[{"name": "get_weather", "arguments": {"city": "Paris"}}], [{"name": "get_time", "arguments": {"zone": "CET"}}]]
+GOOD_RUN = [_call("a", "get_weather", '{"city": "Paris"}'), _result("a", '{"temp": 21}'),
+            _call("b", "get_time", '{"zone": "CET"}'), _result("b", '"12:00"'),
+            {"role": "assistant", "content": "<answer>21 degrees at 12:00</answer>"}]
+TRAJECTORY_CASES = [
+    ("the plan followed", GOOD_RUN, {"tool_plan": 1.0, "tool_errors": 0.0, "turn_budget": 0.0, "exact_match": 1.0}),
+    ("steps swapped", [GOOD_RUN[2], GOOD_RUN[3], GOOD_RUN[0], GOOD_RUN[1], GOOD_RUN[4]],
+     {"tool_plan": 0.5, "tool_errors": 0.0, "turn_budget": 0.0, "exact_match": 1.0}),  # one step in order
+    ("a failed call retried", [_call("x", "get_weather", '{"town": "Paris"}'), _result("x", "bad", is_error=True),
+                               *GOOD_RUN],
+     {"tool_plan": 2 / 3, "tool_errors": -0.1, "turn_budget": -0.1, "exact_match": 1.0}),
+    ("the tool erred", [GOOD_RUN[0], _result("a", '{"error": "rate limited"}'), *GOOD_RUN[2:]],
+     {"tool_plan": 1.0, "tool_errors": -0.1, "turn_budget": 0.0, "exact_match": 1.0}),
+    ("stops after one step, wrong answer", [*GOOD_RUN[:2], {"role": "assistant", "content": "<answer>20</answer>"}],
+     {"tool_plan": 0.5, "tool_errors": 0.0, "turn_budget": 0.0, "exact_match": 0.0}),
+]
+TRAJECTORY_RECIPE = [{"use": "tool_plan", "credit": "argument"}, {"use": "tool_errors", "penalty": 0.1},
+                     {"use": "turn_budget", "max_turns": 3, "penalty": 0.1}, {"use": "exact_match"}]
+
+
+@pytest.mark.parametrize(("what", "completion", "components"), TRAJECTORY_CASES, ids=[c[0] for c in TRAJECTORY_CASES])
+def test_trajectory_leaves_compose_in_a_recipe(what, completion, components):
+    reward = rewardkit.build(TRAJECTORY_RECIPE)
+    got = reward.score({"completion": completion, "tool_plan": PLAN, "tools": TOOLS,
+                        "answer": "21 degrees at 12:00"})
+    assert got.components == pytest.approx(components), got.reason
+    assert got.value == pytest.approx(sum(components.values()))
+
+
+def test_tool_errors_counts_a_call_once():
+    bad = [_call("x", "get_stock", "{}"), _result("x", '{"error": "no such tool"}')]
+    got = rewardkit.get("tool_errors")(penalty=0.3).score({"completion": bad, "tools": TOOLS})
+    assert got.value == pytest.approx(-0.3)
+    capped = rewardkit.get("tool_errors")(penalty=0.3, max_penalty=0.5).score(
+        {"completion": bad * 3, "tools": TOOLS})
+    assert capped.value == pytest.approx(-0.5)

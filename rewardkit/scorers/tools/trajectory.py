@@ -1,8 +1,10 @@
 """Multi-turn trajectories: a completion that is a message list of assistant turns (with tool calls), tool results
 and perhaps more turns, ending in a final answer. Three leaves, each its own column in `components`:
 
-- `tool_plan`: each assistant turn that calls tools, judged by `tool_call`'s rules against the row's expected plan
-  (`tool_plan`: a list of steps, each a list of calls or one call); the mean over the longer of plan and turns;
+- `tool_plan`: the assistant turns that call tools, judged by `tool_call`'s rules against the row's expected plan
+  (`tool_plan`: a list of steps, each a list of calls or one call). Steps and turns are paired in order, skipping
+  a retried or extra turn where that pairs more of them (sequence alignment); the value is the summed step
+  values over the longer of plan and calling turns, so a retry still costs its share;
 - `tool_errors` (penalty): `-penalty` per failed call: a call that cannot be used, names an unknown tool or breaks
   its schema, or whose tool result reports an error (`is_error: true`, `status: "error"`, or a JSON object with
   an `error`); one call counts once, however many of these it trips;
@@ -75,14 +77,34 @@ class ToolPlan(Scorer):
         total = max(len(steps), len(turns))
         if total == 0:
             return Score(1.0, reason="no step planned and no call made")
-        judged = [judge_calls(steps[k], turns[k], tools, self.params)
-                  for k in range(min(len(steps), len(turns)))]
-        value = sum(s.value or 0.0 for s in judged) / total
-        first_wrong = next((f"step {k + 1}: {s.reason}" for k, s in enumerate(judged) if (s.value or 0.0) < 1.0),
-                           "")
+        table = [[judge_calls(step, turn, tools, self.params) for turn in turns] for step in steps]
+        pairs = _align(table)
+        value = sum(table[k][t].value or 0.0 for k, t in pairs) / total
+        first_wrong = next((f"step {k + 1}: {table[k][t].reason}" for k, t in pairs
+                            if (table[k][t].value or 0.0) < 1.0), "")
         reason = f"{len(turns)} calling turns for {len(steps)} planned steps" + (f"; {first_wrong}" if first_wrong
                                                                                 else "")
-        return Score(value, reason=reason[:300], details={"steps": [s.value for s in judged]})
+        return Score(value, reason=reason[:300], details={"steps": [[k, t, table[k][t].value] for k, t in pairs]})
+
+
+def _align(table: list[list[Score]]) -> list[tuple[int, int]]:
+    """Order-preserving pairing of plan steps (rows) with calling turns (columns) of the highest total value,
+    as in sequence alignment: a retried or extra turn is skipped rather than shifting every later step."""
+    n, m = len(table), len(table[0]) if table else 0
+    best = [[0.0] * (m + 1) for _ in range(n + 1)]
+    for k in range(n - 1, -1, -1):
+        for t in range(m - 1, -1, -1):
+            best[k][t] = max(best[k + 1][t], best[k][t + 1], (table[k][t].value or 0.0) + best[k + 1][t + 1])
+    pairs, k, t = [], 0, 0
+    while k < n and t < m:
+        if best[k][t] == (table[k][t].value or 0.0) + best[k + 1][t + 1]:
+            pairs.append((k, t))
+            k, t = k + 1, t + 1
+        elif best[k][t] == best[k + 1][t]:
+            k += 1
+        else:
+            t += 1
+    return pairs
 
 
 class PenaltyParams(BaseModel):
@@ -162,7 +184,7 @@ class ToolErrors(Scorer):
         if self.params.max_penalty is not None:
             penalty = min(penalty, self.params.max_penalty)
         reason = f"{len(failed)} failed calls" + (f"; first: {failed[0]}" if failed else "")
-        return Score(-penalty, reason=reason[:300])
+        return Score(-penalty or 0.0, reason=reason[:300])  # never -0.0 in the output
 
 
 class TurnBudgetParams(BaseModel):
@@ -187,5 +209,5 @@ class TurnBudget(Scorer):
     def _score(self, sample: Sample) -> Score:
         turns = len(assistant_turns(sample.completion))
         over = max(0, turns - self.params.max_turns)
-        return Score(-self.params.penalty * over,
+        return Score(-self.params.penalty * over or 0.0,
                      reason=f"{turns} assistant turns, budget {self.params.max_turns}")
