@@ -41,12 +41,24 @@ def _openai_types(schema: Any) -> Any:
 
 
 def tool_schemas(tools: Any) -> dict[str, dict[str, Any]]:
-    """Map each tool's name to its parameters schema. Raises SchemaProblem on an unusable `tools` value."""
+    """Map each tool's name to its parameters schema. Raises SchemaProblem on an unusable `tools` value.
+    Rows of one dataset share their tools, so the result is cached per distinct `tools` (callers must not
+    change it): checking a schema against the metaschema costs milliseconds, the cache lookup microseconds."""
     if isinstance(tools, str):
         try:
             tools = json.loads(tools)
         except ValueError as exc:
             raise SchemaProblem(f"tools is not JSON: {exc}") from None
+    try:
+        key = json.dumps(tools, sort_keys=True)
+    except (TypeError, ValueError):  # not JSON data at all (a dataframe's NaN, an object)
+        raise SchemaProblem(f"tools must be JSON data, got {type(tools).__name__}") from None
+    return _tool_schemas(key)
+
+
+@lru_cache(maxsize=256)
+def _tool_schemas(key: str) -> dict[str, dict[str, Any]]:
+    tools = json.loads(key)
     if isinstance(tools, Mapping):
         tools = [tools]
     if not isinstance(tools, list):
@@ -65,8 +77,20 @@ def tool_schemas(tools: Any) -> dict[str, dict[str, Any]]:
     return schemas
 
 
+_KEYS: dict[int, tuple[Mapping[str, Any], str]] = {}  # id -> (the schema, kept alive so the id stays its own; key)
+
+
 def _key(schema: Mapping[str, Any]) -> str:
-    return json.dumps(schema, sort_keys=True, default=str)
+    """The schema as canonical JSON, the cache key of its validator; memoised by identity, because the
+    schemas of `tool_schemas` are shared objects validated again on every row."""
+    hit = _KEYS.get(id(schema))
+    if hit is not None and hit[0] is schema:
+        return hit[1]
+    key = json.dumps(schema, sort_keys=True)
+    if len(_KEYS) >= 4096:
+        _KEYS.clear()
+    _KEYS[id(schema)] = (schema, key)
+    return key
 
 
 @lru_cache(maxsize=1024)
@@ -79,16 +103,28 @@ def _validator(key: str) -> Any:
 
 
 def check_schema(schema: Any, where: str = "schema") -> None:
-    """Raise SchemaProblem when `schema` is not a valid JSON Schema."""
-    import jsonschema
-
+    """Raise SchemaProblem when `schema` is not a valid JSON Schema (verdicts cached per distinct schema)."""
     if not isinstance(schema, Mapping):
         raise SchemaProblem(f"{where} must be a JSON Schema object, got {type(schema).__name__}")
+    try:
+        why = _schema_problem(_key(schema))
+    except (TypeError, ValueError):
+        why = "it is not JSON data"
+    if why:
+        raise SchemaProblem(f"{where} is not a valid JSON Schema: {why}"[:300])
+
+
+@lru_cache(maxsize=1024)
+def _schema_problem(key: str) -> str:
+    import jsonschema  # imported on first use: `import rewardkit` stays light
+
+    schema = json.loads(key)
     cls = jsonschema.validators.validator_for(schema, default=jsonschema.Draft202012Validator)
     try:
         cls.check_schema(schema)
     except jsonschema.SchemaError as exc:
-        raise SchemaProblem(f"{where} is not a valid JSON Schema: {exc.message}"[:300]) from None
+        return exc.message
+    return ""
 
 
 def schema_error(value: Any, schema: Mapping[str, Any]) -> str:
