@@ -1,6 +1,6 @@
 """Tool-call verification: rewardkit's `tool_call` against Fireworks reward-kit's `exact_tool_match_reward`.
 
-    PYTHONPATH=. python benchmarks/bench_tools.py [--rows 2000] [--peer-python /work/venvs/rewardkit-fw/bin/python]
+    PYTHONPATH=. python benchmarks/bench_tools.py [--rows 2400] [--rounds 5] [--peer-python PATH]
 
 Both judge the same generated rows (a weather/time tool pair; one or two expected calls), written as OpenAI
 `tool_calls` messages and as Hermes `<tool_call>` text, in kinds that each test one rule: exact copies,
@@ -24,6 +24,7 @@ from __future__ import annotations
 import argparse
 import json
 import random
+import statistics
 import subprocess
 import sys
 import tempfile
@@ -56,9 +57,12 @@ from reward_kit.rewards.function_calling import exact_tool_match_reward
 cases = json.load(open(sys.argv[1]))
 for c in cases[:50]:  # warm-up, as on the rewardkit side
     exact_tool_match_reward(messages=c["messages"], ground_truth=c["ground_truth"])
-start = time.perf_counter()
-values = [exact_tool_match_reward(messages=c["messages"], ground_truth=c["ground_truth"]).score for c in cases]
-print(json.dumps({"seconds": time.perf_counter() - start, "values": values,
+times = []
+for _ in range(int(sys.argv[2])):
+    start = time.perf_counter()
+    values = [exact_tool_match_reward(messages=c["messages"], ground_truth=c["ground_truth"]).score for c in cases]
+    times.append(time.perf_counter() - start)
+print(json.dumps({"seconds": sorted(times)[len(times) // 2], "values": values,
                   "version": md.version("reward-kit")}))
 """
 
@@ -135,16 +139,21 @@ def cases(n: int, seed: int = 0) -> list[dict]:
     return out
 
 
-def run_rewardkit(rows: list[dict], tools: list[dict] | None = TOOLS) -> tuple[float, list[float | None]]:
+def run_rewardkit(rows: list[dict], rounds: int, tools: list[dict] | None = TOOLS
+                  ) -> tuple[float, list[float | None]]:
+    """Median seconds over `rounds` passes, and the verdicts."""
     scorer = build({"use": "tool_call"})
     samples = [{"completion": [r["message"]], "tool_calls": r["expected"], "tools": tools} for r in rows]
     scorer.score_batch(samples[:50])  # warm-up: jsonschema's import and each schema's validator, built once
-    start = time.perf_counter()
-    values = [s.value for s in scorer.score_batch(samples)]
-    return time.perf_counter() - start, values
+    times = []
+    for _ in range(rounds):
+        start = time.perf_counter()
+        values = [s.value for s in scorer.score_batch(samples)]
+        times.append(time.perf_counter() - start)
+    return statistics.median(times), values
 
 
-def run_peer(rows: list[dict], python: str) -> dict | str:
+def run_peer(rows: list[dict], python: str, rounds: int) -> dict | str:
     if not Path(python).exists():
         return f"no peer venv at {python}"
     peer_cases = [{"messages": [r["message"]], "ground_truth": {"tool_calls": [
@@ -152,7 +161,7 @@ def run_peer(rows: list[dict], python: str) -> dict | str:
         for c in r["expected"]]}} for r in rows]
     with tempfile.NamedTemporaryFile("w", suffix=".json", delete=False) as f:
         json.dump(peer_cases, f)
-    done = subprocess.run([python, "-c", PEER, f.name], capture_output=True, text=True, timeout=600)
+    done = subprocess.run([python, "-c", PEER, f.name, str(rounds)], capture_output=True, text=True, timeout=600)
     Path(f.name).unlink()
     if done.returncode != 0:
         return f"peer failed: {done.stderr.strip().splitlines()[-1] if done.stderr.strip() else done.returncode}"
@@ -162,13 +171,15 @@ def run_peer(rows: list[dict], python: str) -> dict | str:
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--rows", type=int, default=2400)
+    parser.add_argument("--rounds", type=int, default=5, help="timed passes per side; the median is reported")
     parser.add_argument("--peer-python", default=PEER_PYTHON)
     args = parser.parse_args()
     rows = cases(args.rows)
-    rk_seconds, rk_values = run_rewardkit(rows)
-    bare_seconds, _ = run_rewardkit(rows, tools=None)
-    peer = run_peer(rows, args.peer_python)
-    print(f"{len(rows)} rows ({len(KINDS)} kinds x OpenAI tool_calls / Hermes text), one process each")
+    rk_seconds, rk_values = run_rewardkit(rows, args.rounds)
+    bare_seconds, _ = run_rewardkit(rows, args.rounds, tools=None)
+    peer = run_peer(rows, args.peer_python, args.rounds)
+    print(f"{len(rows)} rows ({len(KINDS)} kinds x OpenAI tool_calls / Hermes text), one process each, "
+          f"median of {args.rounds} passes")
     print(f"rewardkit tool_call (schema validation on): {len(rows) / rk_seconds:10,.0f} rows/s")
     print(f"rewardkit tool_call (rows without tools):   {len(rows) / bare_seconds:10,.0f} rows/s")
     if isinstance(peer, str):
