@@ -7,6 +7,7 @@ import json
 
 import pytest
 from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 
 import rewardkit
 from rewardkit.scorers.tools import strict_json
@@ -50,6 +51,7 @@ FORMAT_CASES = [
     ("hermes / qwen", hermes('{"name": "get_weather", "arguments": {"city": "Paris"}}'), 1.0),
     ("hermes, cut at the stop string", '<tool_call>\n{"name": "get_weather", "arguments": {"city": "Paris"}}', 1.0),
     ("hermes, thinking first", "<think>need weather</think>" + hermes(json.dumps(PARIS)), 1.0),
+    ("bare JSON after thinking", "<think>need weather</think>\n" + json.dumps(PARIS), 1.0),
     ("hermes, malformed", hermes('{"name": "get_weather", "arguments": {"city": "Paris"}'), 0.0),
     ("llama python_tag", '<|python_tag|>{"name": "get_weather", "parameters": {"city": "Paris"}}<|eom_id|>', 1.0),
     ("llama bare JSON", '{"name": "get_weather", "parameters": {"city": "Paris"}}', 1.0),
@@ -204,6 +206,7 @@ PROBE_CASES = [
     ("a call hidden in prose", 'Answer: {"name": "get_weather", "arguments": {"city": "Paris"}}'),
     ("a call quoted in a think block only", '<think>{"name": "get_weather", "arguments": {"city": "Paris"}}</think>'
                                             "It is sunny."),
+    ("a tagged call drafted in the think block", "<think>" + hermes(json.dumps(PARIS)) + "</think>It is sunny."),
     ("the same call twice", hermes(json.dumps(PARIS), json.dumps(PARIS))),
     ("a list instead of the string", hermes('{"name": "get_weather", "arguments": {"city": ["Paris", "Rome"]}}')),
     ("the call spread over deep nesting", hermes('{"name": "get_weather", "arguments": {"city": "Paris", "x": '
@@ -238,6 +241,21 @@ def test_strict_json():
     for text, why in [('{"a": 1, "a": 1}', "duplicate"), ("[Infinity]", "not JSON"), ("{", "malformed")]:
         with pytest.raises(strict_json.JSONProblem, match=why):
             strict_json.loads(text)
+
+
+_json_values = st.recursive(
+    st.none() | st.booleans() | st.integers() | st.floats(allow_nan=False, allow_infinity=False)
+    | st.text(alphabet='[]{}"\\ab\n', max_size=8),
+    lambda inner: st.lists(inner, max_size=3) | st.dictionaries(st.text(alphabet='[]{}"\\ab', max_size=4), inner,
+                                                                max_size=3), max_leaves=20)
+
+
+@settings(max_examples=300, deadline=None)
+@given(_json_values)
+def test_depth_prescan_agrees_with_the_parsed_value(value):
+    text = json.dumps(value)
+    assert strict_json.depth(text) == strict_json.value_depth(value, 100)
+    assert strict_json.loads(text, max_depth=100) == value
 
 
 def test_completion_messages_use_the_last_assistant_turn():

@@ -8,7 +8,8 @@ Forms read (the `formats` names):
 - `mistral`: `[TOOL_CALLS][{"name": ..., "arguments": {...}}, ...]`, and the newer `[TOOL_CALLS]name[ARGS]{...}`;
 - `fenced`: a fenced ```json block holding a call or a list of calls;
 - `json`: the whole reply is a JSON call or a list of calls (Llama 3's JSON tool calling).
-A text is read in the first form whose marker it contains, in the order above; forms are never mixed. A JSON
+A text is read after its last `</think>` (calls drafted in the reasoning are not made), in the first form whose
+marker it contains, in the order above; forms are never mixed. A JSON
 object in the middle of prose is not a call: only a marker, a fence, or a reply that is nothing but JSON makes
 one, so "I would call {"name": ...}" in an explanation earns nothing.
 
@@ -195,7 +196,11 @@ _TEXT_FORMATS = (("hermes", "<tool_call>", _hermes), ("llama", "<|python_tag|>",
 
 
 def calls_from_text(text: str, formats: Sequence[str] = FORMATS, limits: Limits = Limits()) -> Parsed:
-    """The calls written in `text`, in the first of `formats` whose marker it contains."""
+    """The calls written in `text`, in the first of `formats` whose marker it contains. Only what follows the
+    last `</think>` is read: a call drafted in the reasoning is not made (the rule `extract` applies to answers)."""
+    end = text.rfind("</think>")
+    if end >= 0:
+        text = text[end + len("</think>"):]
     for name, marker, reader in _TEXT_FORMATS:
         if name in formats and marker in text:
             calls = reader(text, limits)
