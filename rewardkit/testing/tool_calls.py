@@ -16,6 +16,8 @@ from typing import Any, Literal
 
 from hypothesis import strategies as st
 
+from rewardkit.scorers.tools.mutate import confused, different, with_duplicate
+
 FORMS = ("openai", "openai_object", "hermes", "llama", "mistral", "fenced", "json")
 Kind = Literal["valid", "near_miss", "malformed"]
 
@@ -91,27 +93,9 @@ def near_miss(draw: st.DrawFn, tool: dict[str, Any], call: dict[str, Any]) -> tu
         return {"name": call["name"], "arguments": {**args, "zz_extra": 1}}, None
     if change == "drop":
         return {"name": call["name"], "arguments": {k: v for k, v in args.items() if k != key}}, None
-    if change == "duplicate":  # the right value and a wrong one under one key: a reader keeping either is fooled
-        body = json.dumps(args, ensure_ascii=False)[:-1]
-        return call, f"{body}, {json.dumps(key)}: {json.dumps(_other(value))}}}"
-    return {"name": call["name"], "arguments": {**args, key: _confused(value)}}, None
-
-
-def _other(value: Any) -> Any:
-    if isinstance(value, bool):
-        return not value
-    if isinstance(value, (int, float)):
-        return value + 1
-    return value + "_x"
-
-
-def _confused(value: Any) -> Any:
-    """The same value in the wrong JSON type: "1" for 1, "true" for true, 7 for "7" (or a list for a word)."""
-    if isinstance(value, bool):
-        return str(value).lower()
-    if isinstance(value, (int, float)):
-        return str(value)
-    return int(value) if value.isdigit() and value.isascii() else [value]
+    if change == "duplicate" and different(value) is not None:
+        return call, with_duplicate(args, key, right_last=draw(st.booleans()))
+    return {"name": call["name"], "arguments": {**args, key: confused(value)}}, None
 
 
 _BROKEN = st.sampled_from([

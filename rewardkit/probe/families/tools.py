@@ -13,6 +13,7 @@ from rewardkit.probe.family import Family, ProbeContext, Variant
 from rewardkit.scorers.tools import strict_json
 from rewardkit.scorers.tools.json_schema import json_text
 from rewardkit.scorers.tools.match import Expected, ExpectedProblem, expected_calls
+from rewardkit.scorers.tools.mutate import confused, different, with_duplicate
 from rewardkit.scorers.tools.schema import SchemaProblem, tool_schemas
 
 
@@ -24,34 +25,6 @@ def _hermes(calls: list[tuple[str, str]]) -> str:
 def _arguments(call: Expected) -> dict[str, Any]:
     """One right set of arguments: each argument's first acceptable value (BFCL answers list several)."""
     return {k: values[0] for k, values in call.accepted.items() if values}
-
-
-def _confused(value: Any) -> Any:
-    """The same value in the wrong JSON type."""
-    if isinstance(value, bool):
-        return str(value).lower()
-    if isinstance(value, (int, float)):
-        return str(value)
-    if isinstance(value, str):
-        return int(value) if value.isdigit() and value.isascii() else [value]
-    return json.dumps(value)
-
-
-def _other(value: Any) -> Any:
-    """A different value of the same type, for the wrong half of a duplicate key."""
-    if isinstance(value, bool):
-        return not value
-    if isinstance(value, (int, float)):
-        return value + 1
-    return f"{value}_x" if isinstance(value, str) else None
-
-
-def _with_duplicate(arguments: Mapping[str, Any], key: str, right_last: bool) -> str:
-    """Arguments JSON with `key` written twice: a wrong value and the right one, in the given order."""
-    parts = [f"{json.dumps(k)}: {json.dumps(v)}" for k, v in arguments.items() if k != key]
-    right = f"{json.dumps(key)}: {json.dumps(arguments[key])}"
-    wrong = f"{json.dumps(key)}: {json.dumps(_other(arguments[key]))}"
-    return "{" + ", ".join([*parts, *((wrong, right) if right_last else (right, wrong))]) + "}"
 
 
 class ToolCallTricks(Family):
@@ -106,14 +79,14 @@ class ToolCallTricks(Family):
         yield Variant("extra_argument", f"{first.name} with an argument it does not take",
                       _hermes([(first.name, extra), *rest]))
         for key in list(arguments)[:2]:
-            if _other(arguments[key]) is None:
+            if different(arguments[key]) is None:
                 continue
             for right_last in (True, False):
                 label = "last" if right_last else "first"
                 yield Variant(f"duplicate_{key}_right_{label}", f"{key} written twice, the right value {label}",
-                              _hermes([(first.name, _with_duplicate(arguments, key, right_last)), *rest]))
-            yield Variant(f"confused_{key}", f"{key} as {_confused(arguments[key])!r} for {arguments[key]!r}",
-                          _hermes([(first.name, json.dumps({**arguments, key: _confused(arguments[key])})), *rest]))
+                              _hermes([(first.name, with_duplicate(arguments, key, right_last)), *rest]))
+            yield Variant(f"confused_{key}", f"{key} as {confused(arguments[key])!r} for {arguments[key]!r}",
+                          _hermes([(first.name, json.dumps({**arguments, key: confused(arguments[key])})), *rest]))
 
 
 class JsonOutputTricks(Family):
@@ -139,14 +112,14 @@ class JsonOutputTricks(Family):
             return
         properties = schema.get("properties", {})
         key = required[0]
-        if _other(value[key]) is not None:
+        if different(value[key]) is not None:
             yield Variant("duplicate_key", f"{key} written twice, a wrong value first",
-                          _with_duplicate(value, key, right_last=True))
+                          with_duplicate(value, key, right_last=True))
         typed = next((k for k in required if isinstance(properties.get(k), Mapping) and "type" in properties[k]),
                      None)
         if typed is not None:
-            yield Variant("type_confusion", f"{typed} as {_confused(value[typed])!r}",
-                          json.dumps({**value, typed: _confused(value[typed])}))
+            yield Variant("type_confusion", f"{typed} as {confused(value[typed])!r}",
+                          json.dumps({**value, typed: confused(value[typed])}))
         numeric = next((k for k in required if isinstance(value[k], (int, float)) and not isinstance(value[k], bool)),
                        None)
         if numeric is not None:
