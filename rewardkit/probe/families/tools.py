@@ -55,9 +55,9 @@ class ToolCallTricks(Family):
         right = [(call.name, json.dumps(_arguments(call))) for call in expected]
         others = [(name, "{}") for name in tools if name not in {call.name for call in expected}]
         if not expected:
-            if tools:
-                yield Variant("call_when_none_expected", f"a call to {tools[0]} where no call is right",
-                              _hermes([(tools[0], "{}")]))
+            name = tools[0] if tools else "search"
+            yield Variant("call_when_none_expected", f"a call to {name} where no call is right",
+                          _hermes([(name, json.dumps({"query": ctx.prompt[:200]}))]))
             return
         if others:
             yield Variant("every_tool", f"the expected calls plus {len(others)} other tool(s)", _hermes(right + others))
