@@ -139,6 +139,14 @@ def test_argument_comparison(what, arguments, value):
     assert got.value == value, got.reason
 
 
+def test_types_matter_without_schemas_too():
+    # no `tools` on the row: the typed comparison alone still refuses "3" for 3 and true for 1
+    assert score(openai(("get_weather", '{"city": "Paris", "days": "3"}')), [DAYS3], tools=None).value == 0.0
+    assert score(openai(("f", '{"n": true}')), [{"name": "f", "arguments": {"n": 1}}], tools=None).value == 0.0
+    assert score(openai(("f", '{"n": 1.0}')), [{"name": "f", "arguments": {"n": 1}}], tools=None).value == 1.0
+    assert score(openai(("f", '{"n": null}')), [{"name": "f", "arguments": {"n": 0}}], tools=None).value == 0.0
+
+
 def test_string_policies():
     expected = [{"name": "get_time", "arguments": {"zone": "Asia/Tokyo"}}]
     reply = openai(("get_time", '{"zone": "asia / tokyo"}'))
