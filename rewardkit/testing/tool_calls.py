@@ -18,7 +18,7 @@ from hypothesis import strategies as st
 
 from rewardkit.scorers.tools.mutate import confused, different, with_duplicate
 
-FORMS = ("openai", "openai_object", "hermes", "llama", "mistral", "fenced", "json")
+FORMS = ("openai", "openai_object", "hermes", "llama", "mistral", "fenced", "json", "python")
 Kind = Literal["valid", "near_miss", "malformed"]
 
 _names = st.sampled_from(["get_weather", "search", "book_flight", "convert", "send_email", "lookup"])
@@ -64,6 +64,8 @@ def render(calls: list[dict[str, Any]], form: str, arguments_json: list[str] | N
             {"id": f"call_{i}", "type": "function", "function": {
                 "name": c["name"], "arguments": t if form == "openai" or arguments_json else c["arguments"]}}
             for i, (c, t) in enumerate(zip(calls, texts, strict=True))]}]
+    if form == "python":
+        return "[" + ", ".join(_python_call(c["name"], t) for c, t in zip(calls, texts, strict=True)) + "]"
     key = "parameters" if form == "llama" else "arguments"
     objects = [f'{{"name": {json.dumps(c["name"])}, "{key}": {t}}}' for c, t in zip(calls, texts, strict=True)]
     if form == "hermes":
@@ -74,6 +76,20 @@ def render(calls: list[dict[str, Any]], form: str, arguments_json: list[str] | N
         return "[TOOL_CALLS][" + ", ".join(objects) + "]"
     listed = objects[0] if len(objects) == 1 else "[" + ", ".join(objects) + "]"
     return f"Calling the tool.\n```json\n{listed}\n```" if form == "fenced" else listed
+
+
+class _Pairs(dict):
+    """A decoded JSON object that remembers its pairs, duplicates included (to write them as keywords)."""
+
+    def __init__(self, pairs: list[tuple[str, Any]]) -> None:
+        super().__init__(pairs)
+        self.pairs = pairs
+
+
+def _python_call(name: str, arguments_json: str) -> str:
+    """`name(k=v, ...)` with Python literals, each pair of the JSON object in order (a duplicate key stays)."""
+    pairs = json.loads(arguments_json, object_pairs_hook=_Pairs).pairs
+    return f"{name}(" + ", ".join(f"{k}={v!r}" for k, v in pairs) + ")"
 
 
 @st.composite

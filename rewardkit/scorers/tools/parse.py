@@ -7,7 +7,9 @@ Forms read (the `formats` names):
 - `llama`: `<|python_tag|>{"name": ..., "parameters": {...}}` (Llama 3.1+, several calls separated by `;`);
 - `mistral`: `[TOOL_CALLS][{"name": ..., "arguments": {...}}, ...]`, and the newer `[TOOL_CALLS]name[ARGS]{...}`;
 - `fenced`: a fenced ```json block holding a call or a list of calls;
-- `json`: the whole reply is a JSON call or a list of calls (Llama 3's JSON tool calling).
+- `json`: the whole reply is a JSON call or a list of calls (Llama 3's JSON tool calling);
+- `python`: the whole reply is a Python call or a list of them with keyword arguments, `[get_weather(city="Paris")]`
+  (BFCL's prompt format, Llama 3.2's "pythonic" calls). It is read with `ast` and `literal_eval`, never run.
 A text is read after its last `</think>` (calls drafted in the reasoning are not made), in the first form whose
 marker it contains, in the order above; forms are never mixed. A JSON
 object in the middle of prose is not a call: only a marker, a fence, or a reply that is nothing but JSON makes
@@ -19,6 +21,8 @@ cap) is kept as a `ToolCall` with `error` set, so a scorer counts it as a failed
 
 from __future__ import annotations
 
+import ast
+import json
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any, Literal
@@ -28,8 +32,8 @@ from rewardkit.extract import code_blocks
 from rewardkit.scorers.tools import strict_json
 from rewardkit.scorers.tools.strict_json import JSONProblem
 
-Format = Literal["openai", "hermes", "llama", "mistral", "fenced", "json"]
-FORMATS: tuple[Format, ...] = ("openai", "hermes", "llama", "mistral", "fenced", "json")
+Format = Literal["openai", "hermes", "llama", "mistral", "fenced", "json", "python"]
+FORMATS: tuple[Format, ...] = ("openai", "hermes", "llama", "mistral", "fenced", "json", "python")
 MAX_CALLS = 64  # calls read from one reply
 _END_TOKENS = ("<|eom_id|>", "<|eot_id|>", "<|im_end|>", "</s>", "<|end|>")
 
@@ -191,8 +195,39 @@ def _bare(text: str, limits: Limits) -> list[ToolCall]:
     return _unmarked(body, "json", limits) or []
 
 
+def _python(text: str, limits: Limits) -> list[ToolCall]:
+    """Calls from a reply that is a Python call expression or a list of them, keyword arguments only. Anything
+    else (prose, positional arguments, non-literal values) is no call: plain answers like `f(2)` stay answers."""
+    body = _strip_end(text)
+    if not body.endswith((")", ")]")) or len(body) > limits.max_chars:
+        return []
+    try:
+        tree = ast.parse(body, mode="eval").body
+    except (SyntaxError, ValueError, RecursionError, MemoryError):
+        return []
+    nodes = tree.elts if isinstance(tree, ast.List) else [tree]
+    if not nodes or not all(isinstance(n, ast.Call) and not n.args and all(k.arg for k in n.keywords)
+                            for n in nodes):
+        return []
+    calls = []
+    for node in nodes:
+        name = ast.unparse(node.func)
+        try:
+            arguments = {k.arg: ast.literal_eval(k.value) for k in node.keywords}
+            # as JSON types: tuples become lists; sets, bytes, complex and inf are not JSON and fail the call
+            arguments = strict_json.loads(json.dumps(arguments), limits.max_chars, limits.max_depth)
+        except (ValueError, TypeError, SyntaxError, RecursionError, MemoryError):
+            calls.append(_failed("an argument is not a JSON-typed literal", "python", name))
+            continue
+        duplicate = len(arguments) < len(node.keywords)  # Python refuses this when run; `ast` only parses it
+        calls.append(_failed("an argument is given twice", "python", name) if duplicate
+                     else call_from_object({"name": name, "arguments": arguments}, "python", limits))
+    return calls
+
+
 _TEXT_FORMATS = (("hermes", "<tool_call>", _hermes), ("llama", "<|python_tag|>", _llama),
-                 ("mistral", "[TOOL_CALLS]", _mistral), ("fenced", "```", _fenced), ("json", "", _bare))
+                 ("mistral", "[TOOL_CALLS]", _mistral), ("fenced", "```", _fenced), ("json", "", _bare),
+                 ("python", "", _python))
 
 
 def calls_from_text(text: str, formats: Sequence[str] = FORMATS, limits: Limits = Limits()) -> Parsed:

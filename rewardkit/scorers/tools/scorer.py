@@ -109,7 +109,7 @@ class ToolCallScorer(Scorer):
     """The reply's tool calls against the row's expected calls; see the module docstring."""
 
     name = "tool_call"
-    description = "Tool calls (OpenAI, Hermes/Qwen, Llama, Mistral, JSON) match the expected calls (BFCL rules)."
+    description = "Tool calls (OpenAI, Hermes/Qwen, Llama, Mistral, JSON, Python) match the expected calls (BFCL)."
     Params = ToolCallParams
     examples = (
         {"sample": {"completion": '<tool_call>{"name": "get_weather", "arguments": {"city": "Paris"}}</tool_call>',
