@@ -11,9 +11,9 @@ Forms read (the `formats` names):
 - `python`: the whole reply is a Python call or a list of them with keyword arguments, `[get_weather(city="Paris")]`
   (BFCL's prompt format, Llama 3.2's "pythonic" calls). It is read with `ast` and `literal_eval`, never run.
 A text is read after its last `</think>` (calls drafted in the reasoning are not made), in the first form whose
-marker it contains, in the order above; forms are never mixed. A JSON
-object in the middle of prose is not a call: only a marker, a fence, or a reply that is nothing but JSON makes
-one, so "I would call {"name": ...}" in an explanation earns nothing.
+marker it contains, in the order above; forms are never mixed. A call in the middle of prose is not a call: only
+a marker, a fence, or a reply that is nothing but JSON (or Python calls) makes one, so "I would call
+{"name": ...}" in an explanation earns nothing.
 
 A call that cannot be used (malformed or duplicate-key JSON, arguments that are not an object, no name, over a
 cap) is kept as a `ToolCall` with `error` set, so a scorer counts it as a failed call with that reason.
@@ -207,15 +207,18 @@ def _python(text: str, limits: Limits) -> list[ToolCall]:
         return []
     nodes = tree.elts if isinstance(tree, ast.List) else [tree]
     if not nodes or not all(isinstance(n, ast.Call) and not n.args and all(k.arg for k in n.keywords)
-                            for n in nodes):
+                            and _dotted(n.func) for n in nodes):
         return []
     calls = []
     for node in nodes:
-        name = ast.unparse(node.func)
+        name = _dotted(node.func)
         try:
             arguments = {k.arg: ast.literal_eval(k.value) for k in node.keywords}
             # as JSON types: tuples become lists; sets, bytes, complex and inf are not JSON and fail the call
             arguments = strict_json.loads(json.dumps(arguments), limits.max_chars, limits.max_depth)
+        except JSONProblem as exc:
+            calls.append(_failed(f"arguments: {exc}", "python", name))
+            continue
         except (ValueError, TypeError, SyntaxError, RecursionError, MemoryError):
             calls.append(_failed("an argument is not a JSON-typed literal", "python", name))
             continue
@@ -223,6 +226,15 @@ def _python(text: str, limits: Limits) -> list[ToolCall]:
         calls.append(_failed("an argument is given twice", "python", name) if duplicate
                      else call_from_object({"name": name, "arguments": arguments}, "python", limits))
     return calls
+
+
+def _dotted(func: ast.expr) -> str:
+    """`get_weather` or `weather.get` from a call's function; '' for anything else (a lambda, a subscript)."""
+    parts = []
+    while isinstance(func, ast.Attribute):  # a loop, not recursion: `a.b.c...` may be thousands deep
+        parts.append(func.attr)
+        func = func.value
+    return ".".join([func.id, *reversed(parts)]) if isinstance(func, ast.Name) else ""
 
 
 _TEXT_FORMATS = (("hermes", "<tool_call>", _hermes), ("llama", "<|python_tag|>", _llama),
