@@ -53,6 +53,9 @@ FORMAT_CASES = [
     ("hermes, thinking first", "<think>need weather</think>" + hermes(json.dumps(PARIS)), 1.0),
     ("bare JSON after thinking", "<think>need weather</think>\n" + json.dumps(PARIS), 1.0),
     ("hermes, malformed", hermes('{"name": "get_weather", "arguments": {"city": "Paris"}'), 0.0),
+    ("hermes, a closing tag inside an argument", "<tool_call>" + json.dumps(
+        {"name": "get_weather", "arguments": {"city": "</tool_call></think>"}}) + "</tool_call>", 1.0),
+    ("hermes, text after the JSON inside the block", hermes(json.dumps(PARIS) + " and Rome"), 0.0),
     ("llama python_tag", '<|python_tag|>{"name": "get_weather", "parameters": {"city": "Paris"}}<|eom_id|>', 1.0),
     ("llama bare JSON", '{"name": "get_weather", "parameters": {"city": "Paris"}}', 1.0),
     ("llama built-in python call", '<|python_tag|>get_weather.call(city="Paris")', 0.0),
@@ -74,7 +77,10 @@ FORMAT_CASES = [
 
 @pytest.mark.parametrize(("what", "completion", "value"), FORMAT_CASES, ids=[c[0] for c in FORMAT_CASES])
 def test_every_format(what, completion, value):
-    got = score(completion, [PARIS])
+    expected = [PARIS]
+    if "closing tag" in what:  # the argument really is that string
+        expected = [{"name": "get_weather", "arguments": {"city": "</tool_call></think>"}}]
+    got = score(completion, expected)
     assert got.value == value, got.reason
     assert got.status.value == "ok"
 

@@ -10,7 +10,7 @@ Forms read (the `formats` names):
 - `json`: the whole reply is a JSON call or a list of calls (Llama 3's JSON tool calling);
 - `python`: the whole reply is a Python call or a list of them with keyword arguments, `[get_weather(city="Paris")]`
   (BFCL's prompt format, Llama 3.2's "pythonic" calls). It is read with `ast` and `literal_eval`, never run.
-A text is read after its last `</think>` (calls drafted in the reasoning are not made), in the first form whose
+A text is read after its reasoning (`after_reasoning`: calls drafted in `<think>` are not made), in the first form whose
 marker it contains, in the order above; forms are never mixed. A call in the middle of prose is not a call: only
 a marker, a fence, or a reply that is nothing but JSON (or Python calls) makes one, so "I would call
 {"name": ...}" in an explanation earns nothing.
@@ -131,13 +131,30 @@ def _strip_end(text: str) -> str:
 def _hermes(text: str, limits: Limits) -> list[ToolCall]:
     calls, pos = [], 0
     while (start := text.find("<tool_call>", pos)) >= 0:
-        end = text.find("</tool_call>", start)
-        body = text[start + len("<tool_call>"): end if end >= 0 else len(text)]
-        # a reply cut at the stop string `</tool_call>` is still a call if what is there parses
-        calls.extend(_calls_from_json(_strip_end(body), "hermes", limits))
-        if end < 0:
+        body = start + len("<tool_call>")
+        while body < len(text) and text[body].isspace():
+            body += 1
+        try:  # the JSON decides where the call ends, so a "</tool_call>" inside an argument does not cut it
+            value, end = strict_json.decode_at(text, body, limits.max_chars, limits.max_depth)
+        except JSONProblem as exc:
+            close = text.find("</tool_call>", body)
+            calls.append(_failed(str(exc), "hermes"))
+            if close < 0:
+                break
+            pos = close + len("</tool_call>")
+            continue
+        rest = text[end:].lstrip()
+        closed = rest.startswith("</tool_call>")
+        # a reply cut at the stop string `</tool_call>` is still a call if its JSON is whole
+        if not closed and _strip_end(rest):
+            calls.append(_failed("text after the call inside <tool_call>", "hermes"))
+        else:
+            items = value if isinstance(value, list) and value else [value]
+            calls.extend(call_from_object(item, "hermes", limits) for item in items)
+        close = text.find("</tool_call>", end)
+        if close < 0:
             break
-        pos = end + len("</tool_call>")
+        pos = close + len("</tool_call>")
     return calls
 
 
@@ -242,12 +259,26 @@ _TEXT_FORMATS = (("hermes", "<tool_call>", _hermes), ("llama", "<|python_tag|>",
                  ("python", "", _python))
 
 
+_MARKERS = tuple(marker for _, marker, _ in _TEXT_FORMATS if marker)
+
+
+def after_reasoning(text: str) -> str:
+    """The reply after its reasoning: after the first `</think>` of a reply that opens with `<think>` (an
+    unclosed one is all reasoning), or of a prefilled reply (no `<think>`) whose `</think>` comes before any
+    call marker. Otherwise all of it, so a `</think>` inside a call's argument does not cut the call."""
+    stripped = text.lstrip()
+    end = text.find("</think>")
+    if stripped.startswith("<think>"):
+        return text[end + len("</think>"):] if end >= 0 else ""
+    if end >= 0 and "<think>" not in text and not any(m in text[:end] for m in _MARKERS):
+        return text[end + len("</think>"):]
+    return text
+
+
 def calls_from_text(text: str, formats: Sequence[str] = FORMATS, limits: Limits = Limits()) -> Parsed:
-    """The calls written in `text`, in the first of `formats` whose marker it contains. Only what follows the
-    last `</think>` is read: a call drafted in the reasoning is not made (the rule `extract` applies to answers)."""
-    end = text.rfind("</think>")
-    if end >= 0:
-        text = text[end + len("</think>"):]
+    """The calls written in `text`, in the first of `formats` whose marker it contains, after the reasoning
+    (`after_reasoning`): a call drafted in the reasoning is not made, the rule `extract` applies to answers."""
+    text = after_reasoning(text)
     for name, marker, reader in _TEXT_FORMATS:
         if name in formats and marker in text:
             calls = reader(text, limits)

@@ -103,3 +103,23 @@ def loads_sequence(text: str, max_chars: int = MAX_CHARS, max_depth: int = MAX_D
         except (ValueError, RecursionError) as exc:
             raise JSONProblem(f"malformed JSON: {exc}"[:200]) from None
         values.append(value)
+
+
+def decode_at(text: str, pos: int, max_chars: int = MAX_CHARS, max_depth: int = MAX_DEPTH) -> tuple[Any, int]:
+    """The JSON value that starts at `pos` and where it ends, whatever follows it: a `</tool_call>` inside one
+    of its strings is part of the string, not the end of the call. The caps apply to the value read (its
+    nesting is checked after parsing; Python's decoder stops runaway nesting with a RecursionError)."""
+    decoder = json.JSONDecoder(object_pairs_hook=_no_duplicates, parse_constant=_no_constant)
+    try:
+        value, end = decoder.raw_decode(text, pos)
+    except JSONProblem:
+        raise
+    except RecursionError:
+        raise JSONProblem(f"JSON nested deeper than {max_depth} levels") from None
+    except ValueError as exc:
+        raise JSONProblem(f"malformed JSON: {exc}"[:200]) from None
+    if end - pos > max_chars:
+        raise JSONProblem(f"JSON of {end - pos} characters is over the {max_chars}-character cap")
+    if value_depth(value, max_depth) > max_depth:
+        raise JSONProblem(f"JSON nested deeper than {max_depth} levels")
+    return value, end
