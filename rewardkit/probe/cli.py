@@ -14,7 +14,7 @@ import argparse
 import json
 from typing import Any
 
-from rewardkit.errors import ConfigError
+from rewardkit.errors import ConfigError, InputError
 
 # Every error of this command exits 2, so that 1 keeps meaning "found" (as grep: 0 / 1 / 2).
 ERROR_EXIT_CODE = 2
@@ -52,6 +52,8 @@ def _run_cli(args: argparse.Namespace) -> int:
     report = run(args.recipe, rows, args.families, bound=_parse_bounds(args.bound),
                  limit=DEFAULT_LIMIT if args.limit is None else args.limit, seed=args.seed)
     print(json.dumps(report.to_dict(), indent=2, ensure_ascii=False) if args.json else report.format())
+    if not any(row.probed for row in report.rows):
+        raise InputError("no honest row could be probed (see the notes above): nothing was tested")
     return 1 if report.found else 0
 
 
@@ -59,7 +61,7 @@ def _rows(path: str, mapping: list[str]) -> list[dict[str, Any]]:
     from rewardkit.batch import parse_mapping
     from rewardkit.train.cli import read_rows
 
-    return read_rows(path, parse_mapping(mapping))
+    return read_rows(path, parse_mapping(mapping), required=("completion",))
 
 
 def _parse_bounds(items: list[str]) -> float | dict[str, float] | None:

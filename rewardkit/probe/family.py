@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import random
 import re
+from abc import ABC, abstractmethod
 from collections.abc import Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any, ClassVar, Literal
@@ -140,7 +141,7 @@ def _number_text(value: float) -> str:
     return str(int(value)) if float(value).is_integer() else f"{value:g}"
 
 
-class Family:
+class Family(ABC):
     """Base class of a probe family. What a subclass must do:
 
     - set `name` (lower_snake_case, stable: reports and `--families` use it), `description` (one line: the
@@ -158,8 +159,9 @@ class Family:
     tries: ClassVar[tuple[str, ...]] = ()
     targets: ClassVar[frozenset[str]] = frozenset()
 
+    @abstractmethod
     def variants(self, ctx: ProbeContext) -> Iterator[Variant]:
-        raise NotImplementedError
+        """The variants of one honest row, most telling first."""
 
     def applies(self, leaf_names: Sequence[str]) -> bool:
         """Whether the recipe has a scorer this family is aimed at."""

@@ -44,6 +44,7 @@ BUILTINS: dict[str, str] = {
     "judge_injection": f"{_MODELS}:JudgeInjection",
     "truncation_tail": f"{_MODELS}:TruncationTail",
     "self_praise": f"{_MODELS}:SelfPraise",
+    "lookalikes": f"{_MODELS}:Lookalikes",
     "tool_call_tricks": f"{_TOOLS}:ToolCallTricks",
     "json_output_tricks": f"{_TOOLS}:JsonOutputTricks",
 }

@@ -36,6 +36,7 @@ class Finding:
     against: str  # "honest", "control" (the variant's own control completion) or "bound"
     compare: str  # "reach" (>=) or "exceed" (>)
     completion: str
+    control: str | None = None  # the control's completion when `against` is "control"
     fields: dict[str, Any] = field(default_factory=dict)  # row fields the variant replaced
 
     @property
@@ -113,13 +114,15 @@ class ProbeReport:
         for name, hits in groups.items():
             result = next(r for r in self.families if r.name == name)
             lines.append(f"\nFOUND {name}: {len(hits)} of {result.variants} variants - {result.description}")
-            for hit in hits[:_SHOWN_PER_FAMILY]:
+            distinct = _distinct(hits)
+            for hit, rows in distinct[:_SHOWN_PER_FAMILY]:
                 sign = ">=" if hit.compare == "reach" else ">"
-                lines.append(f"  row {hit.row} {hit.variant}: reward {_fmt(hit.reward)} {sign} {hit.against} "
+                where = f"row {rows[0]}" if len(rows) == 1 else f"rows {', '.join(map(str, rows))}"
+                lines.append(f"  {hit.variant} ({where}): reward {_fmt(hit.reward)} {sign} {hit.against} "
                              f"{_fmt(hit.threshold)} - {hit.description}")
                 lines.append(f"    {_clip(hit.completion)}")
-            if len(hits) > _SHOWN_PER_FAMILY:
-                lines.append(f"  ... {len(hits) - _SHOWN_PER_FAMILY} more (--json lists them all)")
+            if len(distinct) > _SHOWN_PER_FAMILY:
+                lines.append(f"  ... {len(distinct) - _SHOWN_PER_FAMILY} more (--json lists them all)")
         clean = [f"{r.name} ({r.variants})" for r in self.families if r.status == "ran" and not r.found]
         skipped = [r.name for r in self.families if r.status == "skipped"]
         if clean:
@@ -130,6 +133,14 @@ class ProbeReport:
                    if self.found else "nothing found")
         lines.append(f"\n{verdict}")
         return "\n".join(lines)
+
+
+def _distinct(hits: list[Finding]) -> list[tuple[Finding, list[int]]]:
+    """Findings with the same completion on several rows, shown once with their rows (order kept)."""
+    seen: dict[str, tuple[Finding, list[int]]] = {}
+    for hit in hits:
+        seen.setdefault(hit.completion, (hit, []))[1].append(hit.row)
+    return list(seen.values())
 
 
 def _fmt(value: float | None) -> str:

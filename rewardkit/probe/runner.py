@@ -178,7 +178,7 @@ def _judge(planned: list[_Planned], scores: Mapping[tuple[Any, ...], Score], hon
         if got.value >= threshold - _EPS if compare == "reach" else got.value > threshold + _EPS:
             hits.append(Finding(p.family, p.variant.name, p.variant.description, p.row, got.value,
                                 dict(got.components), threshold, against, compare, p.variant.completion,
-                                dict(p.variant.fields)))
+                                p.variant.control if against == "control" else None, dict(p.variant.fields)))
     return hits, compared
 
 
