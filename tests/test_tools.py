@@ -117,6 +117,12 @@ BFCL_CASES = [
     ("BFCL possible answers: a value not listed", [{"get_weather": {"city": ["Paris", "Paris, France"],
                                                                     "unit": ["celsius", ""]}}],
      hermes('{"name": "get_weather", "arguments": {"city": "Paris, Texas"}}'), 0.0),
+    ("BFCL possible answers: a nested dict with its own alternatives",
+     [{"search": {"query": ["rust"], "opts": [{"lang": ["en", "EN"], "limit": [3, ""]}]}}],
+     hermes('{"name": "search", "arguments": {"query": "rust", "opts": {"lang": "EN"}}}'), 1.0),
+    ("BFCL possible answers: a nested key not in the answer",
+     [{"search": {"query": ["rust"], "opts": [{"lang": ["en", "EN"], "limit": [3, ""]}]}}],
+     hermes('{"name": "search", "arguments": {"query": "rust", "opts": {"lang": "en", "safe": true}}}'), 0.0),
     ("BFCL possible answers: a required argument left out", [{"get_weather": {"city": ["Paris"], "days": [3]}}],
      hermes(json.dumps(PARIS)), 0.0),
 ]
@@ -124,7 +130,7 @@ BFCL_CASES = [
 
 @pytest.mark.parametrize(("category", "expected", "completion", "value"), BFCL_CASES, ids=[c[0] for c in BFCL_CASES])
 def test_bfcl_categories(category, expected, completion, value):
-    got = score(completion, expected)
+    got = score(completion, expected, tools=None if "nested" in category else TOOLS)
     assert got.value == value, got.reason
 
 

@@ -4,7 +4,8 @@ Expected calls come in two shapes (both may mix in one list):
 - rewardkit's `{"name": "f", "arguments": {"x": 1}}` (also OpenAI's `{"function": {"name", "arguments"}}` with
   the arguments as a JSON string): each argument has one right value;
 - BFCL's possible answer `{"f": {"x": [1, 1.0], "unit": ["celsius", ""]}}`: each argument lists its acceptable
-  values, and `""` in the list means the argument may be left out.
+  values, and `""` in the list means the argument may be left out; a dict-valued argument is written the same
+  way, each of its keys with a list of acceptable values (`{"opts": [{"lang": ["en", "EN"], "n": [3, ""]}]}`).
 Values compare by type and value: numbers by value (1 == 1.0, never the string "1", never True), strings after
 the configured normalisation, lists in order, objects key by key. An argument the model leaves out matches when
 the expected value is the tool schema's `default`; an argument the model adds matches when it equals that
@@ -40,6 +41,7 @@ class Expected:
     name: str
     accepted: Mapping[str, tuple[Any, ...]]
     optional: frozenset[str] = frozenset()
+    possible: bool = False  # a BFCL possible answer: a dict value lists each of its keys' acceptable values too
 
 
 @dataclass(frozen=True, slots=True)
@@ -83,7 +85,7 @@ def expected_calls(value: Any) -> list[Expected]:
                 raise ExpectedProblem(f"expected call {i} ({name}): BFCL answers list each argument's values")
             accepted = {k: tuple(x for x in v if x != _OMITTED) for k, v in args.items()}
             optional = frozenset(k for k, v in args.items() if _OMITTED in v)
-            out.append(Expected(name, accepted, optional))
+            out.append(Expected(name, accepted, optional, possible=True))
             continue
         call = call_from_object(item, "expected")
         if not call.ok:
@@ -148,13 +150,27 @@ def judge_call(expected: Expected, got: ToolCall, schema: Mapping[str, Any] | No
     return Verdict(matched / len(keys), reason[:300], matched, len(keys))
 
 
+def possible_value(want: Any, got: Any, options: Options = Options()) -> bool:
+    """BFCL's nested possible answers: a dict whose values are lists of acceptable values (`""` among them:
+    the key may be left out) matches a dict key by key; lists match element by element; else `same_value`."""
+    if isinstance(want, Mapping) and want and all(isinstance(v, list) for v in want.values()):
+        if not isinstance(got, Mapping) or not set(got) <= set(want):
+            return False
+        return all(any(possible_value(w, got[k], options) for w in values if w != _OMITTED) if k in got
+                   else _OMITTED in values for k, values in want.items())
+    if isinstance(want, list) and isinstance(got, list) and len(want) == len(got):
+        return all(possible_value(w, g, options) for w, g in zip(want, got, strict=True))
+    return same_value(want, got, options)
+
+
 def _argument_ok(key: str, expected: Expected, args: Mapping[str, Any], default: Mapping[str, Any],
                  options: Options) -> bool:
     accepted = expected.accepted.get(key)
+    equal = possible_value if expected.possible else same_value
     if key in args:
         if accepted is None:  # an argument the answer does not name: harmless only as the tool's own default
             return key in default and same_value(default[key], args[key], options)
-        return any(same_value(want, args[key], options) for want in accepted)
+        return any(equal(want, args[key], options) for want in accepted)
     if key in expected.optional or not accepted:
         return True
     return key in default and any(same_value(want, default[key], options) for want in accepted)
