@@ -22,6 +22,7 @@ _FORMAT = "rewardkit.probe.families.format"
 _ANSWERS = "rewardkit.probe.families.answers"
 _SHAPE = "rewardkit.probe.families.shape"
 _MODELS = "rewardkit.probe.families.models"
+_TOOLS = "rewardkit.probe.families.tools"
 
 # name -> "module:Class", in report order; the class's own `name` must match (checked on load).
 BUILTINS: dict[str, str] = {
@@ -44,6 +45,8 @@ BUILTINS: dict[str, str] = {
     "truncation_tail": f"{_MODELS}:TruncationTail",
     "self_praise": f"{_MODELS}:SelfPraise",
     "lookalikes": f"{_MODELS}:Lookalikes",
+    "tool_call_tricks": f"{_TOOLS}:ToolCallTricks",
+    "json_output_tricks": f"{_TOOLS}:JsonOutputTricks",
 }
 
 _loaded: dict[str, type[Family]] = {}
