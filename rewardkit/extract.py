@@ -1,43 +1,24 @@
-"""Answer extraction shared by scorers: where in a completion the answer, the reasoning or the code is.
+"""Where things are in a completion: tags, the reasoning, the answer region, boxes, fenced code.
 
-Extraction is kept apart from judgement: these functions only find text. They never fall back to a stray
-number in free prose; a scorer that wants that must ask for it explicitly. All scans are linear-time
-(plain string search, no backtracking regex over model output).
+These functions only find text; which text is *the final answer* is decided in one place,
+`rewardkit.final_answer`, on top of them. They never fall back to a stray number in free prose. All scans
+are linear-time (plain string search, no backtracking regex over model output).
 """
 
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
 from typing import Literal
 
 Which = Literal["last", "first"]
 Region = Literal["think", "answer", "all"]
 
 _BOX_COMMANDS = ("\\boxed", "\\fbox")
-# "The final answer is 5", "Final Answer: 5", "**Answer:** 5", "answer is $5$" - anchored on the phrase.
-# No two `\s*` may touch (`\s*(?:\*\*)?\s*`): "answer" then a long run of spaces would backtrack quadratically.
-_ANCHORED = re.compile(
-    r"\b(?:final\s+answer|the\s+answer|answer)\s*(?:\*\*\s*)?(?:is|:|=)\s*(?:\*\*\s*)?:?",
-    re.IGNORECASE,
-)
-_SENTENCE_END = re.compile(r"\.(?:\s|$)|。")
-# What may follow a `$...$` answer and still end it: nothing, a sentence end, or a clause ("because ...").
-_AFTER_ANSWER = re.compile(r"\s*(?:$|[.!?。](?:\s|$)|(?:[,;]\s*|\()?(?:because|since|which|as|so|where|when)\b)",
-                           re.IGNORECASE)
 _BRACE_TOKEN = re.compile(r"\\.|[{}]", re.DOTALL)
 # Only the fence itself: the info string is read up to the newline with str.find. A pattern that also ran
 # `[\w+#.-]*[^\n]*\n` backtracked quadratically on a long last line with no newline ("```" + 50k characters).
 _FENCE = re.compile(r"^[ \t]*(```+|~~~+)", re.MULTILINE)
 _INFO_LANGUAGE = re.compile(r"[ \t]*([\w+#.-]*)")
-
-
-@dataclass(frozen=True, slots=True)
-class Extraction:
-    """Extracted text and where it came from (`answer_tag`, `boxed`, `anchored`, `code_block`, ...)."""
-
-    text: str
-    source: str
 
 
 def tag_contents(text: str, tag: str) -> list[str]:
@@ -75,18 +56,29 @@ def think_content(text: str, prefilled: bool = False) -> str | None:
     return found[0] if found else None
 
 
+def answer_scope(text: str) -> tuple[str, bool]:
+    """Where a completion's final answer lives, and whether it is an `<answer>` tag's content.
+
+    Drafts inside `<think>` never count: the scope starts after the last `</think>`, and a `<think>` that is
+    never closed is all draft (a truncated reasoning has no answer). In what is left, the last closed
+    `<answer>` tag is the scope when there is one."""
+    end = text.rfind("</think>")
+    if end >= 0:
+        text = text[end + len("</think>"):]
+    elif (start := text.find("<think>")) >= 0:
+        text = text[:start]
+    tagged = answer_tag(text)
+    return (tagged, True) if tagged is not None else (text, False)
+
+
 def region(text: str, which: Region) -> str:
-    """The part of a completion a scorer looks at: `think`, `answer` (tag content, else text after
-    `</think>`, else everything) or `all`. Never None: missing regions give ''."""
+    """The part of a completion a scorer looks at: `think`, `answer` (the final answer's scope, see
+    `answer_scope`) or `all`. Never None: missing regions give ''."""
     if which == "all":
         return text
     if which == "think":
         return think_content(text, prefilled=True) or ""
-    tagged = answer_tag(text)
-    if tagged is not None:
-        return tagged
-    end = text.rfind("</think>")
-    return text[end + len("</think>"):] if end >= 0 else text
+    return answer_scope(text)[0]
 
 
 def brace_pairs(text: str) -> dict[int, int]:
@@ -103,9 +95,10 @@ def brace_pairs(text: str) -> dict[int, int]:
     return pairs
 
 
-def boxed_all(text: str) -> list[str]:
-    """Contents of every `\\boxed{...}` / `\\fbox{...}` (nested braces kept), and `\\boxed 5` short forms.
-    A box nested in another box is reported once, as part of the outer one."""
+def box_spans(text: str) -> list[tuple[int, int, str]]:
+    """(start, end, content) of every outermost `\\boxed{...}` / `\\fbox{...}` (nested braces kept) and
+    `\\boxed 5` short form, left to right; `end` is just past the box. A box that is the whole content of
+    another is unwrapped (`\\boxed{\\boxed{5}}` is `5`); any other box inside a box stays part of it."""
     if "\\boxed" not in text and "\\fbox" not in text:
         return []
     pairs = brace_pairs(text)
@@ -113,28 +106,64 @@ def boxed_all(text: str) -> list[str]:
     for command in _BOX_COMMANDS:
         pos = 0
         while (start := text.find(command, pos)) >= 0:
-            after = pos = start + len(command)
-            if after < len(text) and text[after].isalpha():
-                continue  # \boxedX is another macro
-            j = after
-            while j < len(text) and text[j] == " ":
-                j += 1
-            if j < len(text) and text[j] == "{":
-                if j in pairs:
-                    found.append((start, pairs[j], text[j + 1:pairs[j]]))
-            elif j > after:  # "\boxed 5": one token up to whitespace or '$'
-                end = j
-                while end < len(text) and not text[end].isspace() and text[end] != "$":
-                    end += 1
-                if end > j:
-                    found.append((start, end, text[j:end]))
+            pos = start + len(command)
+            span = _box_at(text, pairs, start, command)
+            if span is not None:
+                found.append((start, *span))
     found.sort()
     outer, last_end = [], -1
     for start, end, content in found:
-        if start > last_end:
-            outer.append(content)
+        if start >= last_end:
+            outer.append((start, end, content))
             last_end = end
     return outer
+
+
+def _box_at(text: str, pairs: dict[int, int], start: int, command: str) -> tuple[int, str] | None:
+    """(end, content) of the box whose command starts at `start`, nested whole-content boxes unwrapped."""
+    after = start + len(command)
+    if after < len(text) and text[after].isalpha():
+        return None  # \boxedX is another macro
+    j = after
+    while j < len(text) and text[j] == " ":
+        j += 1
+    if j < len(text) and text[j] == "{":
+        if j not in pairs:
+            return None
+        close = pairs[j]
+        lo, hi = j + 1, close
+        while True:  # each step moves past one command: linear however deep the nesting
+            inner = _whole_box(text, pairs, lo, hi)
+            if inner is None:
+                return close + 1, text[lo:hi]
+            lo, hi = inner
+    if j == after:
+        return None
+    end = j  # "\boxed 5": one token up to whitespace or '$'
+    while end < len(text) and not text[end].isspace() and text[end] != "$":
+        end += 1
+    return (end, text[j:end]) if end > j else None
+
+
+def _whole_box(text: str, pairs: dict[int, int], lo: int, hi: int) -> tuple[int, int] | None:
+    """The content bounds of a box filling text[lo:hi] (surrounding spaces allowed), else None."""
+    while lo < hi and text[lo].isspace():
+        lo += 1
+    while hi > lo and text[hi - 1].isspace():
+        hi -= 1
+    for command in _BOX_COMMANDS:
+        if text.startswith(command, lo):
+            j = lo + len(command)
+            while j < hi and text[j] == " ":
+                j += 1
+            if j < hi and text[j] == "{" and pairs.get(j) == hi - 1:
+                return j + 1, hi - 1
+    return None
+
+
+def boxed_all(text: str) -> list[str]:
+    """Contents of every outermost box, left to right (see `box_spans`)."""
+    return [content for _, _, content in box_spans(text)]
 
 
 def boxed(text: str, which: Which = "last") -> str | None:
@@ -142,56 +171,6 @@ def boxed(text: str, which: Which = "last") -> str | None:
     if not found:
         return None
     return found[-1] if which == "last" else found[0]
-
-
-def anchored(text: str, which: Which = "last") -> str | None:
-    """The answer after an anchoring phrase ("the final answer is", "Answer:"), trimmed of `$`, `**`
-    and a trailing period. Only phrases, never a number found elsewhere in the prose."""
-    matches = list(_ANCHORED.finditer(text))
-    if not matches:
-        return None
-    start = (matches[-1] if which == "last" else matches[0]).end()
-    line_end = text.find("\n", start)
-    tail = text[start:line_end if line_end >= 0 else len(text)][:300]
-    if not tail.lstrip().startswith("$"):  # a sentence end inside $...$ is not the end of the answer
-        stop = _SENTENCE_END.search(tail)
-        tail = tail[:stop.start()] if stop else tail
-    return _trim(tail) or None
-
-
-def _trim(raw: str) -> str:
-    """Drop markdown bold, one `$...$` / `\\(...\\)` wrapper and a trailing period. What follows the wrapper
-    is dropped only when it ends the answer (a sentence end, "because ..."); otherwise ("$5$ or $6$") the
-    delimiters go and the rest stays, so a hedge remains visible to the scorer."""
-    text = raw.replace("**", " ").strip()
-    for left, right in (("$$", "$$"), ("$", "$"), ("\\(", "\\)"), ("\\[", "\\]")):
-        if text.startswith(left) and right in text[len(left):]:
-            close = text.index(right, len(left))
-            if _AFTER_ANSWER.match(text, close + len(right)):
-                text = text[len(left):close]
-            else:
-                text = " ".join(text.replace(left, " ").replace(right, " ").split())
-            break
-    return text.strip().rstrip(".").strip()
-
-
-def final_answer(text: str, which: Which = "last", anchors: bool = True) -> Extraction | None:
-    """The final answer of a completion, by priority: a box inside the answer tag, the answer tag,
-    a box anywhere, an anchored phrase (if `anchors`). None when nothing is anchored."""
-    tagged = answer_tag(text, which)
-    if tagged is not None:
-        inner = boxed(tagged, which)
-        if inner is not None:
-            return Extraction(inner.strip(), "boxed_in_answer_tag")
-        return Extraction(tagged.strip(), "answer_tag")
-    box = boxed(text, which)
-    if box is not None:
-        return Extraction(box.strip(), "boxed")
-    if anchors:
-        phrase = anchored(text, which)
-        if phrase is not None:
-            return Extraction(phrase, "anchored")
-    return None
 
 
 def code_blocks(text: str) -> list[tuple[str, str]]:
