@@ -52,14 +52,21 @@ _LANGUAGE = {"答案": "zh", "答": "zh", "答え": "ja", "解答": "ja", "正�
              "ответ": "ru", "antwort": "de", "endergebnis": "de"}
 _SENTENCE_END = re.compile(r"\.(?:\s|$)|。")
 # What may follow a `$...$` answer and still end it: nothing, a sentence end, or a clause ("because ...").
-_AFTER_ANSWER = re.compile(r"\s*(?:$|[.!?。](?:\s|$)|(?:[,;]\s*|\()?(?:because|since|which|as|so|where|when)\b)",
-                           re.IGNORECASE)
+_POLITE = r"です|である|となります|となる|입니다|이다|이에요|예요"  # Japanese / Korean sentence endings after a value
+_AFTER_ANSWER = re.compile(rf"\s*(?:(?:{_POLITE})\s*)?(?:$|[.!?。](?:\s|$)|(?:[,;]\s*|\()?"
+                           r"(?:because|since|which|as|so|where|when)\b)", re.IGNORECASE)
 _CLAUSE = re.compile(r"(?:[,;]\s*|\s\(?|\()(?:because|since|which|as|so|where|when)\s|\.\s"
                      r"|[,;]\s*(?:因为|由于|所以|因此|即)", re.IGNORECASE)
-_POLITE_END = re.compile(r"(?:\s*(?:です|である|となります|となる|입니다|이다|이에요|예요))+$")
+_POLITE_END = re.compile(rf"(?:\s*(?:{_POLITE}))+$")
 _COPULA = re.compile(r"\s(?:is|are|equals|was|becomes)\s+|是|为|等于")
 _MATH_SPAN = re.compile(r"\$[^$]*\$")
 _MATHY = re.compile(r"[0-9$\\^=π√∞]|^\(?[A-E]\)?$")
+_CJK = re.compile(r"[\u3040-\u30ff\u3400-\u4dbf\u4e00-\u9fff\uac00-\ud7af]")
+_NUMBER = re.compile(r"\$[^$\n]{1,80}\$|-?\d+(?:\.\d+)?(?:/\d+)?")  # one value in a sentence
+_DECIMAL_COMMA = re.compile(r"-?\d+,\d+")  # "3,5" in German, French, Spanish, Russian is 3.5
+# Doubt after the final answer that offers another value: "\boxed{7}. Hmm, I'm not sure, it may be 8."
+_DOUBT = re.compile(r"\b(?:not sure|unsure|not certain|may be|might be|could (?:also )?be|or maybe|perhaps|possibly)\b"
+                    r"|也许|可能是|或者是", re.IGNORECASE)
 _CHOICE = re.compile(r"[ \t:]*\(?([A-E]+)\)?(?![A-Za-z])")
 # Between two different boxes: an explicit correction makes the later box the answer; cases, conditions and
 # alternatives make them a hedge; a conclusion ("therefore", "so the answer is") corrects unless it hedges.
@@ -112,14 +119,29 @@ def final_answer(text: str, boxes: Boxes = "last", anchors: bool = True) -> Fina
     if boxes == "set" and spans:
         parts = _distinct(c for *_, c in spans)
         return FinalAnswer(parts, source, "set" if len(parts) > 1 else "single")
-    statement = _last_statement(scope, spans[-1][1] if spans else 0, spans != []) if anchors else None
-    if statement is not None:
-        return FinalAnswer(statement.parts, "answer_tag") if tagged else statement
-    if spans:
-        return _from_boxes(scope, spans, source)
-    if tagged and scope.strip():
-        return FinalAnswer((_one_value(scope.strip()),), "answer_tag")
-    return None
+    found = _last_statements(scope, spans[-1][1] if spans else 0, spans != []) if anchors else None
+    if found is None and spans:
+        found = _from_boxes(scope, spans, source), spans[-1][1]
+    if found is None:
+        if not (tagged and scope.strip()):
+            return None
+        found = FinalAnswer((_one_value(scope.strip()),), "answer_tag"), len(scope)
+    answer, end = found
+    if tagged and answer.source == "anchored":
+        answer = FinalAnswer(answer.parts, "answer_tag", answer.kind)
+    return _with_doubt(answer, scope, end) if anchors else answer
+
+
+def _with_doubt(answer: FinalAnswer, scope: str, end: int) -> FinalAnswer:
+    """A single answer followed by doubt that names another value is a hedge between the two."""
+    if answer.kind != "single":
+        return answer
+    tail = scope[end:end + 300]
+    doubt = _DOUBT.search(tail)
+    other = _NUMBER.search(tail, doubt.end()) if doubt else None
+    if other is None or _trim(other.group()) == answer.parts[0]:
+        return answer
+    return FinalAnswer((answer.parts[0], _trim(other.group())), f"{answer.source} (hedge: doubt)", "hedge")
 
 
 def reference_answer(text: str) -> str | None:
@@ -164,42 +186,56 @@ def _corrects(gap: str) -> bool:
     return not _HEDGE.search(gap) and _CONCLUSION.search(gap) is not None
 
 
-def _last_statement(scope: str, after: int, boxed: bool) -> FinalAnswer | None:
-    """The last anchored statement starting at or after `after` that holds a value. With boxes before it,
-    the value must look like mathematics (a digit, `$`, a command, a choice letter): "The answer is correct."
-    after a box does not replace it."""
-    matches = list(_KEYWORD.finditer(scope, after))
-    for match in reversed(matches[-_MAX_ANCHORS_TRIED:]):
+def _last_statements(scope: str, after: int, boxed: bool) -> tuple[FinalAnswer, int] | None:
+    """The last anchored statement at or after `after` that holds a value, with the earlier statements it
+    does not correct (different values: a hedge), and where it ends. With boxes before it the value must look
+    like mathematics (a digit, `$`, a command, a choice letter): "The answer is correct." keeps the box."""
+    statements = []  # (value, source, match, end of the connector), last first
+    for match in reversed(list(_KEYWORD.finditer(scope, after))[-_MAX_ANCHORS_TRIED:]):
         found = _statement(scope, match)
-        if found is None:
-            continue
-        value, source = found
-        if _MATHY.search(value) or (not boxed and len(value.split()) <= 2):
-            return FinalAnswer((value,), source)
-    return None
+        if found is not None and (_MATHY.search(found[0]) or (not boxed and len(found[0].split()) <= 2)):
+            statements.append((*found, match))
+    if not statements:
+        return None
+    value, source, connector, last = statements[0]
+    group = [value]
+    for earlier, _, _, match in statements[1:]:
+        if earlier != group[0] and _corrects(scope[match.end():connector]):
+            break
+        group.insert(0, earlier)
+        connector = match.end()
+    end = scope.find("\n", last.end())
+    parts = _distinct(group)
+    kind = "hedge" if len(parts) > 1 else "single"
+    answer = FinalAnswer(parts, source if kind == "single" else f"{source} (hedge: {len(parts)} values)", kind)
+    return answer, end if end >= 0 else len(scope)
 
 
-def _statement(scope: str, match: re.Match[str]) -> tuple[str, str] | None:
-    """(value, source) of the anchored statement begun by `match`, or None when no connector follows."""
+def _statement(scope: str, match: re.Match[str]) -> tuple[str, str, int] | None:
+    """(value, source, end of its connector) of the anchored statement begun by `match`, or None when no
+    connector follows the anchor word."""
     word = " ".join(match.group().lower().split())
     pos = match.end()
     if word.endswith("####"):
         value = _line(scope, pos).strip()
-        return (value, "anchored (####)") if value else None
+        return (value, "anchored (####)", pos) if value else None
     if word == "选":
         choice = _CHOICE.match(scope, pos)
-        return (choice.group(1), "anchored") if choice else None
+        return (choice.group(1), "anchored", pos) if choice else None
     pos = _skip(scope, pos, " \t*")
+    language = _language(word)
     if word == "综上所述":
         start = _skip(scope, pos, " \t,:")
     elif word in ("final answer", "answer") and _is_heading(scope, match.start(), pos):
         start = _skip(scope, pos, " \t*:#\n\r")
     else:
-        start = _connector(scope, pos, _language(word))
+        start = _connector(scope, pos, language)
         if start is None:
             return None
     value = _value(_line(scope, _skip(scope, start, " \t\n\r*:")))
-    return (value, "anchored") if value else None
+    if language in ("de", "fr", "es", "ru") and _DECIMAL_COMMA.fullmatch(value):
+        value = value.replace(",", ".")
+    return (value, "anchored", start) if value else None
 
 
 def _language(word: str) -> str:
@@ -280,8 +316,17 @@ def _one_value(sentence: str) -> str:
         return sentence
     copula = _COPULA.search(sentence)
     if copula is None or copula.start() == 0:
-        return sentence
+        return _one_number(sentence)
     subject, value = sentence[:copula.start()], _trim(sentence[copula.end():])
     if any(ch.isdigit() for ch in _MATH_SPAN.sub("", subject)) or not value or not _MATHY.search(value):
+        return _one_number(sentence)
+    return _one_number(value)
+
+
+def _one_number(sentence: str) -> str:
+    """A sentence in Chinese, Japanese or Korean that holds exactly one number or `$...$` is that value
+    ("小明有 $14$ 个苹果" -> `14`, "60 千米/时" -> `60`): its words are the question's nouns and units."""
+    if not _CJK.search(sentence):
         return sentence
-    return value
+    values = _NUMBER.findall(sentence)
+    return _trim(values[0]) if len(values) == 1 else sentence
