@@ -102,7 +102,7 @@ def box_spans(text: str) -> list[tuple[int, int, str]]:
     if "\\boxed" not in text and "\\fbox" not in text:
         return []
     pairs = brace_pairs(text)
-    found: list[tuple[int, int, str]] = []
+    found: list[tuple[int, int, int, int]] = []  # start, end, content start, content end
     for command in _BOX_COMMANDS:
         pos = 0
         while (start := text.find(command, pos)) >= 0:
@@ -112,15 +112,17 @@ def box_spans(text: str) -> list[tuple[int, int, str]]:
                 found.append((start, *span))
     found.sort()
     outer, last_end = [], -1
-    for start, end, content in found:
+    for start, end, lo, hi in found:
         if start >= last_end:
-            outer.append((start, end, content))
+            while (inner := _whole_box(text, pairs, lo, hi)) is not None:  # unwrapped only for outer boxes
+                lo, hi = inner
+            outer.append((start, end, text[lo:hi]))
             last_end = end
     return outer
 
 
-def _box_at(text: str, pairs: dict[int, int], start: int, command: str) -> tuple[int, str] | None:
-    """(end, content) of the box whose command starts at `start`, nested whole-content boxes unwrapped."""
+def _box_at(text: str, pairs: dict[int, int], start: int, command: str) -> tuple[int, int, int] | None:
+    """(end, content start, content end) of the box whose command starts at `start`, else None."""
     after = start + len(command)
     if after < len(text) and text[after].isalpha():
         return None  # \boxedX is another macro
@@ -128,21 +130,13 @@ def _box_at(text: str, pairs: dict[int, int], start: int, command: str) -> tuple
     while j < len(text) and text[j] == " ":
         j += 1
     if j < len(text) and text[j] == "{":
-        if j not in pairs:
-            return None
-        close = pairs[j]
-        lo, hi = j + 1, close
-        while True:  # each step moves past one command: linear however deep the nesting
-            inner = _whole_box(text, pairs, lo, hi)
-            if inner is None:
-                return close + 1, text[lo:hi]
-            lo, hi = inner
+        return (pairs[j] + 1, j + 1, pairs[j]) if j in pairs else None
     if j == after:
         return None
     end = j  # "\boxed 5": one token up to whitespace or '$'
     while end < len(text) and not text[end].isspace() and text[end] != "$":
         end += 1
-    return (end, text[j:end]) if end > j else None
+    return (end, j, end) if end > j else None
 
 
 def _whole_box(text: str, pairs: dict[int, int], lo: int, hi: int) -> tuple[int, int] | None:

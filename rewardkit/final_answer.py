@@ -167,20 +167,20 @@ def _distinct(parts: Iterable[str]) -> tuple[str, ...]:
 
 def _from_boxes(scope: str, spans: list[tuple[int, int, str]], source: str) -> FinalAnswer:
     """The last box, with the boxes before it that it does not correct: different values form a hedge."""
-    group = [spans[-1]]
+    group = [spans[-1]]  # last first
     for before in reversed(spans[:-1]):
-        differs = " ".join(before[2].split()) != " ".join(group[0][2].split())
-        if differs and _corrects(scope[before[1]:group[0][0]]):
+        differs = " ".join(before[2].split()) != " ".join(group[-1][2].split())
+        if differs and _corrects(scope[before[1]:group[-1][0]]):
             break  # the later box replaces everything before it
-        group.insert(0, before)
-    parts = _distinct(c for *_, c in group)
+        group.append(before)
+    parts = _distinct(c for *_, c in reversed(group))
     if len(parts) == 1:
         return FinalAnswer(parts, source)
     return FinalAnswer(parts, f"{source} (hedge: {len(parts)} values)", "hedge")
 
 
 def _corrects(gap: str) -> bool:
-    """Whether the text between two different boxes makes the later one a correction of the earlier."""
+    """Whether the text between two different answers makes the later one a correction of the earlier."""
     if _CORRECTION.search(gap):
         return True
     return not _HEDGE.search(gap) and _CONCLUSION.search(gap) is not None
@@ -190,7 +190,7 @@ def _last_statements(scope: str, after: int, boxed: bool) -> tuple[FinalAnswer, 
     """The last anchored statement at or after `after` that holds a value, with the earlier statements it
     does not correct (different values: a hedge), and where it ends. With boxes before it the value must look
     like mathematics (a digit, `$`, a command, a choice letter): "The answer is correct." keeps the box."""
-    statements = []  # (value, source, match, end of the connector), last first
+    statements = []  # (value, source, end of its connector, match), last first
     for match in reversed(list(_KEYWORD.finditer(scope, after))[-_MAX_ANCHORS_TRIED:]):
         found = _statement(scope, match)
         if found is not None and (_MATHY.search(found[0]) or (not boxed and len(found[0].split()) <= 2)):
@@ -198,14 +198,14 @@ def _last_statements(scope: str, after: int, boxed: bool) -> tuple[FinalAnswer, 
     if not statements:
         return None
     value, source, connector, last = statements[0]
-    group = [value]
-    for earlier, _, _, match in statements[1:]:
-        if earlier != group[0] and _corrects(scope[match.end():connector]):
+    group = [value]  # last first
+    for earlier, _, its_connector, match in statements[1:]:
+        if earlier != group[-1] and _corrects(scope[match.end():connector]):
             break
-        group.insert(0, earlier)
-        connector = match.end()
+        group.append(earlier)
+        connector = its_connector
     end = scope.find("\n", last.end())
-    parts = _distinct(group)
+    parts = _distinct(reversed(group))
     kind = "hedge" if len(parts) > 1 else "single"
     answer = FinalAnswer(parts, source if kind == "single" else f"{source} (hedge: {len(parts)} values)", kind)
     return answer, end if end >= 0 else len(scope)
