@@ -50,7 +50,7 @@ _CONNECTORS = {
 }
 _LANGUAGE = {"答案": "zh", "答": "zh", "答え": "ja", "解答": "ja", "正解": "ja", "정답": "ko", "답": "ko",
              "ответ": "ru", "antwort": "de", "endergebnis": "de"}
-_SENTENCE_END = re.compile(r"\.(?:\s|$)|。")
+_SENTENCE_END = re.compile(r"\.(?:\s|$)|。|;\s")  # outside `$...$`; "; otherwise ..." ends it too
 # What may follow a `$...$` answer and still end it: nothing, a sentence end, or a clause ("because ...").
 _POLITE = r"です|である|となります|となる|입니다|이다|이에요|예요"  # Japanese / Korean sentence endings after a value
 _AFTER_ANSWER = re.compile(rf"\s*(?:(?:{_POLITE})\s*)?(?:$|[.!?。](?:\s|$)|(?:[,;]\s*|\()?"
