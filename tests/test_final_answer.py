@@ -69,7 +69,8 @@ EXTRACTION: dict[str, list[tuple[str, object]]] = {
         ("Final Answer: The largest $n$ is 34.", "34"),
         ("### Final Answer\n\n14", "14"),
         ("**Final Answer**\n\n$\\frac{1}{2}$", "\\frac{1}{2}"),
-        ("答：小明有14个苹果。", "14"), ("综上所述，小明有 $14$ 个苹果。", "14"), ("答：汽车的速度是 60 千米/时。", "60"),
+        ("答：小明有14个苹果。", "14"), ("综上所述，小明有 $14$ 个苹果。", "14"),
+        ("答：汽车的速度是 60 千米/时。", "60"),
         ("<answer>The sum of 3 and 4 is 7</answer>", "The sum of 3 and 4 is 7"),  # its subject holds numbers
         ("<answer>Paris is the capital</answer>", "Paris is the capital"),  # no mathematics to reduce to
         ("答：小明有 14 个，小红有 28 个。", "小明有 14 个,小红有 28 个"),  # two numbers: not one value
