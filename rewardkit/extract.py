@@ -1,13 +1,35 @@
-"""Where things are in a completion: tags, the reasoning, the answer region, boxes, fenced code.
+"""Extraction: where things are in a completion (tags, the reasoning, boxes, fenced code) and the one
+final-answer policy built on them.
 
-These functions only find text; which text is *the final answer* is decided in one place,
-`rewardkit.final_answer`, on top of them. They never fall back to a stray number in free prose. All scans
-are linear-time (plain string search, no backtracking regex over model output).
+`math`, `exact_match`, `cosine_length` (through its verifier), `vote` and the judge's `answer` region all read
+a completion's final answer through `final_answer`, so one completion has one final answer everywhere.
+
+    from rewardkit.extract import final_answer
+    final_answer("<think>maybe \\boxed{3}</think> Case 1: \\boxed{20}. Case 2: \\boxed{14}")
+    # FinalAnswer(parts=('20', '14'), source='boxed (hedge: 2 values)', kind='hedge')
+
+The policy (docs/math.md has a table of examples):
+1. Scope (`answer_scope`): drafts inside `<think>` never count; inside the scope the last closed `<answer>`
+   tag, when there is one, is where the answer is.
+2. Candidates: boxes (`\\boxed{}`, `\\fbox{}`; nested boxes unwrapped, empty ones ignored), anchored statements
+   ("The final answer is", "Answer:", a "### Final Answer" heading, 答案是, 答えは, 정답은, Ответ:, la réponse est,
+   la respuesta es, die Antwort ist, 选 C ...), a GSM8K `#### 72` line, and an answer tag's whole content.
+3. The last statement wins: an anchored statement after the last box, holding a value, outranks the boxes
+   (an intermediate box, a box in an echoed question, "\\boxed{14}. Wait, actually, the answer is 20.").
+4. Hedges are a rule, not a word list: different boxed values are a hedge unless the text before the later
+   one is an explicit correction ("wait", "actually", "so the answer is" ...), and always when it names cases
+   or conditions ("Case 2:", "if", "otherwise", "it could also be" ...). A hedge is judged as one list.
+5. A short sentence holding one value is that value: "The result is 14." gives `14`.
+Full-width digits and punctuation (`＝１４`, `３．５`) are read as ASCII. Extraction only finds text, never
+judges it, and never falls back to a stray number in free prose. Every scan is linear in the text (plain
+string search, no backtracking regex over model output).
 """
 
 from __future__ import annotations
 
 import re
+from collections.abc import Iterable
+from dataclasses import dataclass
 from typing import Literal
 
 Which = Literal["last", "first"]
@@ -165,6 +187,307 @@ def boxed(text: str, which: Which = "last") -> str | None:
     if not found:
         return None
     return found[-1] if which == "last" else found[0]
+
+
+# -- the final-answer policy ------------------------------------------------------------------------------------------
+Boxes = Literal["last", "set", "any"]
+Kind = Literal["single", "hedge", "set", "any"]
+
+# Full-width ASCII forms (U+FF01-U+FF5E) and the ideographic space, one character for one: positions survive.
+_WIDTH = {code: code - 0xFEE0 for code in range(0xFF01, 0xFF5F)} | {0x3000: 0x20}
+# Anchor words; the connector that must follow ("is", ":", 是, は ...) is checked in Python, never by
+# backtracking over model output. Longer words first: 答案 and 答え before 答.
+_KEYWORD = re.compile(
+    r"\bfinal\s+answer\b|\banswer\b|答案|答え|解答|正解|答|정답|답|\bответ|\br[ée]ponse(?:\s+finale)?\b"
+    r"|\brespuesta(?:\s+final)?\b|\bantwort\b|\bendergebnis\b|综上所述|选"
+    r"|^[ \t]*####", re.IGNORECASE | re.MULTILINE)
+_CONNECTORS = {
+    "en": ("is:", "is", ":", "=", "equals"), "zh": ("是", "为", "為", "应为", "应该是", "等于", ":", "="),
+    "ja": ("は", ":", "="), "ko": ("은", "는", ":", "="), "ru": (":", "—", "–", "-", "=", "равен", "равна", "равно"),
+    "fr": ("est", ":", "="), "es": ("es", ":", "="), "de": ("ist", "lautet", ":", "="),
+}
+_LANGUAGE = {"答案": "zh", "答": "zh", "答え": "ja", "解答": "ja", "正解": "ja", "정답": "ko", "답": "ko",
+             "ответ": "ru", "antwort": "de", "endergebnis": "de"}
+_SENTENCE_END = re.compile(r"\.(?:\s|$)|。|;\s")  # outside `$...$`; "; otherwise ..." ends it too
+# What may follow a `$...$` answer and still end it: nothing, a sentence end, or a clause ("because ...").
+_POLITE = r"です|である|となります|となる|입니다|이다|이에요|예요"  # Japanese / Korean sentence endings after a value
+_AFTER_ANSWER = re.compile(rf"\s*(?:(?:{_POLITE})\s*)?(?:$|[.!?。](?:\s|$)|(?:[,;]\s*|\()?"
+                           r"(?:because|since|which|as|so|where|when)\b)", re.IGNORECASE)
+_CLAUSE = re.compile(r"(?:[,;]\s*|\s\(?|\()(?:because|since|which|as|so|where|when)\s|\.\s"
+                     r"|[,;]\s*(?:因为|由于|所以|因此|即)", re.IGNORECASE)
+_POLITE_END = re.compile(rf"(?:\s*(?:{_POLITE}))+$")
+_COPULA = re.compile(r"\s(?:is|are|equals|was|becomes)\s+|是|为|等于")
+_MATH_SPAN = re.compile(r"\$[^$]*\$")
+_MATHY = re.compile(r"[0-9$\\^=π√∞]|^\(?[A-E]\)?$")
+_CJK = re.compile(r"[\u3040-\u30ff\u3400-\u4dbf\u4e00-\u9fff\uac00-\ud7af]")
+_NUMBER = re.compile(r"\$[^$\n]{1,80}\$|-?\d+(?:\.\d+)?(?:/\d+)?")  # one value in a sentence
+_DECIMAL_COMMA = re.compile(r"-?\d+,\d+")  # "3,5" in German, French, Spanish, Russian is 3.5
+# Doubt after the final answer that offers another value: "\boxed{7}. Hmm, I'm not sure, it may be 8."
+_DOUBT = re.compile(r"\b(?:not sure|unsure|not certain|may be|might be|could (?:also )?be|or maybe|perhaps|possibly)\b"
+                    r"|也许|可能是|或者是", re.IGNORECASE)
+_CHOICE = re.compile(r"[ \t:]*\(?([A-E]+)\)?(?![A-Za-z])")
+# Between two different boxes: an explicit correction makes the later box the answer; cases, conditions and
+# alternatives make them a hedge; a conclusion ("therefore", "so the answer is") corrects unless it hedges.
+_CORRECTION = re.compile(
+    r"\b(?:wait|actually|correction|corrected|mistake|error|oops|wrong|incorrect|instead|on second thought"
+    r"|re-?(?:check|calculat|comput|evaluat|consider)\w*|double[- ]check\w*|let me re\w*|i made)\b|\bno[,.!]"
+    r"|不对|错了|更正|重新|等等", re.IGNORECASE)
+_HEDGE = re.compile(r"\b(?:or|either|cases?|if|otherwise|else|alternatively|maybe|perhaps|possibly|probably"
+                    r"|might|could|depending|whether|unless)\b|或|如果|若|否则|情况|可能|也许", re.IGNORECASE)
+_CONCLUSION = re.compile(r"\b(?:so the (?:final )?answer|the (?:final )?answer is|final answer|therefore|thus"
+                         r"|hence|in conclusion|consequently)\b|答案|所以|因此|综上|故", re.IGNORECASE)
+_MAX_ANCHORS_TRIED = 32  # anchored statements looked at, from the last back
+
+
+@dataclass(frozen=True, slots=True)
+class FinalAnswer:
+    """A completion's final answer. `parts` holds one text, or several for a `hedge` (different boxed
+    values offered together), a `set` (`boxes="set"`) or `any` (`boxes="any"`); `source` says where it was
+    found (`answer_tag`, `boxed`, `boxed_in_answer_tag`, `anchored`, `anchored (####)` ...)."""
+
+    parts: tuple[str, ...]
+    source: str
+    kind: Kind = "single"
+
+    @property
+    def text(self) -> str:
+        """The answer as one text: the parts joined with ', ' (a hedge reads as the list it offers)."""
+        return ", ".join(self.parts)
+
+
+def normalize_width(text: str) -> str:
+    """Full-width digits, letters and punctuation as ASCII (`＝１４` -> `=14`, `３．５` -> `3.5`)."""
+    return text.translate(_WIDTH)
+
+
+def final_answer(text: str, boxes: Boxes = "last", anchors: bool = True) -> FinalAnswer | None:
+    """The final answer of a completion under the policy above; None when nothing is anchored.
+
+    `boxes`: `last` (the policy), `set` (every box of the final answer is one part of a set answer) or
+    `any` (every box anywhere, drafts included: lenient, for evaluation only). `anchors=False` accepts only
+    boxes and answer tags."""
+    text = normalize_width(text)
+    if boxes == "any":
+        spans = [s for s in box_spans(text) if s[2].strip()]
+        if spans:
+            return FinalAnswer(_distinct(c for *_, c in spans), "boxed", "any")
+    scope, tagged = answer_scope(text)
+    spans = [s for s in box_spans(scope) if s[2].strip()]
+    source = "boxed_in_answer_tag" if tagged else "boxed"
+    if boxes == "set" and spans:
+        parts = _distinct(c for *_, c in spans)
+        return FinalAnswer(parts, source, "set" if len(parts) > 1 else "single")
+    found = _last_statements(scope, spans[-1][1] if spans else 0, spans != []) if anchors else None
+    if found is None and spans:
+        found = _from_boxes(scope, spans, source), spans[-1][1]
+    if found is None:
+        if not (tagged and scope.strip()):
+            return None
+        found = FinalAnswer((_one_value(scope.strip()),), "answer_tag"), len(scope)
+    answer, end = found
+    if tagged and answer.source == "anchored":
+        answer = FinalAnswer(answer.parts, "answer_tag", answer.kind)
+    return _with_doubt(answer, scope, end) if anchors else answer
+
+
+def _with_doubt(answer: FinalAnswer, scope: str, end: int) -> FinalAnswer:
+    """A single answer followed by doubt that names another value is a hedge between the two."""
+    if answer.kind != "single":
+        return answer
+    tail = scope[end:end + 300]
+    doubt = _DOUBT.search(tail)
+    other = _NUMBER.search(tail, doubt.end()) if doubt else None
+    if other is None or _trim(other.group()) == answer.parts[0]:
+        return answer
+    return FinalAnswer((answer.parts[0], _trim(other.group())), f"{answer.source} (hedge: doubt)", "hedge")
+
+
+def reference_answer(text: str) -> str | None:
+    """The answer in a gold text: the whole list of its boxes (`\\boxed{2}, \\boxed{3}, \\boxed{5}` is
+    `2, 3, 5`: answering its last element is not answering it), a GSM8K `#### 72`, else the text itself."""
+    text = normalize_width(text).strip()
+    spans = box_spans(text)
+    if spans:
+        parts = _distinct(c for *_, c in spans if c.strip())
+        return ", ".join(parts) or None
+    if "####" in text:
+        return text.rsplit("####", 1)[1].strip() or None
+    return text or None
+
+
+def _distinct(parts: Iterable[str]) -> tuple[str, ...]:
+    """Stripped texts, first occurrence kept: a restated box is one answer."""
+    seen: dict[str, None] = {}
+    for part in parts:
+        seen.setdefault(" ".join(part.split()), None)
+    return tuple(seen)
+
+
+def _from_boxes(scope: str, spans: list[tuple[int, int, str]], source: str) -> FinalAnswer:
+    """The last box, with the boxes before it that it does not correct: different values form a hedge."""
+    group = [spans[-1]]  # last first
+    for before in reversed(spans[:-1]):
+        differs = " ".join(before[2].split()) != " ".join(group[-1][2].split())
+        if differs and _corrects(scope[before[1]:group[-1][0]]):
+            break  # the later box replaces everything before it
+        group.append(before)
+    parts = _distinct(c for *_, c in reversed(group))
+    if len(parts) == 1:
+        return FinalAnswer(parts, source)
+    return FinalAnswer(parts, f"{source} (hedge: {len(parts)} values)", "hedge")
+
+
+def _corrects(gap: str) -> bool:
+    """Whether the text between two different answers makes the later one a correction of the earlier."""
+    if _CORRECTION.search(gap):
+        return True
+    return not _HEDGE.search(gap) and _CONCLUSION.search(gap) is not None
+
+
+def _last_statements(scope: str, after: int, boxed: bool) -> tuple[FinalAnswer, int] | None:
+    """The last anchored statement at or after `after` that holds a value, with the earlier statements it
+    does not correct (different values: a hedge), and where it ends. With boxes before it the value must look
+    like mathematics (a digit, `$`, a command, a choice letter): "The answer is correct." keeps the box."""
+    statements = []  # (value, source, end of its connector, match), last first
+    for match in reversed(list(_KEYWORD.finditer(scope, after))[-_MAX_ANCHORS_TRIED:]):
+        found = _statement(scope, match)
+        if found is not None and (_MATHY.search(found[0]) or (not boxed and len(found[0].split()) <= 2)):
+            statements.append((*found, match))
+    if not statements:
+        return None
+    value, source, connector, last = statements[0]
+    group = [value]  # last first
+    for earlier, _, its_connector, match in statements[1:]:
+        if earlier != group[-1] and _corrects(scope[match.end():connector]):
+            break
+        group.append(earlier)
+        connector = its_connector
+    end = scope.find("\n", last.end())
+    parts = _distinct(reversed(group))
+    kind = "hedge" if len(parts) > 1 else "single"
+    answer = FinalAnswer(parts, source if kind == "single" else f"{source} (hedge: {len(parts)} values)", kind)
+    return answer, end if end >= 0 else len(scope)
+
+
+def _statement(scope: str, match: re.Match[str]) -> tuple[str, str, int] | None:
+    """(value, source, end of its connector) of the anchored statement begun by `match`, or None when no
+    connector follows the anchor word."""
+    word = " ".join(match.group().lower().split())
+    pos = match.end()
+    if word.endswith("####"):
+        value = _line(scope, pos).strip()
+        return (value, "anchored (####)", pos) if value else None
+    if word == "选":
+        choice = _CHOICE.match(scope, pos)
+        return (choice.group(1), "anchored", pos) if choice else None
+    pos = _skip(scope, pos, " \t*")
+    language = _language(word)
+    if word == "综上所述":
+        start = _skip(scope, pos, " \t,:")
+    elif word in ("final answer", "answer") and _is_heading(scope, match.start(), pos):
+        start = _skip(scope, pos, " \t*:#\n\r")
+    else:
+        start = _connector(scope, pos, language)
+        if start is None:
+            return None
+    value = _value(_line(scope, _skip(scope, start, " \t\n\r*:")))
+    if language in ("de", "fr", "es", "ru") and _DECIMAL_COMMA.fullmatch(value):
+        value = value.replace(",", ".")
+    return (value, "anchored", start) if value else None
+
+
+def _language(word: str) -> str:
+    if word in _LANGUAGE:
+        return _LANGUAGE[word]
+    if word.startswith(("réponse", "reponse")):
+        return "fr"
+    return "es" if word.startswith("respuesta") else "en"
+
+
+def _connector(text: str, pos: int, language: str) -> int | None:
+    """Position after the connector that must follow an anchor word ("is", ":", 是 ...), or None."""
+    for connector in _CONNECTORS[language]:
+        if text[pos:pos + len(connector)].lower() == connector:
+            end = pos + len(connector)
+            if connector[-1].isalpha() and connector.isascii() and end < len(text) and text[end].isalnum():
+                continue  # "island" is not "is"
+            return end
+    return None
+
+
+def _is_heading(text: str, start: int, pos: int) -> bool:
+    """`### Final Answer` / `**Final Answer**` alone on its line: the answer is on the next lines."""
+    line_start = text.rfind("\n", max(0, start - 12), start)
+    if line_start < 0 and start > 12:
+        return False
+    if text[line_start + 1:start].strip(" \t#*"):
+        return False
+    end = _skip(text, pos, " \t*:#")
+    return end >= len(text) or text[end] in "\r\n"
+
+
+def _skip(text: str, pos: int, chars: str) -> int:
+    while pos < len(text) and text[pos] in chars:
+        pos += 1
+    return pos
+
+
+def _line(text: str, pos: int) -> str:
+    """The rest of the line from `pos`, at most 300 characters."""
+    end = text.find("\n", pos, pos + 300)
+    return text[pos:end if end >= 0 else pos + 300]
+
+
+def _value(tail: str) -> str:
+    """The value of an anchored statement's tail: up to the sentence end (one inside `$...$` does not count),
+    out of its `$`/bold wrapper, cut at a clause ("14 because ..."), a polite ending (です, 입니다) dropped,
+    and a short sentence reduced to its one value."""
+    if not tail.lstrip().startswith("$"):
+        stop = _SENTENCE_END.search(tail)
+        tail = tail[:stop.start()] if stop else tail
+    text = _trim(tail)
+    cut = _CLAUSE.search(text)
+    text = (text[:cut.start()] if cut else text).strip().rstrip(".").strip()
+    return _one_value(_POLITE_END.sub("", text).strip())
+
+
+def _trim(raw: str) -> str:
+    """Drop markdown bold, one `$...$` / `\\(...\\)` wrapper and a trailing period. What follows the wrapper
+    is dropped only when it ends the answer (a sentence end, "because ..."); otherwise ("$5$ or $6$") the
+    delimiters go and the rest stays, so a hedge remains visible to the scorer."""
+    text = raw.replace("**", " ").strip()
+    for left, right in (("$$", "$$"), ("$", "$"), ("\\(", "\\)"), ("\\[", "\\]")):
+        if text.startswith(left) and right in text[len(left):]:
+            close = text.index(right, len(left))
+            if _AFTER_ANSWER.match(text, close + len(right)):
+                text = text[len(left):close]
+            else:
+                text = " ".join(text.replace(left, " ").replace(right, " ").split())
+            break
+    return text.strip().rstrip(".").strip()
+
+
+def _one_value(sentence: str) -> str:
+    """"The largest $n$ is 34." -> `34`: a short sentence whose subject holds no number of its own and whose
+    predicate is mathematics. Anything else is returned unchanged (the scorer then judges it as written)."""
+    if len(sentence) > 200 or "\n" in sentence:
+        return sentence
+    copula = _COPULA.search(sentence)
+    if copula is None or copula.start() == 0:
+        return _one_number(sentence)
+    subject, value = sentence[:copula.start()], _trim(sentence[copula.end():])
+    if any(ch.isdigit() for ch in _MATH_SPAN.sub("", subject)) or not value or not _MATHY.search(value):
+        return _one_number(sentence)
+    return _one_number(value)
+
+
+def _one_number(sentence: str) -> str:
+    """A sentence in Chinese, Japanese or Korean that holds exactly one number or `$...$` is that value
+    ("小明有 $14$ 个苹果" -> `14`, "60 千米/时" -> `60`): its words are the question's nouns and units."""
+    if not _CJK.search(sentence):
+        return sentence
+    values = _NUMBER.findall(sentence)
+    return _trim(values[0]) if len(values) == 1 else sentence
 
 
 def code_blocks(text: str) -> list[tuple[str, str]]:

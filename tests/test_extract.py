@@ -7,8 +7,16 @@ import time
 import pytest
 from hypothesis import given, settings
 
-from rewardkit.extract import answer_scope, answer_tag, boxed, boxed_all, code_block, region, think_content
-from rewardkit.final_answer import final_answer
+from rewardkit.extract import (
+    answer_scope,
+    answer_tag,
+    boxed,
+    boxed_all,
+    code_block,
+    final_answer,
+    region,
+    think_content,
+)
 from rewardkit.testing import completions
 
 

@@ -1,4 +1,4 @@
-"""The one final-answer policy (`rewardkit.final_answer`): tables of (completion, expected extraction) grouped
+"""The one final-answer policy (`rewardkit.extract`): tables of (completion, expected extraction) grouped
 by phenomenon, one row per rule, both outcomes in each group; verdict rows through `math`; the acceptance test
 that `math`, `exact_match`, `cosine_length`, `vote` and the judge's region see the same final answer; and
 properties on hostile input."""
@@ -11,8 +11,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from rewardkit.extract import region
-from rewardkit.final_answer import final_answer, normalize_width, reference_answer
+from rewardkit.extract import final_answer, normalize_width, reference_answer, region
 from rewardkit.scorers.length import CosineLength
 from rewardkit.scorers.match import ExactMatch
 from rewardkit.scorers.math import MathScorer
@@ -181,13 +180,15 @@ def test_one_final_answer_through_every_scorer(math_scorer):
     cosine_exact = CosineLength(verifier="exact_match", max_length=100)
     try:
         for text in SAME_EVERYWHERE:
-            row = {"completion": text, "answer": "14"}
             policy = final_answer(text)
             want = policy.text if policy else None
-            seen = {name: (scorer.score(row).details or {}).get("extracted") for name, scorer in
-                    (("math", math_scorer), ("exact_match", exact), ("cosine_length/math", cosine_math),
-                     ("cosine_length/exact_match", cosine_exact))}
-            assert seen == dict.fromkeys(seen, want), text
+            row = {"completion": text, "answer": want or "14"}
+            assert (math_scorer.score(row).details or {}).get("extracted") == want, text
+            assert (cosine_math.score(row).details or {}).get("extracted") == want, text
+            # exact_match shows what it read by matching it: the policy's answer as the reference scores 1
+            by_exact = exact.score(row)
+            assert (by_exact.value, by_exact.reason == "no anchored answer") == (float(bool(want)), not want), text
+            assert cosine_exact.score(row).details["correct"] is bool(want), text
             vote = majority_vote([text], scorer=math_scorer).majority
             assert vote == (want if policy and policy.kind == "single" else None), text  # a hedge casts no vote
             if policy is not None:

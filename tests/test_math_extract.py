@@ -8,7 +8,7 @@ import pytest
 
 import rewardkit
 from rewardkit.core import Status
-from rewardkit.final_answer import final_answer
+from rewardkit.extract import final_answer
 from rewardkit.scorers.math import MathScorer, gold_texts
 
 R1_GROUP = [  # DESIGN.md's worked example, gold 14: math rewards 0 / 1 / 1 / 0

@@ -11,14 +11,13 @@ import regex
 from pydantic import BaseModel, ConfigDict, Field, field_validator
 
 from rewardkit.core import Sample, Score, Scorer, Status
-from rewardkit.extract import region
-from rewardkit.final_answer import final_answer
+from rewardkit.extract import final_answer, region
 
 
 class ExactMatchParams(BaseModel):
     model_config = ConfigDict(extra="forbid", frozen=True)
     extract: Literal["final", "answer", "all"] = Field(
-        "final", description="final: the final answer (rewardkit.final_answer, the policy `math` uses); "
+        "final", description="final: the anchored final answer (answer tag, \\boxed, 'the answer is'); "
         "answer: the answer region; all: the whole completion")
     case_sensitive: bool = Field(False, description="compare with case")
     normalize_whitespace: bool = Field(True, description="collapse runs of whitespace before comparing")
@@ -52,13 +51,13 @@ class ExactMatch(Scorer):
             found = final_answer(text)
             if found is None:
                 return Score(0.0, reason="no anchored answer")
-            predicted, seen = found.text, {"extracted": found.text[:500], "source": found.source}
+            predicted = found.text
         else:
-            predicted, seen = region(text, self.params.extract), None
+            predicted = region(text, self.params.extract)
         wanted = {self._normal(text) for g in golds for text in _texts(g)}
         if self._normal(predicted) in wanted:
-            return Score(1.0, reason="exact match", details=seen)
-        return Score(0.0, reason=f"{predicted[:80]!r} differs from the reference", details=seen)
+            return Score(1.0, reason="exact match")
+        return Score(0.0, reason=f"{predicted[:80]!r} differs from the reference")
 
 
 def _usable(gold: Any) -> bool:

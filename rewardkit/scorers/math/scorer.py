@@ -1,6 +1,6 @@
 """The `math` scorer: the accuracy reward of DeepSeek-R1 (is the final answer equal to the gold answer?).
 
-Extraction (which text is the model's answer) is the one final-answer policy, `rewardkit.final_answer`;
+Extraction (which text is the model's answer) is the one final-answer policy, `rewardkit.extract`;
 judgement is `verify` on parsed values,
 exact in this process for numbers and strings, in a killable worker pool (`rewardkit.runtime.pool`) for
 anything that needs sympy. See docs/math.md for every policy.
@@ -19,7 +19,7 @@ from typing import Any, Literal
 from pydantic import BaseModel, ConfigDict, Field
 
 from rewardkit.core import Sample, Score, Scorer, Status
-from rewardkit.final_answer import FinalAnswer, final_answer, reference_answer
+from rewardkit.extract import FinalAnswer, final_answer, reference_answer
 from rewardkit.scorers.math.parse import Node, ParseError, parse
 from rewardkit.scorers.math.verify import NeedsSymbolic, Options, Verdict, verify_any
 

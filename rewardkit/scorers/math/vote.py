@@ -19,7 +19,7 @@ from typing import Any
 
 from rewardkit.core import Sample, Status
 from rewardkit.errors import InputError
-from rewardkit.final_answer import final_answer
+from rewardkit.extract import final_answer
 
 
 @dataclass(slots=True)
