@@ -277,9 +277,11 @@ def final_answer(text: str, boxes: Boxes = "last", anchors: bool = True) -> Fina
     if boxes == "set" and spans:
         parts = _distinct(c for *_, c in spans)
         return FinalAnswer(parts, source, "set" if len(parts) > 1 else "single")
-    found = _last_statements(scope, spans[-1][1] if spans else 0, spans != []) if anchors else None
-    if found is None and spans:
-        found = _from_boxes(scope, spans, source), spans[-1][1]
+    statement = _last_statements(scope, spans[-1][1] if spans else 0, spans != []) if anchors else None
+    found = statement[:2] if statement else None
+    if spans:
+        box_answer = _from_boxes(scope, spans, source)
+        found = _after_boxes(scope, box_answer, spans[-1][1], statement) if statement else (box_answer, spans[-1][1])
     if found is None:
         if not (tagged and scope.strip()):
             return None
@@ -338,16 +340,39 @@ def _from_boxes(scope: str, spans: list[tuple[int, int, str]], source: str) -> F
 
 
 def _corrects(gap: str) -> bool:
-    """Whether the text between two different answers makes the later one a correction of the earlier."""
+    """Whether the text between two different answers makes the later one a correction of the earlier.
+    Cases and alternatives are looked for where they attach to an answer (just after the earlier one, just
+    before the later one), so an "or" deep inside a recomputation does not undo a closing "Final Answer:"."""
     if _CORRECTION.search(gap):
         return True
-    return not _HEDGE.search(gap) and _CONCLUSION.search(gap) is not None
+    edges = gap if len(gap) <= 200 else gap[:80] + " " + gap[-120:]
+    return not _HEDGE.search(edges) and _CONCLUSION.search(gap) is not None
 
 
-def _last_statements(scope: str, after: int, boxed: bool) -> tuple[FinalAnswer, int] | None:
+def _after_boxes(scope: str, boxed: FinalAnswer, box_end: int,
+                 statement: tuple[FinalAnswer, int, int]) -> tuple[FinalAnswer, int]:
+    """A statement after the last box: a restatement keeps the box ("\\boxed{14}. The answer is 14 apples."),
+    a correction or a closing "Final Answer:" replaces it, anything else offers a second value: a hedge."""
+    answer, end, connector = statement
+    if answer.kind == "single" and _restates(answer.parts[0], boxed.parts[-1]):
+        return boxed, end
+    if _corrects(scope[box_end:connector]):
+        return answer, end
+    parts = _distinct((*boxed.parts, *answer.parts))
+    return FinalAnswer(parts, f"{boxed.source} (hedge: {len(parts)} values)", "hedge"), end
+
+
+def _restates(value: str, box: str) -> bool:
+    """`value` repeats `box`, perhaps followed by a unit or a clause ("14 apples" after `\\boxed{14}`)."""
+    value, box = " ".join(value.split()), " ".join(box.split())
+    return value == box or (value.startswith(box) and not value[len(box)].isalnum())
+
+
+def _last_statements(scope: str, after: int, boxed: bool) -> tuple[FinalAnswer, int, int] | None:
     """The last anchored statement at or after `after` that holds a value, with the earlier statements it
-    does not correct (different values: a hedge), and where it ends. With boxes before it the value must look
-    like mathematics (a digit, `$`, a command, a choice letter): "The answer is correct." keeps the box."""
+    does not correct (different values: a hedge); also where it ends and where the first of them begins.
+    With boxes before it the value must look like mathematics (a digit, `$`, a command, a choice letter):
+    "The answer is correct." after a box is no second answer."""
     statements = []  # (value, source, end of its connector, match), last first
     for match in reversed(list(_KEYWORD.finditer(scope, after))[-_MAX_ANCHORS_TRIED:]):
         found = _statement(scope, match)
@@ -366,7 +391,7 @@ def _last_statements(scope: str, after: int, boxed: bool) -> tuple[FinalAnswer, 
     parts = _distinct(reversed(group))
     kind = "hedge" if len(parts) > 1 else "single"
     answer = FinalAnswer(parts, source if kind == "single" else f"{source} (hedge: {len(parts)} values)", kind)
-    return answer, end if end >= 0 else len(scope)
+    return answer, end if end >= 0 else len(scope), connector
 
 
 def _statement(scope: str, match: re.Match[str]) -> tuple[str, str, int] | None:
@@ -447,7 +472,7 @@ def _value(tail: str) -> str:
         tail = tail[:stop.start()] if stop else tail
     text = _trim(tail)
     cut = _CLAUSE.search(text)
-    text = (text[:cut.start()] if cut else text).strip().rstrip(".").strip()
+    text = (text[:cut.start()] if cut else text).strip().rstrip(".?").strip()
     return _one_value(_POLITE_END.sub("", text).strip())
 
 

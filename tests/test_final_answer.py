@@ -34,6 +34,12 @@ EXTRACTION: dict[str, list[tuple[str, object]]] = {
         ("The answer is 13. So the total is \\boxed{14}.", "14"),  # the box is the later statement
         ("\\boxed{14}. The answer is correct.", "14"),  # a statement without a value does not replace it
         ("\\boxed{14}\n\nThe answer is 14 because 2 + 12 = 14.", "14"),
+        ("\\boxed{14}. The answer is 14 apples.", "14"),  # a restatement keeps the box
+        ("The first part is \\boxed{10404}.\n\nNext come the remaining terms of the sum, which we add to the "
+         "running total one at a time (51 of them, or 3 * 17), and each of these steps is routine arithmetic that "
+         "we have already checked twice above, so nothing new appears.\n\n"
+         "Final Answer: The final answer is $10455$.", "10455"),  # an "or" far from both answers hedges nothing
+        ("\\boxed{14}. Hmm, the answer: 15?", (H, ("14", "15"))),  # a second value with no correction
     ],
     "drafts inside <think> never count": [
         ("<think>maybe \\boxed{3}</think> so \\boxed{5}", "5"),
