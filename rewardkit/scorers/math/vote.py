@@ -19,7 +19,6 @@ from typing import Any
 
 from rewardkit.core import Sample, Status
 from rewardkit.errors import InputError
-from rewardkit.extract import final_answer
 
 
 @dataclass(slots=True)
@@ -46,6 +45,8 @@ def _scorer(scorer: Any) -> Any:
 def majority_vote(completions: Sequence[str], gold: Any = None, scorer: Any = None) -> VoteResult:
     """Vote over `completions` (texts): answers by the final-answer policy (a hedge casts no vote), clustered
     by the math scorer's equivalence."""
+    from rewardkit.extract import final_answer
+
     math_scorer = _scorer(scorer)
     clusters: list[list[str]] = []  # each: [representative, member, ...]
     for text in completions:
