@@ -222,9 +222,10 @@ _MATHY = re.compile(r"[0-9$\\^=π√∞]|^\(?[A-E]\)?$")
 _CJK = re.compile(r"[\u3040-\u30ff\u3400-\u4dbf\u4e00-\u9fff\uac00-\ud7af]")
 _NUMBER = re.compile(r"\$[^$\n]{1,80}\$|-?\d+(?:\.\d+)?(?:/\d+)?")  # one value in a sentence
 _DECIMAL_COMMA = re.compile(r"-?\d+,\d+")  # "3,5" in German, French, Spanish, Russian is 3.5
-# Doubt after the final answer that offers another value: "\boxed{7}. Hmm, I'm not sure, it may be 8."
-_DOUBT = re.compile(r"\b(?:not sure|unsure|not certain|may be|might be|could (?:also )?be|or maybe|perhaps|possibly)\b"
-                    r"|也许|可能是|或者是", re.IGNORECASE)
+# Doubt after the final answer that offers another value: "\\boxed{7}. Hmm, I'm not sure, it may be 8." Only
+# phrases that introduce an alternative answer, followed closely by its value; "it could be useful" is not one.
+_DOUBT = re.compile(r"\b(?:(?:it|this|that|the answer)\s+(?:may|might|could)\s+(?:also\s+)?be|(?:may|might|could)"
+                    r"\s+also\s+be|or\s+(?:maybe|perhaps|possibly))\b|也许是|可能是|或者是", re.IGNORECASE)
 _CHOICE = re.compile(r"[ \t:]*\(?([A-E]+)\)?(?![A-Za-z])")
 # Between two different boxes: an explicit correction makes the later box the answer; cases, conditions and
 # alternatives make them a hedge; a conclusion ("therefore", "so the answer is") corrects unless it hedges.
@@ -298,7 +299,7 @@ def _with_doubt(answer: FinalAnswer, scope: str, end: int) -> FinalAnswer:
         return answer
     tail = scope[end:end + 300]
     doubt = _DOUBT.search(tail)
-    other = _NUMBER.search(tail, doubt.end()) if doubt else None
+    other = _NUMBER.match(tail, _skip(tail, doubt.end(), " \t:")) if doubt else None
     if other is None or _trim(other.group()) == answer.parts[0]:
         return answer
     return FinalAnswer((answer.parts[0], _trim(other.group())), f"{answer.source} (hedge: doubt)", "hedge")

@@ -101,6 +101,8 @@ EXTRACTION: dict[str, list[tuple[str, object]]] = {
         ("\\boxed{14}. So the answer is \\boxed{14}.", "14"),  # the same value restated
         ("The answer is 3. Wait, no. The answer is 4.", "4"),
         ("The answer is $\\boxed{7}$. I hope it is correct.", "7"),
+        ("The answer is $\\boxed{14}$. It could be useful to note that 3 * 4 = 12.", "14"),  # no alternative
+        ("The answer is $\\boxed{14}$; it may be checked with 14 - 12 = 2.", "14"),
     ],
     "never a stray number from prose": [
         ("There are 7 balls. I am not sure.", None), ("I answered 5 questions", None),
