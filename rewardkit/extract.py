@@ -221,6 +221,13 @@ _MATH_SPAN = re.compile(r"\$[^$]*\$")
 _MATHY = re.compile(r"[0-9$\\^=π√∞]|^\(?[A-E]\)?$")
 _CJK = re.compile(r"[\u3040-\u30ff\u3400-\u4dbf\u4e00-\u9fff\uac00-\ud7af]")
 _NUMBER = re.compile(r"\$[^$\n]{1,80}\$|-?\d+(?:\.\d+)?(?:/\d+)?")  # one value in a sentence
+_UNESCAPED_DOLLAR = re.compile(r"(?<!\\)\$")
+# "... $x \le 2$ is our answer": searched in a window of 200 characters before the anchor word only.
+_BEFORE_ANSWER = re.compile(r"(\$[^$]{1,150}\$|[^\s$]{1,60})\s+is\s+(?:our|the|my)\s+$", re.IGNORECASE)
+# Words that make a number in a sentence something other than the answer: negation, approximation, scale.
+_QUALIFIED = re.compile(r"\b(?:not|no|never|except|besides|other than|instead|about|around|approximately|roughly"
+                        r"|nearly|almost|over|under|least|most|more|less|up to|million|billion|thousand|hundred"
+                        r"|dozen|percent)\b|n't|[~≈%]|\\approx", re.IGNORECASE)
 _DECIMAL_COMMA = re.compile(r"-?\d+,\d+")  # "3,5" in German, French, Spanish, Russian is 3.5
 # Doubt after the final answer that offers another value: "\\boxed{7}. Hmm, I'm not sure, it may be 8." Only
 # phrases that introduce an alternative answer, followed closely by its value; "it could be useful" is not one.
@@ -307,7 +314,8 @@ def _with_doubt(answer: FinalAnswer, scope: str, end: int) -> FinalAnswer:
 
 def reference_answer(text: str) -> str | None:
     """The answer in a gold text: the whole list of its boxes (`\\boxed{2}, \\boxed{3}, \\boxed{5}` is
-    `2, 3, 5`: answering its last element is not answering it), a GSM8K `#### 72`, else the text itself."""
+    `2, 3, 5`: answering its last element is not answering it), a GSM8K `#### 72`, the value of a closing
+    anchored statement ("... Final Answer: The final answer is $28\\%$."), else the text itself."""
     text = normalize_width(text).strip()
     spans = box_spans(text)
     if spans:
@@ -315,6 +323,9 @@ def reference_answer(text: str) -> str | None:
         return ", ".join(parts) or None
     if "####" in text:
         return text.rsplit("####", 1)[1].strip() or None
+    statement = _last_statements(text, 0, False)  # a worked solution closing "Final Answer: ..."
+    if statement is not None and statement[0].kind == "single":
+        return statement[0].parts[0]
     return text or None
 
 
@@ -414,12 +425,34 @@ def _statement(scope: str, match: re.Match[str]) -> tuple[str, str, int] | None:
         start = _skip(scope, pos, " \t*:#\n\r")
     else:
         start = _connector(scope, pos, language)
+        if start is None and language == "en":
+            if not scope.startswith(("$", "\\[", "\\("), pos):  # "Answer $9$": the math is the connector
+                return _value_before(scope, match.start())
+            start = pos
         if start is None:
             return None
-    value = _value(_line(scope, _skip(scope, start, " \t\n\r*:")))
+    value = _value(_display(scope, _skip(scope, start, " \t\n\r*:")))
     if language in ("de", "fr", "es", "ru") and _DECIMAL_COMMA.fullmatch(value):
         value = value.replace(",", ".")
     return (value, "anchored", start) if value else None
+
+
+def _value_before(scope: str, start: int) -> tuple[str, str, int] | None:
+    """ "Thus $x \\le 2$ is our answer." : the value written before "is our/the/my (final) answer"."""
+    before = _BEFORE_ANSWER.search(scope, max(0, start - 200), start)
+    if before is None or "\\boxed" in before.group(1) or "\\fbox" in before.group(1):
+        return None  # "$\\boxed{7}$ is our answer": the box already says it
+    return _trim(before.group(1)), "anchored", start
+
+
+def _display(text: str, pos: int) -> str:
+    """The statement's text from `pos`: its line, or a whole `$$...$$` / `\\[...\\]` display over several."""
+    for left, right in (("$$", "$$"), ("\\[", "\\]")):
+        if text.startswith(left, pos):
+            close = text.find(right, pos + len(left), pos + 400)
+            if close >= 0:
+                return " ".join(text[pos:close + len(right)].split())
+    return _line(text, pos)
 
 
 def _language(word: str) -> str:
@@ -483,14 +516,24 @@ def _trim(raw: str) -> str:
     delimiters go and the rest stays, so a hedge remains visible to the scorer."""
     text = raw.replace("**", " ").strip()
     for left, right in (("$$", "$$"), ("$", "$"), ("\\(", "\\)"), ("\\[", "\\]")):
-        if text.startswith(left) and right in text[len(left):]:
-            close = text.index(right, len(left))
+        close = _closing(text, right, len(left)) if text.startswith(left) else -1
+        if close >= 0:
             if _AFTER_ANSWER.match(text, close + len(right)):
                 text = text[len(left):close]
+            elif left == "$":
+                text = " ".join(_UNESCAPED_DOLLAR.sub(" ", text).split())
             else:
                 text = " ".join(text.replace(left, " ").replace(right, " ").split())
             break
     return text.strip().rstrip(".").strip()
+
+
+def _closing(text: str, right: str, start: int) -> int:
+    """Index of the first `right` from `start` that closes a math span: an escaped `\\$` is a dollar sign."""
+    pos = text.find(right, start)
+    while pos > 0 and right == "$" and text[pos - 1] == "\\":
+        pos = text.find(right, pos + 1)
+    return pos
 
 
 def _one_value(sentence: str) -> str:
@@ -508,12 +551,18 @@ def _one_value(sentence: str) -> str:
 
 
 def _one_number(sentence: str) -> str:
-    """A sentence in Chinese, Japanese or Korean that holds exactly one number or `$...$` is that value
-    ("小明有 $14$ 个苹果" -> `14`, "60 千米/时" -> `60`): its words are the question's nouns and units."""
-    if not _CJK.search(sentence):
-        return sentence
+    """A sentence that holds exactly one number or `$...$` is that value: in Chinese, Japanese or Korean
+    ("小明有 $14$ 个苹果" -> `14`, "60 千米/时" -> `60`), and in a plain statement of four words or more
+    ("Jane started growing it 3 hours ago." -> `3`) that hedges, negates, approximates and scales nothing
+    ("not 14", "about 14", "2 dozen" and "3 million" stay as written)."""
     values = _NUMBER.findall(sentence)
-    return _trim(values[0]) if len(values) == 1 else sentence
+    if len(values) != 1:
+        return sentence
+    if _CJK.search(sentence):
+        return _trim(values[0])
+    if len(sentence.split()) < 4 or _HEDGE.search(sentence) or _QUALIFIED.search(sentence):
+        return sentence
+    return _trim(values[0])
 
 
 def code_blocks(text: str) -> list[tuple[str, str]]:

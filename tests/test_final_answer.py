@@ -79,6 +79,10 @@ EXTRACTION: dict[str, list[tuple[str, object]]] = {
         ("<answer>The sum of 3 and 4 is 7</answer>", "The sum of 3 and 4 is 7"),  # its subject holds numbers
         ("<answer>Paris is the capital</answer>", "Paris is the capital"),  # no mathematics to reduce to
         ("答：小明有 14 个，小红有 28 个。", "小明有 14 个,小红有 28 个"),  # two numbers: not one value
+        ("Final Answer: Jane started growing it 3 hours ago.", "3"),
+        ("Final Answer: She did not buy 3 apples.", "She did not buy 3 apples"),  # negated
+        ("Final Answer: He bought about 3 apples.", "He bought about 3 apples"),  # approximated
+        ("Final Answer: She bought 2 dozen eggs.", "She bought 2 dozen eggs"),  # scaled
     ],
     "nested boxes": [
         ("\\boxed{\\boxed{5}}", "5"), ("$\\boxed{ \\fbox{7} }$", "7"), ("\\boxed{\\boxed{\\boxed{x+1}}}", "x+1"),
@@ -108,6 +112,11 @@ EXTRACTION: dict[str, list[tuple[str, object]]] = {
         ("There are 7 balls. I am not sure.", None), ("I answered 5 questions", None),
         ("We get x = 7 in the end", None), ("小明有14个苹果。", None), ("<answer> 7<answer>", None),
         ("The answer is 7.", "7"), ("48 + 24 = 72 clips.\n#### 72", "72"),
+        ("Thus $x \\le 2$ is our answer.", "x \\le 2"),
+        ("Therefore, $\\boxed{\\text{Evelyn}}$ is our answer.", "\\text{Evelyn}"),
+        ("Answer $ 9 $", "9"), ("Answer \\[ \n 9 \n \\]", "9"),
+        ("**Final Answer**\n$$\n\\frac{1}{2}\n$$", "\\frac{1}{2}"),
+        ("Answer $ \\frac{1}{2} \\$ = \\frac{10}{9} $", "\\frac{1}{2} \\$ = \\frac{10}{9}"),  # \\$ is a dollar sign
     ],
 }
 
