@@ -177,18 +177,6 @@ def _whole_box(text: str, pairs: dict[int, int], lo: int, hi: int) -> tuple[int,
     return None
 
 
-def boxed_all(text: str) -> list[str]:
-    """Contents of every outermost box, left to right (see `box_spans`)."""
-    return [content for _, _, content in box_spans(text)]
-
-
-def boxed(text: str, which: Which = "last") -> str | None:
-    found = boxed_all(text)
-    if not found:
-        return None
-    return found[-1] if which == "last" else found[0]
-
-
 # -- the final-answer policy ------------------------------------------------------------------------------------------
 Boxes = Literal["last", "set", "any"]
 Kind = Literal["single", "hedge", "set", "any"]

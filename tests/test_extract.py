@@ -10,8 +10,7 @@ from hypothesis import given, settings
 from rewardkit.extract import (
     answer_scope,
     answer_tag,
-    boxed,
-    boxed_all,
+    box_spans,
     code_block,
     final_answer,
     region,
@@ -43,12 +42,14 @@ BOXED = [
 
 @pytest.mark.parametrize(("text", "expected"), BOXED)
 def test_boxed(text, expected):
-    assert boxed(text) == expected
+    spans = box_spans(text)
+    assert (spans[-1][2] if spans else None) == expected
 
 
-def test_boxed_first_and_all():
-    assert boxed("\\boxed{3} or \\fbox{4} or \\boxed{5}", which="first") == "3"
-    assert boxed_all("\\boxed{3} or \\fbox{4} or \\boxed{5}") == ["3", "4", "5"]
+def test_box_spans_in_order_with_their_ends():
+    text = "\\boxed{3} or \\fbox{4} or \\boxed{5}"
+    assert [content for *_, content in box_spans(text)] == ["3", "4", "5"]
+    assert [(start, end) for start, end, _ in box_spans(text)] == [(0, 9), (13, 21), (25, 34)]
 
 
 ANCHORED = [
@@ -139,8 +140,9 @@ def test_code_blocks_by_language():
 @settings(max_examples=300, deadline=None)
 @given(completions())
 def test_extraction_never_raises_and_returns_substrings(text):
-    for found in (boxed(text), answer_tag(text), think_content(text), code_block(text)):
+    for found in (answer_tag(text), think_content(text), code_block(text)):
         assert found is None or isinstance(found, str)
+    assert all(0 <= start < end <= len(text) for start, end, _ in box_spans(text))
     for which in ("think", "answer", "all"):
         assert isinstance(region(text, which), str)
 
