@@ -352,12 +352,14 @@ def _corrects(gap: str) -> bool:
 def _after_boxes(scope: str, boxed: FinalAnswer, box_end: int,
                  statement: tuple[FinalAnswer, int, int]) -> tuple[FinalAnswer, int]:
     """A statement after the last box: a restatement keeps the box ("\\boxed{14}. The answer is 14 apples."),
-    a correction or a closing "Final Answer:" replaces it, anything else offers a second value: a hedge."""
+    a correction or a closing "Final Answer:" replaces it, another short value is a second answer: a hedge."""
     answer, end, connector = statement
     if answer.kind == "single" and _restates(answer.parts[0], boxed.parts[-1]):
         return boxed, end
     if _corrects(scope[box_end:connector]):
         return answer, end
+    if all(len(part.split()) > 3 for part in answer.parts):
+        return boxed, end  # "Check of the answer: 2 + 12 = 14 as required" is prose about it, not a second one
     parts = _distinct((*boxed.parts, *answer.parts))
     return FinalAnswer(parts, f"{boxed.source} (hedge: {len(parts)} values)", "hedge"), end
 

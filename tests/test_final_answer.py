@@ -40,6 +40,7 @@ EXTRACTION: dict[str, list[tuple[str, object]]] = {
          "we have already checked twice above, so nothing new appears.\n\n"
          "Final Answer: The final answer is $10455$.", "10455"),  # an "or" far from both answers hedges nothing
         ("\\boxed{14}. Hmm, the answer: 15?", (H, ("14", "15"))),  # a second value with no correction
+        ("\\boxed{14}\n\n**Check of the answer:** we computed 2 + 12 = 14 as required.", "14"),  # prose about it
     ],
     "drafts inside <think> never count": [
         ("<think>maybe \\boxed{3}</think> so \\boxed{5}", "5"),
