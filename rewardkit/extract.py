@@ -183,6 +183,7 @@ Kind = Literal["single", "hedge", "set", "any"]
 
 # Full-width ASCII forms (U+FF01-U+FF5E) and the ideographic space, one character for one: positions survive.
 _WIDTH = {code: code - 0xFEE0 for code in range(0xFF01, 0xFF5F)} | {0x3000: 0x20}
+_WIDE = re.compile("[\uff01-\uff5e\u3000]")
 # Anchor words; the connector that must follow ("is", ":", 是, は ...) is checked in Python, never by
 # backtracking over model output. Longer words first: 答案 and 答え before 答.
 _KEYWORD = re.compile(
@@ -253,7 +254,7 @@ class FinalAnswer:
 
 def normalize_width(text: str) -> str:
     """Full-width digits, letters and punctuation as ASCII (`＝１４` -> `=14`, `３．５` -> `3.5`)."""
-    return text.translate(_WIDTH)
+    return text.translate(_WIDTH) if _WIDE.search(text) else text  # the search is C-fast; translate is not
 
 
 def final_answer(text: str, boxes: Boxes = "last", anchors: bool = True) -> FinalAnswer | None:
