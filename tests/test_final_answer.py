@@ -5,7 +5,9 @@ properties on hostile input."""
 
 from __future__ import annotations
 
+import json
 import time
+from pathlib import Path
 
 import pytest
 from hypothesis import given, settings
@@ -213,6 +215,34 @@ def test_one_final_answer_through_every_scorer(math_scorer):
                 assert normalize_width(policy.parts[-1]) in normalize_width(region(text, "answer")), text
     finally:
         cosine_math._verifier.close()
+
+
+REDTEAM = Path(__file__).parent / "data" / "math_redteam.jsonl"  # labelled by a session that never saw this code
+# Its categories about *where the answer is* (the rest are about parsing and equivalence).
+EXTRACTION_CATEGORIES = {
+    "answer_tag", "answer_spam", "box_in_think", "box_trailing", "boxed_space", "candidate_list", "de_anchor",
+    "empty_box", "es_anchor", "fake_tags", "fbox", "final_over_box", "fr_anchor", "full_width", "gsm_hash",
+    "hedge_boxes", "hedge_cases", "hedge_prose", "hedge_word", "heading", "honest_clause", "honest_text_box",
+    "ja_anchor", "ko_anchor", "long_junk", "multi_box_gold", "nested_box", "prompt_echo", "repeat_same",
+    "ru_anchor", "self_correction", "solution_gold", "stray_number", "unclosed_tag", "wrong_gloss", "zh_anchor",
+    "zh_choice", "zh_hedge", "zh_noanchor", "zh_think_only",
+}
+
+
+def _redteam() -> list[dict]:
+    return [json.loads(line) for line in REDTEAM.read_text(encoding="utf-8").splitlines() if line.strip()]
+
+
+def test_redteam_every_correct_completion_has_a_final_answer():
+    missing = [row["id"] for row in _redteam() if row["label"] and final_answer(row["completion"]) is None]
+    assert missing == []
+
+
+def test_redteam_extraction_never_accepts_a_wrong_completion(math_scorer):
+    rows = [row for row in _redteam() if row["category"] in EXTRACTION_CATEGORIES and not row["label"]]
+    assert len(rows) > 50
+    scores = math_scorer.score_batch([{"completion": row["completion"], "answer": row["answer"]} for row in rows])
+    assert [row["id"] for row, score in zip(rows, scores, strict=True) if score.value == 1.0] == []
 
 
 @settings(max_examples=300, deadline=None)
