@@ -1,9 +1,9 @@
 """The `math` scorer: the accuracy reward of DeepSeek-R1 (is the final answer equal to the gold answer?).
 
-Extraction (which text is the model's answer) is the one final-answer policy, `rewardkit.extract`;
-judgement is `verify` on parsed values,
-exact in this process for numbers and strings, in a killable worker pool (`rewardkit.runtime.pool`) for
-anything that needs sympy. See docs/math.md for every policy.
+Extraction (which text is the model's answer) is the one final-answer policy, `rewardkit.extract.final_answer`,
+shared with every scorer that reads a final answer; judgement is `verify` on parsed values, exact in this
+process for numbers and strings, in a killable worker pool (`rewardkit.runtime.pool`) for anything that needs
+sympy. See docs/math.md for every policy.
 """
 
 from __future__ import annotations
