@@ -273,3 +273,17 @@ def test_hostile_input_is_fast(text):
         final_answer(text, boxes=boxes)
     reference_answer(text)
     assert time.perf_counter() - start < 2.0
+
+
+HOSTILE_UNITS = ["\\boxed{", "}", "{", "\\fbox ", "$", "<think>", "</think>", "<answer>", "</answer>", "answer",
+                 " is ", ":", "答案是", "答", "选", "####", "\n", " ", "Final Answer", "wait ", " or ", "1", "\\"]
+
+
+@settings(max_examples=40, deadline=None)
+@given(st.lists(st.sampled_from(HOSTILE_UNITS), min_size=1, max_size=6), st.integers(1, 5_000))
+def test_repeated_hostile_units_stay_fast(units, times):
+    text = "".join(units) * times
+    start = time.perf_counter()
+    final_answer(text)
+    reference_answer(text)
+    assert time.perf_counter() - start < 2.0
