@@ -44,8 +44,14 @@ _INFO_LANGUAGE = re.compile(r"[ \t]*([\w+#.-]*)")
 
 
 def tag_contents(text: str, tag: str) -> list[str]:
-    """Contents of every closed `<tag>...</tag>` pair, left to right. A pair is a closer and the last opener
-    before it: a stray opener earlier (the reasoning saying "I will answer in <answer> tags") is not content."""
+    """Contents of every closed `<tag>...</tag>` pair, left to right (see `tag_spans`)."""
+    return [text[start:end] for start, end in tag_spans(text, tag)]
+
+
+def tag_spans(text: str, tag: str) -> list[tuple[int, int]]:
+    """(start, end) of the content of every closed `<tag>...</tag>` pair. A pair is a closer and the last
+    opener before it: a stray opener earlier (the reasoning saying "I will answer in <answer> tags") is not
+    content."""
     open_tag, close_tag = f"<{tag}>", f"</{tag}>"
     found, pos = [], 0
     while True:
@@ -56,7 +62,7 @@ def tag_contents(text: str, tag: str) -> list[str]:
         if end < 0:
             return found
         start = text.rfind(open_tag, start, end)
-        found.append(text[start + len(open_tag):end])
+        found.append((start + len(open_tag), end))
         pos = end + len(close_tag)
 
 
@@ -84,13 +90,18 @@ def answer_scope(text: str) -> tuple[str, bool]:
     Drafts inside `<think>` never count: the scope starts after the last `</think>`, and a `<think>` that is
     never closed is all draft (a truncated reasoning has no answer). In what is left, the last closed
     `<answer>` tag is the scope when there is one."""
-    end = text.rfind("</think>")
-    if end >= 0:
-        text = text[end + len("</think>"):]
-    elif (start := text.find("<think>")) >= 0:
-        text = text[:start]
+    text = after_reasoning(text)
     tagged = answer_tag(text)
     return (tagged, True) if tagged is not None else (text, False)
+
+
+def after_reasoning(text: str) -> str:
+    """The text after the last `</think>`; before a `<think>` that is never closed (all of it is draft)."""
+    end = text.rfind("</think>")
+    if end >= 0:
+        return text[end + len("</think>"):]
+    start = text.find("<think>")
+    return text[:start] if start >= 0 else text
 
 
 def region(text: str, which: Region) -> str:
@@ -233,6 +244,7 @@ _HEDGE = re.compile(r"\b(?:or|either|cases?|if|otherwise|else|alternatively|mayb
                     r"|might|could|depending|whether|unless)\b|或|如果|若|否则|情况|可能|也许", re.IGNORECASE)
 _CONCLUSION = re.compile(r"\b(?:so the (?:final )?answer|the (?:final )?answer is|final answer|therefore|thus"
                          r"|hence|in conclusion|consequently)\b|答案|所以|因此|综上|故", re.IGNORECASE)
+_SPELLING = re.compile(r"\s+|\$|\\[,;!: ]")  # spacing and math delimiters: not part of a value
 _MAX_ANCHORS_TRIED = 32  # anchored statements looked at, from the last back
 
 
@@ -269,6 +281,14 @@ def final_answer(text: str, boxes: Boxes = "last", anchors: bool = True) -> Fina
         if spans:
             return FinalAnswer(_distinct(c for *_, c in spans), "boxed", "any")
     scope, tagged = answer_scope(text)
+    answer = _answer_in(scope, tagged, boxes, anchors)
+    if tagged and boxes == "last" and answer is not None:
+        return _with_other_blocks(after_reasoning(text), answer, anchors)
+    return answer
+
+
+def _answer_in(scope: str, tagged: bool, boxes: Boxes, anchors: bool) -> FinalAnswer | None:
+    """The final answer inside one scope: the final text, or one `<answer>` tag's content (`tagged`)."""
     spans = [s for s in box_spans(scope) if s[2].strip()]
     source = "boxed_in_answer_tag" if tagged else "boxed"
     if boxes == "set" and spans:
@@ -287,6 +307,26 @@ def final_answer(text: str, boxes: Boxes = "last", anchors: bool = True) -> Fina
     if tagged and answer.source == "anchored":
         answer = FinalAnswer(answer.parts, "answer_tag", answer.kind)
     return _with_doubt(answer, scope, end) if anchors else answer
+
+
+def _with_other_blocks(text: str, answer: FinalAnswer, anchors: bool) -> FinalAnswer:
+    """An answer tag is the answer only when it is the one answer given: earlier `<answer>` blocks it does
+    not correct, or a box or anchored statement after the last block, that hold other values make the whole
+    a hedge (several blocks with the right one last; `<answer>14</answer> \\boxed{15}`)."""
+    spans = tag_spans(text, "answer")
+    given = [answer]
+    for (start, end), (later, _) in zip(reversed(spans[:-1]), reversed(spans[1:]), strict=True):
+        if _corrects(text[end:later]):
+            break  # "<answer>1</answer> Wait, that is wrong. <answer>2</answer>": the later block replaces it
+        given.append(_answer_in(text[start:end], True, "last", anchors))
+    tail = text[spans[-1][1] + len("</answer>"):]
+    given.append(_answer_in(tail, False, "last", anchors) if tail.strip() else None)
+    by_key: dict[str, str] = {}
+    for part in (p for a in given if a is not None for p in a.parts):
+        by_key.setdefault(_SPELLING.sub("", part).rstrip("."), part)  # `$14$`, `14` and `14.` are one value
+    if len(by_key) <= len(answer.parts):
+        return answer
+    return FinalAnswer(tuple(by_key.values()), f"answer_tag (hedge: {len(by_key)} values)", "hedge")
 
 
 def _with_doubt(answer: FinalAnswer, scope: str, end: int) -> FinalAnswer:

@@ -75,7 +75,12 @@ def test_anchored_phrases(text, expected):
 @pytest.mark.parametrize(("text", "expected", "source"), [
     ("<think>...</think><answer>The result is \\boxed{14}</answer>", "14", "boxed_in_answer_tag"),
     ("<think>...</think><answer> 14 </answer>", "14", "answer_tag"),
-    ("<answer>1</answer> then <answer>2</answer>", "2", "answer_tag"),
+    # several answer blocks commit to every value they hold, unless the later one corrects the earlier
+    ("<answer>1</answer> then <answer>2</answer>", "2, 1", "answer_tag (hedge: 2 values)"),
+    ("<answer>1</answer> Wait, that is wrong. <answer>2</answer>", "2", "answer_tag"),
+    ("<answer>2</answer> <answer>$2$</answer>", "$2$", "answer_tag"),
+    ("<answer>14</answer> \\boxed{15}", "14, 15", "answer_tag (hedge: 2 values)"),  # a box after the block
+    ("<answer>$14$</answer> The final answer is \\boxed{14}.", "$14$", "answer_tag"),
     # a tag named in the reasoning is not the start of the answer (this used to extract "tags. ...<answer>14")
     ("<think>I put the result in <answer> tags. 2+12=14</think> <answer>14</answer>", "14", "answer_tag"),
     ("We get \\boxed{14}. The answer is 13.", "13", "anchored"),  # the closing statement outranks the box
