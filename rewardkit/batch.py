@@ -32,7 +32,7 @@ from typing import IO, Any
 from rewardkit.batch_stats import RunStats, format_summary
 from rewardkit.core import Sample, Scorer
 from rewardkit.errors import ConfigError, InputError, RewardkitError
-from rewardkit.recipe import Combination, build
+from rewardkit.recipe import build
 
 DEFAULT_CHUNK = 512
 CHECKPOINT_EVERY_S = 1.0  # sidecar writes per second at most; a kill loses at most this much work
@@ -59,7 +59,6 @@ class ChunkScorer:
     def __init__(self, scorer: Scorer, mapping: Mapping[str, str] | None = None) -> None:
         self.scorer = scorer
         self.mapping = dict(mapping or {})
-        self.required = sorted(scorer.all_required_fields() - {"completion"})
 
     def __call__(self, first_line: int, lines: list[bytes]) -> ChunkResult:
         raws, rows, samples, errs, messages = [], [], [], [], []
@@ -104,11 +103,10 @@ class ChunkScorer:
             return None, None, str(exc)
         if sample.completion is None:
             return None, None, "field 'completion' is null"
-        for name in self.required:
-            if sample.get(name) is None:
-                hint = f" (mapped from '{self.mapping[name]}')" if name in self.mapping else \
-                    f" (use --map {name}=FIELD to name another one)"
-                return None, None, f"missing required field '{name}'{hint}"
+        for name in self.scorer.missing_fields(sample)[:1]:
+            hint = f" (mapped from '{self.mapping[name]}')" if name in self.mapping else \
+                f" (use --map {name.split(' or ')[0]}=FIELD to name another one)"
+            return None, None, f"missing required field '{name}'{hint}"
         return row, sample, ""
 
 
@@ -267,17 +265,8 @@ def progress_path(output: Path) -> Path:
 
 def fingerprint(scorer: Scorer, mapping: Mapping[str, str]) -> str:
     """Identifies the scoring job: the whole scorer tree with every parameter, weight and alias, and --map."""
-    text = json.dumps([_tree(scorer), dict(mapping)], sort_keys=True, default=str)
+    text = json.dumps([scorer.spec(), dict(mapping)], sort_keys=True, default=str)
     return hashlib.sha256(text.encode()).hexdigest()[:16]
-
-
-def _tree(scorer: Scorer) -> Any:
-    if isinstance(scorer, Combination):
-        return {"combine": scorer.op, "name": scorer.name, "threshold": scorer.threshold,
-                "fail_value": scorer.fail_value, "named": scorer.named,
-                "components": [[_tree(child), weight] for child, weight in scorer.children]}
-    return {"use": f"{type(scorer).__module__}:{type(scorer).__qualname__}", "name": scorer.name,
-            "params": scorer.params.model_dump(mode="json")}
 
 
 def _input_identity(path: Path) -> tuple[int, str]:

@@ -36,8 +36,12 @@ class Status(str, Enum):
         return self.value
 
 
-# Statuses whose None value a combiner skips, as TRL skips a None reward; any other None propagates.
+# Statuses whose None value a combiner skips, as TRL skips a None reward; any other None propagates. A required
+# field missing from the row is the exception: see `Score.missing_fields` and rewardkit.recipe.
 SKIPPABLE = frozenset({Status.NOT_APPLICABLE, Status.INVALID_INPUT})
+
+# A required-field entry: a field name, or a tuple of alternative names of which the row needs one.
+FieldSpec = str | tuple[str, ...]
 
 
 @dataclass(slots=True)
@@ -53,6 +57,13 @@ class Score:
     @classmethod
     def skip(cls, reason: str, status: Status = Status.NOT_APPLICABLE) -> Score:
         return cls(None, status, reason=reason)
+
+    @property
+    def missing_fields(self) -> list[str]:
+        """The required row fields whose absence made this score None (empty for any other verdict)."""
+        if self.status is not Status.INVALID_INPUT or not self.details:
+            return []
+        return list(self.details.get("missing_fields", ()))
 
     def to_dict(self) -> dict[str, Any]:
         out: dict[str, Any] = {"value": self.value, "status": self.status.value,
@@ -143,6 +154,16 @@ class Sample:
         return {**self.extra, "prompt": self.prompt, "completion": self.completion, "answer": self.answer}
 
 
+def _field_label(spec: FieldSpec) -> str:
+    return spec if isinstance(spec, str) else " or ".join(spec)
+
+
+def lacking(sample: Sample, specs: Iterable[FieldSpec]) -> list[str]:
+    """The entries of `specs` the sample does not have (None counts as absent), as readable labels."""
+    return [_field_label(spec) for spec in specs
+            if not any(sample.has(name) for name in ((spec,) if isinstance(spec, str) else spec))]
+
+
 def as_sample(sample: Sample | Mapping[str, Any]) -> Sample:
     return sample if isinstance(sample, Sample) else Sample.from_dict(sample)
 
@@ -190,6 +211,10 @@ class Scorer(ABC):
     - never raise on any completion text: return a Score with a status instead (the base class still turns
       an unexpected exception into status `error` with value None, never into 0);
     - return a finite value, or None with a non-ok status; values of 0 mean "judged and wrong";
+    - declare the row fields it cannot score without in `required_fields` (e.g. `("answer",)`; an entry may be
+      a tuple of alternatives); the base class answers a row without them with None / `invalid_input` naming
+      the field, before `_score` runs, so `_score` may assume they are present. Set it on the instance in
+      `__init__` when it depends on the parameters;
     - stay picklable: list lazily loaded, unpicklable attributes (models, pools) in `_transient`;
     - be deterministic for a given sample and parameters;
     - give at least one entry in `examples` ({"params", "sample", "value"}); `check_scorer` verifies them.
@@ -198,7 +223,7 @@ class Scorer(ABC):
     name: str = ""
     description: str = ""
     Params: ClassVar[type[BaseModel]] = NoParams
-    required_fields: ClassVar[tuple[str, ...]] = ()  # sample fields without which the row is an input error
+    required_fields: tuple[FieldSpec, ...] = ()  # row fields without which this scorer gives invalid_input
     examples: ClassVar[tuple[dict[str, Any], ...]] = ()
     is_penalty: ClassVar[bool] = False  # values <= 0 that only punish; an empty completion may score the maximum
     _transient: ClassVar[tuple[str, ...]] = ()
@@ -238,27 +263,77 @@ class Scorer(ABC):
         batch = [as_sample(s) for s in samples]
         if type(self)._score_batch is Scorer._score_batch:  # no batch override: guarded one by one, finished once
             return [self._guarded(s) for s in batch]
+        results = [self._unscorable(s) for s in batch]
+        todo = [s for s, r in zip(batch, results, strict=True) if r is None]
         try:
-            scores = self._score_batch(batch)
-            if len(scores) != len(batch):  # rows would shift onto other samples' scores downstream
-                raise ValueError(f"_score_batch returned {len(scores)} scores for {len(batch)} samples")
+            scores = self._score_batch(todo) if todo else []
+            if len(scores) != len(todo):  # rows would shift onto other samples' scores downstream
+                raise ValueError(f"_score_batch returned {len(scores)} scores for {len(todo)} samples")
         except Exception:  # noqa: BLE001 - a failed batch falls back to per-sample scoring, which is guarded
-            scores = [self._guarded(s) for s in batch]
-        return [self._finish(s) for s in scores]
+            scores = [self._guarded(s) for s in todo]
+        done = iter(self._finish(s) for s in scores)
+        return [next(done) if r is None else r for r in results]
 
     def collect_stats(self) -> dict[str, float]:
         """Counters accumulated since the last call (cache hits, calls, tokens, seconds ...), then reset.
         Batch runners sum them over workers into the run summary. Default: none."""
         return {}
 
+    # The recipe tree's walks. A leaf answers for itself; rewardkit.recipe.Combination overrides each one, so
+    # callers (batch, trainers, server) never walk the tree by hand.
+
     def leaves(self) -> list[Scorer]:
         """Leaf scorers of this (possibly composite) scorer, in recipe order."""
         return [self]
 
-    def all_required_fields(self) -> set[str]:
+    def reported(self) -> list[Scorer]:
+        """Every scorer that reports a value in `Score.components`: the leaves and the named combiners."""
+        return [self]
+
+    def component_names(self) -> list[str]:
+        """The keys of this scorer's `Score.components`, in order (one column each in logs and outputs)."""
+        return [s.name for s in self.reported()]
+
+    def spec(self) -> dict[str, Any]:
+        """The whole scoring job as plain data (class, alias, every parameter): equal specs score alike."""
+        return {"use": f"{type(self).__module__}:{type(self).__qualname__}", "name": self.name,
+                "params": self.params.model_dump(mode="json")}
+
+    def sum_terms(self) -> list[tuple[Scorer, float]]:
+        """(component, weight) pairs whose weighted sum is this scorer's value, for trainers that take one
+        reward function per component (TRL); `[(self, 1.0)]` when the value is not such a sum."""
+        return [(self, 1.0)]
+
+    def combine_terms(self, scores: Sequence[Score]) -> Score:
+        """This scorer's Score from the already computed scores of its `sum_terms()`."""
+        return scores[0]
+
+    def all_required_fields(self) -> set[FieldSpec]:
+        """Every required-field entry of every leaf (optional components included)."""
         return {f for leaf in self.leaves() for f in leaf.required_fields}
 
+    def missing_fields(self, sample: Sample) -> list[str]:
+        """The required fields absent from `sample` that make this scorer's value None (a combiner: those of
+        its non-optional components). The one check behind `invalid_input` for a missing field."""
+        return lacking(sample, self.required_fields)
+
+    def _unscorable(self, sample: Sample) -> Score | None:
+        """The invalid_input Score of a sample that lacks a required field, else None."""
+        if not self.required_fields:
+            return None
+        missing = lacking(sample, self.required_fields)
+        if not missing:
+            return None
+        named = ", ".join(f"'{f}'" for f in missing)
+        first = missing[0].split(" or ")[0]
+        return Score(None, Status.INVALID_INPUT, {self.name: None},
+                     f"{self.name}: the row has no {named} (required; to read it from another column, "
+                     f"map it: --map {first}=COLUMN)", {"missing_fields": missing})
+
     def _guarded(self, sample: Sample) -> Score:
+        unscorable = self._unscorable(sample)
+        if unscorable is not None:
+            return unscorable
         try:
             return self._finish(self._score(sample))
         except Exception as exc:  # noqa: BLE001 - the contract: model output never becomes an exception

@@ -10,6 +10,9 @@ How a combiner reduces its components (each contributes weight * value):
   otherwise the value is `fail_value` (default 0.0). The gate's own value is reported but not added.
 A component whose value is None is skipped when its status is `not_applicable` or `invalid_input` (as TRL
 skips a None reward); it is never turned into 0. If every component is skipped the result is None.
+A component whose row lacks a field it requires (`Scorer.required_fields`: `math` needs `answer`) makes the
+result None / `invalid_input` naming the component and the field, unless the node says `optional: true`:
+a reward whose main part cannot be computed must not silently become the format reward alone.
 A component that failed (`error`, `infra_error`, or `timeout` without a value) makes the whole result None
 with that status: a reward computed from the remaining parts would silently mean something else.
 """
@@ -18,7 +21,7 @@ from __future__ import annotations
 
 import json
 import math
-from collections.abc import Mapping, Sequence
+from collections.abc import Collection, Mapping, Sequence
 from pathlib import Path
 from typing import Any
 
@@ -27,7 +30,7 @@ from rewardkit.core import SKIPPABLE, Sample, Score, Scorer, Status
 from rewardkit.errors import ConfigError
 
 COMBINERS = ("sum", "mean", "min", "max", "product", "gate")
-_NODE_KEYS = {"use", "combine", "weight", "name", "components"}
+_NODE_KEYS = {"use", "combine", "weight", "name", "components", "optional"}
 _GATE_KEYS = {"threshold", "fail_value"}
 
 
@@ -38,13 +41,15 @@ class Combination(Scorer):
     description = "Weighted combination of component scorers (sum, mean, min, max, product, gate)."
 
     def __init__(self, op: str, children: Sequence[tuple[Scorer, float]], name: str | None = None,
-                 threshold: float = 1.0, fail_value: float = 0.0, named: bool = False) -> None:
+                 threshold: float = 1.0, fail_value: float = 0.0, named: bool = False,
+                 optional: Collection[int] = ()) -> None:
         super().__init__(name=name or op)
         self.op = op
         self.children = list(children)
         self.threshold = threshold
         self.fail_value = fail_value
         self.named = named  # an explicitly named combiner also reports its own value in components
+        self.optional = frozenset(optional)  # indices of children that are skipped when their row lacks a field
 
     def __repr__(self) -> str:
         inner = ", ".join(f"{w}*{c!r}" for c, w in self.children)
@@ -53,14 +58,44 @@ class Combination(Scorer):
     def leaves(self) -> list[Scorer]:
         return [leaf for child, _ in self.children for leaf in child.leaves()]
 
+    def reported(self) -> list[Scorer]:
+        inner = [s for child, _ in self.children for s in child.reported()]
+        return [*inner, self] if self.named else inner
+
+    def spec(self) -> dict[str, Any]:
+        return {"combine": self.op, "name": self.name, "threshold": self.threshold, "fail_value": self.fail_value,
+                "named": self.named, "optional": sorted(self.optional),
+                "components": [[child.spec(), weight] for child, weight in self.children]}
+
+    def sum_terms(self) -> list[tuple[Scorer, float]]:
+        if self.op != "sum":
+            return [(self, 1.0)]
+        if len(self.children) == 1:  # `build` wraps a weighted root node in a one-child sum: split the node
+            child, weight = self.children[0]
+            return [(c, weight * w) for c, w in child.sum_terms()]
+        return list(self.children)
+
+    def combine_terms(self, scores: Sequence[Score]) -> Score:
+        if self.op != "sum":
+            return scores[0]
+        if len(self.children) == 1:
+            return self.combine([self.children[0][0].combine_terms(scores)])
+        return self.combine(scores)
+
+    def missing_fields(self, sample: Sample) -> list[str]:
+        found = [f for i, (child, _) in enumerate(self.children) if i not in self.optional
+                 for f in child.missing_fields(sample)]
+        return list(dict.fromkeys(found))
+
     def _score(self, sample: Sample) -> Score:
-        return self._combine([child.score(sample) for child, _ in self.children])
+        return self.combine([child.score(sample) for child, _ in self.children])
 
     def _score_batch(self, samples: list[Sample]) -> list[Score]:
         per_child = [child.score_batch(samples) for child, _ in self.children]
-        return [self._combine(list(row)) for row in zip(*per_child, strict=True)]
+        return [self.combine(list(row)) for row in zip(*per_child, strict=True)]
 
-    def _combine(self, scores: list[Score]) -> Score:
+    def combine(self, scores: Sequence[Score]) -> Score:
+        """The combined Score from one Score per component (in `children` order): the rules of this module."""
         components: dict[str, float | None] = {}
         for s in scores:
             components.update(s.components)
@@ -70,8 +105,10 @@ class Combination(Scorer):
         result.components = components
         return result
 
-    def _reduce(self, scores: list[Score]) -> Score:
-        for (child, _), s in zip(self.children, scores, strict=True):
+    def _reduce(self, scores: Sequence[Score]) -> Score:
+        for i, ((child, _), s) in enumerate(zip(self.children, scores, strict=True)):
+            if s.missing_fields and i not in self.optional:
+                return Score(None, Status.INVALID_INPUT, reason=s.reason, details={"missing_fields": s.missing_fields})
             if s.value is None and s.status not in SKIPPABLE:
                 return Score(None, s.status, reason=f"{child.name}: {s.status.value}: {s.reason}")
         weighted = [(w, s.value) for (_, w), s in zip(self.children, scores, strict=True) if s.value is not None]
@@ -94,7 +131,7 @@ class Combination(Scorer):
             value = math.prod(values)
         return Score(value, Status.OK, reason=reasons)
 
-    def _gate(self, scores: list[Score], reasons: str) -> Score:
+    def _gate(self, scores: Sequence[Score], reasons: str) -> Score:
         gate, rest = scores[0], scores[1:]
         if gate.value is None:
             return Score(None, Status.NOT_APPLICABLE, reason=f"gate {self.children[0][0].name} did not apply")
@@ -148,14 +185,18 @@ def build(recipe: Any) -> Scorer:
             recipe = load_recipe(recipe)
         else:
             recipe = {"use": text}
-    scorer, weight = _build_node(recipe, "")
+    scorer, weight, optional = _build_node(recipe, "")
+    if optional:
+        raise ConfigError("optional marks a component inside a combiner; the whole recipe cannot be optional",
+                          "optional")
     if weight != 1.0:
         scorer = Combination("sum", [(scorer, weight)], name=scorer.name)
     _check_unique_names(scorer)
     return scorer
 
 
-def _build_node(node: Any, path: str) -> tuple[Scorer, float]:
+def _build_node(node: Any, path: str) -> tuple[Scorer, float, bool]:
+    """(scorer, weight, optional) of one recipe node."""
     if isinstance(node, list):
         node = {"combine": "sum", "components": node}
     if not isinstance(node, Mapping):
@@ -169,9 +210,12 @@ def _build_node(node: Any, path: str) -> tuple[Scorer, float]:
     name = node.get("name")
     if name is not None and (not isinstance(name, str) or not name):
         raise ConfigError(f"name must be a non-empty string, got {name!r}", _join(path, "name"))
+    optional = node.get("optional", False)
+    if not isinstance(optional, bool):
+        raise ConfigError(f"optional must be true or false, got {optional!r}", _join(path, "optional"))
     if "use" in node:
-        return _build_leaf(node, path, name), float(weight)
-    return _build_combiner(node, path, name), float(weight)
+        return _build_leaf(node, path, name), float(weight), optional
+    return _build_combiner(node, path, name), float(weight), optional
 
 
 def _build_leaf(node: Mapping[str, Any], path: str, name: str | None) -> Scorer:
@@ -203,29 +247,23 @@ def _build_combiner(node: Mapping[str, Any], path: str, name: str | None) -> Sco
         raise ConfigError("a combiner needs a non-empty list 'components'", _join(path, "components"))
     if op == "gate" and len(components) < 2:
         raise ConfigError("gate needs a gate component and at least one more", _join(path, "components"))
-    children = [_build_node(child, f"{_join(path, 'components')}[{i}]") for i, child in enumerate(components)]
+    built = [_build_node(child, f"{_join(path, 'components')}[{i}]") for i, child in enumerate(components)]
     extra = {k: node[k] for k in _GATE_KEYS & set(node)}
     for key, value in extra.items():
         if isinstance(value, bool) or not isinstance(value, (int, float)) or not math.isfinite(value):
             raise ConfigError(f"{key} must be a finite number, got {value!r}", _join(path, key))
-    return Combination(op, children, name=name, named=name is not None, **extra)
+    children = [(scorer, weight) for scorer, weight, _ in built]
+    optional = [i for i, (_, _, is_optional) in enumerate(built) if is_optional]
+    return Combination(op, children, name=name, named=name is not None, optional=optional, **extra)
 
 
 def _join(path: str, key: str) -> str:
     return f"{path}.{key}" if path else key
 
 
-def _reported(scorer: Scorer) -> list[Scorer]:
-    """Every scorer that reports a component: the leaves and the named combiners."""
-    if isinstance(scorer, Combination):
-        inner = [s for child, _ in scorer.children for s in _reported(child)]
-        return [*inner, scorer] if scorer.named else inner
-    return [scorer]
-
-
 def _check_unique_names(scorer: Scorer) -> None:
     seen: set[str] = set()
-    for leaf in _reported(scorer):
+    for leaf in scorer.reported():
         if leaf.name in seen:
             raise ConfigError(f"two components are named {leaf.name!r}; give one an alias with `name: ...` "
                               "so each reward component keeps its own column")

@@ -39,7 +39,6 @@ from pydantic import BaseModel, ConfigDict, ValidationError
 
 from rewardkit.core import Sample, Scorer, Status
 from rewardkit.errors import InputError, RewardkitError
-from rewardkit.integrations.common import component_names
 
 # End-of-sequence and padding markers that decoded OpenRLHF queries carry after the response.
 DEFAULT_EOS = ("<|im_end|>", "<|endoftext|>", "<|eot_id|>", "<|end_of_text|>", "<|end|>", "</s>", "<eos>",
@@ -339,7 +338,7 @@ def create_app(scorer: Scorer, config: ServerConfig | None = None) -> Any:
 
     config = config or ServerConfig()
     metrics = Metrics()
-    names = component_names(scorer)
+    names = scorer.component_names()
     state: dict[str, ScoringPool] = {}
 
     @asynccontextmanager

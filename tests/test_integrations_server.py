@@ -92,9 +92,10 @@ def test_native_score_returns_full_scores(server):
     assert [s["value"] for s in scores] == pytest.approx([0.1, 1.1, 1.0, 0.0])
     assert scores[3]["components"] == {"think_format": 0.0, "exact_match": 0.0}
     assert all(s["status"] == "ok" and s["reason"] for s in scores)
-    # no gold answer: exact_match does not apply, the total is think_format's share alone, never a fake 0
+    # no gold answer: exact_match cannot be computed, so the total is not scored (it was think_format's share)
     alone = httpx.post(f"{server}/score", json={"samples": [{"completion": R1_OUTPUTS[1]}]}).json()["scores"][0]
-    assert alone["value"] == pytest.approx(0.1) and alone["components"]["exact_match"] is None
+    assert alone["value"] is None and alone["status"] == "invalid_input" and "'answer'" in alone["reason"]
+    assert alone["components"] == {"think_format": 1.0, "exact_match": None}
 
 
 def test_prompt_missing_from_query_is_flagged_not_scored(server):

@@ -5,7 +5,7 @@ from __future__ import annotations
 import json
 
 import pytest
-from conftest import R1_GOLD, R1_OUTPUTS
+from conftest import R1_GOLD, R1_OUTPUTS, R1_PROMPT
 
 import rewardkit
 from rewardkit import Combination, ConfigError, Sample, Score, Scorer, Status, UnknownScorerError, build
@@ -157,3 +157,98 @@ def test_build_accepts_a_name_and_a_scorer():
     scorer = build("think_format")
     assert build(scorer) is scorer
     assert rewardkit.build("think_format").score({"completion": R1_OUTPUTS[0]}).value == 1.0
+
+
+# ------------------------------------------------------------------------------ required fields (issue 15)
+
+
+class _NeedsTests(Scorer):
+    """Needs one of two test fields; `_score` would crash without them, so the base class must answer first."""
+
+    name = "needs_tests"
+    description = "requires tests"
+    required_fields = (("tests", "input_output"),)
+
+    def _score(self, sample: Sample) -> Score:
+        return Score(1.0 if (sample.get("tests") or sample.get("input_output"))["ok"] else 0.0)
+
+
+class _BatchNeedsAnswer(Scorer):
+    """A batch-capable scorer that records which samples reached `_score_batch`."""
+
+    name = "batch_needs_answer"
+    description = "requires answer, scores in batches"
+    required_fields = ("answer",)
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.seen: list[str] = []
+
+    def _score(self, sample: Sample) -> Score:
+        return Score(1.0)
+
+    def _score_batch(self, samples: list[Sample]) -> list[Score]:
+        self.seen += [s.answer for s in samples]
+        return [Score(1.0) for _ in samples]
+
+
+R1_ZERO = "examples/recipes/r1_zero.yaml"
+
+
+def test_missing_gold_answer_is_none_not_the_format_reward_alone():
+    row = {"prompt": R1_PROMPT, "completion": R1_OUTPUTS[1]}  # right answer, good format, no `answer` field
+    for score in (build(R1_ZERO).score(row), build(R1_ZERO).score_batch([row])[0]):
+        assert score.value is None and score.status is Status.INVALID_INPUT  # was 0.1 with status ok
+        assert "math" in score.reason and "'answer'" in score.reason and "--map answer=" in score.reason
+        assert score.components == {"math": None, "think_format": 1.0}  # the format part stays visible
+        assert score.missing_fields == ["answer"]
+
+
+def test_optional_component_without_its_field_is_skipped():
+    recipe = {"combine": "sum", "components": [{"use": "math", "optional": True}, {"use": "think_format",
+                                                                                  "weight": 0.1}]}
+    score = build(recipe).score({"completion": R1_OUTPUTS[1]})
+    assert (score.value, score.status) == (pytest.approx(0.1), Status.OK)
+    assert score.components == {"math": None, "think_format": 1.0}
+    assert build(recipe).score({"completion": R1_OUTPUTS[1], "answer": R1_GOLD}).value == pytest.approx(1.1)
+
+
+def test_a_missing_field_propagates_through_nested_combiners_unless_optional():
+    inner = {"combine": "max", "name": "accuracy", "components": [{"use": "exact_match"}, {"use": "tag_count"}]}
+    recipe = [inner, {"use": "think_format", "weight": 0.1}]
+    score = build(recipe).score({"completion": R1_OUTPUTS[1]})
+    assert score.value is None and score.status is Status.INVALID_INPUT and "exact_match" in score.reason
+    assert build(recipe).missing_fields(Sample(completion="x")) == ["answer"]
+    optional = [{**inner, "optional": True}, {"use": "think_format", "weight": 0.1}]
+    assert build(optional).missing_fields(Sample(completion="x")) == []
+    skipped = build(optional).score({"completion": R1_OUTPUTS[1]})  # the max is None, and optional: skipped
+    assert skipped.value == pytest.approx(0.1) and skipped.components["accuracy"] is None
+    assert build([{**inner["components"][0], "optional": True}, inner["components"][1]]).score(
+        {"completion": R1_OUTPUTS[1]}).value == pytest.approx(1.0)
+
+
+def test_required_fields_are_checked_once_in_the_base_class():
+    scorer = _NeedsTests()
+    missing = scorer.score({"completion": "x"})
+    assert (missing.value, missing.status) == (None, Status.INVALID_INPUT)  # not `error` from the KeyError
+    assert "'tests or input_output'" in missing.reason
+    assert scorer.score({"completion": "x", "input_output": {"ok": True}}).value == 1.0
+    assert scorer.score({"completion": "x", "tests": None}).status is Status.INVALID_INPUT  # null is absent
+
+
+def test_batch_scorers_never_see_rows_without_their_fields():
+    scorer = _BatchNeedsAnswer()
+    scores = scorer.score_batch([{"completion": "a", "answer": "1"}, {"completion": "b"},
+                                 {"completion": "c", "answer": "3"}])
+    assert scorer.seen == ["1", "3"]
+    assert [s.status for s in scores] == [Status.OK, Status.INVALID_INPUT, Status.OK]
+
+
+@pytest.mark.parametrize(("node", "key"), [
+    ({"use": "math", "optional": True}, "optional"),
+    ([{"use": "math", "optional": "yes"}], "components[0].optional"),
+])
+def test_optional_errors_name_the_key(node, key):
+    with pytest.raises(ConfigError) as info:
+        build(node)
+    assert info.value.path == key

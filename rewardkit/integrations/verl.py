@@ -33,7 +33,7 @@ from typing import Any
 
 from rewardkit.core import Sample, Score, Scorer, Status
 from rewardkit.errors import ConfigError, RewardkitError
-from rewardkit.integrations.common import cached_build, component_names
+from rewardkit.integrations.common import cached_build
 
 ENV_VAR = "REWARDKIT_RECIPE"
 _INFRA_POLICIES = ("raise", "none_score")
@@ -94,7 +94,7 @@ def compute_score(data_source: Any = None, solution_str: str = "", ground_truth:
     Other keyword arguments verl passes (`reward_router_address`, ...) are accepted and ignored."""
     scorer, mapping = _options(recipe, mapping, none_score, on_infra_error)
     sample = Sample.from_dict(_row(data_source, solution_str, ground_truth, extra_info), mapping)
-    return _result(scorer.score(sample), component_names(scorer), float(none_score), on_infra_error)
+    return _result(scorer.score(sample), scorer.component_names(), float(none_score), on_infra_error)
 
 
 def compute_score_batch(data_sources: Sequence[Any], solution_strs: Sequence[str], ground_truths: Sequence[Any],
@@ -111,5 +111,5 @@ def compute_score_batch(data_sources: Sequence[Any], solution_strs: Sequence[str
                           f"{len(ground_truths)} ground_truths, {len(extra_infos)} extra_infos")
     samples = [Sample.from_dict(_row(d, s, g, e), mapping)
                for d, s, g, e in zip(data_sources, solution_strs, ground_truths, extra_infos, strict=True)]
-    names = component_names(scorer)
+    names = scorer.component_names()
     return [_result(score, names, float(none_score), on_infra_error) for score in scorer.score_batch(samples)]

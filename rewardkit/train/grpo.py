@@ -197,7 +197,7 @@ def train(policy: Policy, reward: Any, rows: Sequence[Mapping[str, Any]], cfg: G
     `answer`) against `reward` (a recipe, a file, or a Scorer). Returns one metrics dict per step; with
     `output_dir`, also writes metrics.jsonl, checkpoint.pt and rewards.png there."""
     reward = build(reward)
-    names = [leaf.name for leaf in reward.leaves()]
+    names = reward.component_names()  # leaves and named combiners: one metric column each
     if not rows or any("prompt" not in r for r in rows):
         raise ConfigError("every training row needs a 'prompt'", "data")
     out = Path(output_dir) if output_dir else None
