@@ -211,6 +211,8 @@ class Scorer(ABC):
     - never raise on any completion text: return a Score with a status instead (the base class still turns
       an unexpected exception into status `error` with value None, never into 0);
     - return a finite value, or None with a non-ok status; values of 0 mean "judged and wrong";
+    - declare `value_range` (e.g. `(0.0, 1.0)`), on the instance in `__init__` when it depends on the
+      parameters; `check_scorer` verifies every value lies inside it;
     - declare the row fields it cannot score without in `required_fields` (e.g. `("answer",)`; an entry may be
       a tuple of alternatives); the base class answers a row without them with None / `invalid_input` naming
       the field, before `_score` runs, so `_score` may assume they are present. Set it on the instance in
@@ -225,6 +227,9 @@ class Scorer(ABC):
     Params: ClassVar[type[BaseModel]] = NoParams
     required_fields: tuple[FieldSpec, ...] = ()  # row fields without which this scorer gives invalid_input
     examples: ClassVar[tuple[dict[str, Any], ...]] = ()
+    # Bounds of every value this scorer can give (timeout values included), used by combiners: `product` refuses
+    # a factor that can be negative. Unknown (the default) counts as unbounded.
+    value_range: tuple[float, float] = (-math.inf, math.inf)
     is_penalty: ClassVar[bool] = False  # values <= 0 that only punish; an empty completion may score the maximum
     _transient: ClassVar[tuple[str, ...]] = ()
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import math
 
 import pytest
 from conftest import R1_GOLD, R1_OUTPUTS, R1_PROMPT
@@ -16,6 +17,7 @@ class _Const(Scorer):
 
     name = "const_for_test"
     description = "preset value"
+    value_range = (0.0, 1.0)
 
     def __init__(self, name: str, value: float | None, status: Status = Status.OK) -> None:
         super().__init__(name=name)
@@ -252,3 +254,97 @@ def test_optional_errors_name_the_key(node, key):
     with pytest.raises(ConfigError) as info:
         build(node)
     assert info.value.path == key
+
+
+# ------------------------------------------------------------------------------ combiners (issue 13)
+
+
+class _Penalty(_Const):
+    value_range = (-1.0, 0.0)
+
+
+def test_product_of_two_penalties_is_refused_at_build_time():
+    recipe = {"combine": "product", "components": [
+        {"use": "soft_overlong", "max_length": 100, "cache_length": 20}, {"use": "repetition"}]}
+    with pytest.raises(ConfigError) as info:
+        build(recipe)
+    assert info.value.path == "components[0]" and "allow_negative" in str(info.value)
+    assert "[-1, 0]" in str(info.value)
+    with pytest.raises(ConfigError, match="components\\[1\\]"):  # nested: the path leads to the factor
+        build([{"use": "think_format"}, {**recipe, "components": [{"use": "think_format"}, {"use": "repetition"}]}])
+    # the issue's numbers: -1 x -0.993 would be a bonus of +0.993 for a response that is too long AND repetitive
+    penalties = [(_Penalty("overlong", -1.0), 1.0), (_Penalty("repetition", -0.993), 1.0)]
+    with pytest.raises(ConfigError, match="allow_negative"):
+        Combination("product", penalties)
+    opted_in = Combination("product", penalties, allow_negative=True)
+    assert opted_in.score({"completion": ""}).value == pytest.approx(0.993)  # what the user opted into
+    assert build({**recipe, "allow_negative": True}).value_range == (-math.inf, math.inf)
+
+
+def test_product_needs_a_declared_range():
+    class Undeclared(Scorer):
+        name = "undeclared"
+
+        def _score(self, sample):
+            return Score(1.0)
+
+    with pytest.raises(ConfigError, match="value_range"):
+        Combination("product", [(Undeclared(), 1.0), (build("think_format"), 1.0)])
+    with pytest.raises(ConfigError) as info:  # a negative weight flips a [0, 1] factor
+        build({"combine": "product", "components": [{"use": "think_format", "weight": -1}, {"use": "tag_count"}]})
+    assert info.value.path == "components[0]"
+    assert build({"combine": "product", "components": [{"use": "think_format"}, {"use": "tag_count"}]})
+
+
+# numbers-only reasoning: language_consistency does not apply; the honest reasoning drifts into German
+NUMBERS_ONLY = [(1.0, 1.0), (None, 1.0, Status.NOT_APPLICABLE)]
+HONEST_GERMAN = [(1.0, 1.0), (0.69, 1.0)]
+
+
+@pytest.mark.parametrize(("op", "missing", "numbers_only", "honest"), [
+    ("min", "skip", 1.0, 0.69),  # the loophole: skipping the language part lets the numbers-only one win
+    ("mean", "skip", 1.0, 0.845),
+    ("min", "zero", 0.0, 0.69),  # closed: not applicable counts as 0
+    ("mean", "zero", 0.5, 0.845),
+    ("min", "fail", None, 0.69),  # closed: the row is not scored at all
+    ("mean", "fail", None, 0.845),
+])
+def test_missing_policy_closes_the_not_applicable_loophole(op, missing, numbers_only, honest):
+    got = _combo(op, *NUMBERS_ONLY, missing=missing).score({"completion": ""})
+    assert got.value == (None if numbers_only is None else pytest.approx(numbers_only))
+    assert _combo(op, *HONEST_GERMAN, missing=missing).score({"completion": ""}).value == pytest.approx(honest)
+    if missing == "fail":
+        assert got.status is Status.NOT_APPLICABLE and "c1" in got.reason
+
+
+def test_missing_policy_with_the_real_language_scorer():
+    numbers_only = {"completion": "<think>3 * 4 = 12, 2 + 12 = 14</think> <answer>14</answer>", "answer": "14"}
+    german = {"completion": "<think>First multiply three by four to get twelve. Dann addieren wir zwei und "
+                            "erhalten vierzehn als Ergebnis.</think> <answer>14</answer>", "answer": "14"}
+    node = {"combine": "min", "components": [{"use": "math"}, {"use": "language_consistency", "target": "en"}]}
+    skip, zero = build(node), build({**node, "missing": "zero"})
+    honest = skip.score(german).value
+    assert 0 < honest < 1
+    assert skip.score(numbers_only).value == 1.0 > honest  # the loophole under the default
+    assert zero.score(numbers_only).value == 0.0 < zero.score(german).value == honest
+    assert build({**node, "missing": "fail"}).score(numbers_only).value is None
+
+
+def test_missing_policy_errors_and_trainer_split():
+    with pytest.raises(ConfigError) as info:
+        build([{"combine": "min", "missing": "zeros", "components": [{"use": "think_format"}]}])
+    assert info.value.path == "components[0].missing"
+    with pytest.raises(ConfigError) as info:
+        build({"combine": "min", "allow_negative": "yes", "components": [{"use": "think_format"}]})
+    assert info.value.path == "allow_negative"
+    # a sum that zeroes or fails on None is not what a trainer's nansum over components computes: one function
+    two = [{"use": "think_format"}, {"use": "tag_count"}]
+    assert len(build({"combine": "sum", "components": two}).sum_terms()) == 2
+    assert len(build({"combine": "sum", "missing": "zero", "components": two}).sum_terms()) == 1
+
+
+def test_value_ranges_of_combiners():
+    assert build("examples/recipes/r1_zero.yaml").value_range == (0.0, pytest.approx(1.1))
+    assert build([{"use": "think_format"}, {"use": "repetition", "max_penalty": -0.5}]).value_range == (-0.5, 1.0)
+    assert build({"combine": "gate", "fail_value": -1, "components": [{"use": "think_format"},
+                                                                        {"use": "tag_count"}]}).value_range == (-1, 1)

@@ -97,6 +97,7 @@ class Judge(Scorer):
     name = "judge"
     description = "LLM-as-judge: pointwise rubric score or position-swapped pairwise preference, in [0, 1]."
     Params = JudgeParams
+    value_range = (0.0, 1.0)
     _transient = ("_backend", "_backend_pid", "_cache")
     # Examples that need no judge call; scores from a live judge are covered by tests/test_judge*.py.
     examples = (

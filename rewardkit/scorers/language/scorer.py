@@ -78,6 +78,7 @@ class LanguageConsistency(Scorer):
     name = "language_consistency"
     description = "R1 language consistency: share of the CoT's words in the target language (0..1)."
     Params = LanguageConsistencyParams
+    value_range = (0.0, 1.0)
     _transient = ("_detector",)
     examples = (
         {"params": {"target": "en"}, "value": 1.0, "sample": {
