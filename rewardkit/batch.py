@@ -30,8 +30,9 @@ from pathlib import Path
 from typing import IO, Any
 
 from rewardkit.batch_stats import RunStats, format_summary
-from rewardkit.core import Sample, Scorer
+from rewardkit.core import Sample, Scorer, parse_mapping
 from rewardkit.errors import ConfigError, InputError, RewardkitError
+from rewardkit.jsonl import bad_line, clean, json_line, parse_line
 from rewardkit.recipe import build
 
 DEFAULT_CHUNK = 512
@@ -63,15 +64,12 @@ class ChunkScorer:
     def __call__(self, first_line: int, lines: list[bytes]) -> ChunkResult:
         raws, rows, samples, errs, messages = [], [], [], [], []
         for lineno, raw in enumerate(lines, first_line):
-            raw = raw.strip()
-            if raw.startswith(_BOM):  # a UTF-8 byte-order mark some editors put at the start of a file
-                raw = raw[3:]
+            raw = clean(raw)
             if not raw:
                 continue  # blank lines are not rows
             row, sample, problem = self._parse(raw)
             if problem:
-                errs.append(json.dumps({"line": lineno, "error": problem,
-                                        "text": raw[:300].decode("utf-8", "replace")}, ensure_ascii=False))
+                errs.append(json.dumps(bad_line(lineno, raw, problem).to_json(), ensure_ascii=False))
                 messages.append(f"line {lineno}: {problem}")
                 continue
             raws.append(raw)
@@ -91,12 +89,9 @@ class ChunkScorer:
         return ChunkResult(b"".join(out), err_bytes, messages, stats)
 
     def _parse(self, raw: bytes) -> tuple[Any, Sample | None, str]:
-        try:
-            row = _decode(raw.decode())
-        except (ValueError, RecursionError) as exc:  # JSONDecodeError and UnicodeDecodeError are ValueErrors
-            return None, None, f"malformed JSON: {exc}"
-        if not isinstance(row, dict):
-            return None, None, f"not a JSON object (got {type(row).__name__})"
+        row, problem = parse_line(raw)
+        if row is None:
+            return None, None, problem
         try:
             sample = Sample.from_dict(row, self.mapping)
         except InputError as exc:
@@ -110,10 +105,6 @@ class ChunkScorer:
         return row, sample, ""
 
 
-_decode = json.JSONDecoder().decode
-_BOM = b"\xef\xbb\xbf"
-
-
 def _encode_key(name: str, cache: dict[str, bytes] = {}) -> bytes:  # noqa: B006 - a deliberate memo
     """`"name": ` as JSON bytes, computed once per component name (the per-row hot path)."""
     encoded = cache.get(name)
@@ -125,15 +116,6 @@ def _encode_key(name: str, cache: dict[str, bytes] = {}) -> bytes:  # noqa: B006
 def _number(value: float | None) -> bytes:
     # Score guarantees a finite float or None; float repr is what json.dumps writes for a float
     return b"null" if value is None else repr(float(value)).encode()
-
-
-def json_line(obj: Any) -> bytes:
-    """`obj` as one UTF-8 JSONL line. A lone surrogate (a JSON `\\ud83d` escape in the input, e.g. half an
-    emoji cut by a tokenizer) cannot be UTF-8: such a row is written with ASCII escapes, as it was read."""
-    try:
-        return json.dumps(obj, ensure_ascii=False).encode() + b"\n"
-    except UnicodeEncodeError:
-        return json.dumps(obj).encode() + b"\n"
 
 
 def _output_line(raw: bytes, row: dict, value: float | None, components: dict, status: str) -> bytes:
@@ -510,17 +492,6 @@ def _summary(writer: Writer, src: Path, out: Path | None, errors: Path | None, s
 
 
 # --------------------------------------------------------------------------- command line
-
-
-def parse_mapping(items: list[str] | None) -> dict[str, str]:
-    """`--map answer=solution` -> {"answer": "solution"} (the canonical name reads the row's field)."""
-    mapping = {}
-    for item in items or []:
-        canon, sep, src = item.partition("=")
-        if not sep or not canon.strip() or not src.strip():
-            raise ConfigError(f"expected CANONICAL=FIELD, got {item!r}", "--map")
-        mapping[canon.strip()] = src.strip()
-    return mapping
 
 
 def add_cli(subparsers: argparse._SubParsersAction) -> None:

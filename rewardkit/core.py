@@ -101,6 +101,38 @@ def last_turn_text(messages: Sequence[Mapping[str, Any]], role: str) -> str:
     return message_text(messages[-1].get("content")) if messages else ""
 
 
+def parse_mapping(spec: Mapping[str, str] | Iterable[str] | str | None, where: str = "--map") -> dict[str, str]:
+    """A column mapping `{canonical: column}` from what a user gives: `["answer=solution", ...]` (repeated
+    `--map`), `"answer=solution,prompt=question"`, or a dict. One parser for the CLI, TRL, verl and serve."""
+    if spec is None:
+        return {}
+    if isinstance(spec, Mapping):
+        items = [(k, v) for k, v in spec.items()]
+    else:
+        parts = spec.split(",") if isinstance(spec, str) else list(spec)
+        items = []
+        for part in parts:
+            canon, sep, column = str(part).partition("=")
+            if not sep:
+                raise ConfigError(f"expected CANONICAL=COLUMN, got {part!r}", where)
+            items.append((canon, column))
+    mapping: dict[str, str] = {}
+    for canon, column in items:
+        if not isinstance(canon, str) or not isinstance(column, str) or not canon.strip() or not column.strip():
+            raise ConfigError(f"expected CANONICAL=COLUMN with two names, got {canon!r}={column!r}", where)
+        if canon.strip() in mapping:
+            raise ConfigError(f"{canon.strip()!r} is mapped twice", where)
+        mapping[canon.strip()] = column.strip()
+    return mapping
+
+
+def apply_mapping(row: Mapping[str, Any], mapping: Mapping[str, str] | None) -> Mapping[str, Any]:
+    """The row with each canonical field read from its mapped column (columns the row lacks are left alone)."""
+    if not mapping:
+        return row
+    return {**row, **{canon: row[column] for canon, column in mapping.items() if column in row}}
+
+
 @dataclass(slots=True)
 class Sample:
     """One row to score. Fields other than prompt/completion/answer live in `extra` and stay reachable."""
@@ -115,8 +147,7 @@ class Sample:
         """Build a Sample from a dataset row. `mapping` renames fields: {"answer": "solution"} reads `solution`."""
         if not isinstance(row, Mapping):
             raise InputError(f"a row must be a JSON object, got {type(row).__name__}")
-        if mapping:
-            row = {**row, **{canon: row[src] for canon, src in mapping.items() if src in row}}
+        row = apply_mapping(row, mapping)
         if "completion" not in row:
             raise InputError("row has no 'completion' field (use --map completion=FIELD to name another one)")
         extra = {k: v for k, v in row.items() if k not in CANONICAL_FIELDS}
