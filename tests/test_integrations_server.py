@@ -18,8 +18,10 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from rewardkit.core import Score, Scorer, Status
+from rewardkit.errors import RequestError
+from rewardkit.integrations.openrlhf import openrlhf_response, split_response
 from rewardkit.recipe import build
-from rewardkit.server import RequestError, ScoringPool, openrlhf_response, split_response
+from rewardkit.server import ScoringPool
 
 httpx = pytest.importorskip("httpx")
 pytest.importorskip("fastapi")
@@ -186,7 +188,7 @@ def test_1000_concurrent_requests_no_errors_no_lost_responses(server):
 # ------------------------------------------------------------------------------------ policies without HTTP
 def test_metas_keep_their_answer_and_prompt_without_labels_or_prompts():
     # without `labels`, the answer given in `metas` used to be overwritten with None (every row unscored)
-    from rewardkit.server import OpenRLHFRequest, openrlhf_rows
+    from rewardkit.integrations.openrlhf import OpenRLHFRequest, openrlhf_rows
 
     req = OpenRLHFRequest(query=["<answer>14</answer>"], metas=[{"answer": "14", "prompt": "q"}])
     assert openrlhf_rows(req, ()) == [{"answer": "14", "prompt": "q", "completion": "<answer>14</answer>"}]

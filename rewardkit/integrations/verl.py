@@ -32,15 +32,11 @@ from collections.abc import Mapping, Sequence
 from typing import Any
 
 from rewardkit.core import Sample, Score, Scorer, Status
-from rewardkit.errors import ConfigError, RewardkitError
+from rewardkit.errors import ConfigError, ScoringUnavailable
 from rewardkit.integrations.common import cached_build
 
 ENV_VAR = "REWARDKIT_RECIPE"
 _INFRA_POLICIES = ("raise", "none_score")
-
-
-class ScoringUnavailable(RewardkitError):
-    """A sample could not be scored because a verifier's infrastructure failed (status infra_error)."""
 
 
 def _scorer(recipe: Any) -> Scorer:
