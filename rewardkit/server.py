@@ -37,8 +37,8 @@ from typing import Any
 
 from pydantic import BaseModel, ConfigDict, ValidationError
 
-from rewardkit.core import Sample, Scorer
-from rewardkit.errors import InputError, RequestError, RewardkitError
+from rewardkit.core import Sample, Scorer, parse_mapping
+from rewardkit.errors import ConfigError, InputError, RequestError, RewardkitError
 from rewardkit.integrations.openrlhf import DEFAULT_EOS, OpenRLHFRequest, openrlhf_response, openrlhf_rows
 
 
@@ -58,7 +58,7 @@ class ServerConfig:
 class ScoreRequest(BaseModel):
     model_config = ConfigDict(extra="forbid")
     samples: list[dict[str, Any]]
-    mapping: dict[str, str] | None = None
+    mapping: dict[str, str] | list[str] | str | None = None  # as `--map` takes it
 
 
 # ---------------------------------------------------------------------------------------------- the scoring pool
@@ -226,10 +226,14 @@ def _quantile(ordered: Sequence[float], q: float) -> float | None:
 
 # ----------------------------------------------------------------------------------------- request handling
 def native_rows(req: ScoreRequest) -> list[dict[str, Any]]:
+    try:
+        mapping = parse_mapping(req.mapping, "mapping")
+    except ConfigError as exc:
+        raise RequestError(422, str(exc)) from None
     rows = []
     for i, raw in enumerate(req.samples):
         try:
-            rows.append(Sample.from_dict(raw, req.mapping).to_dict())
+            rows.append(Sample.from_dict(raw, mapping).to_dict())
         except InputError as exc:
             raise RequestError(422, f"samples[{i}]: {exc}") from None
     return rows
@@ -386,7 +390,6 @@ def add_cli(subparsers: argparse._SubParsersAction) -> None:
 
 
 def _run_serve(args: argparse.Namespace) -> int:
-    from rewardkit.errors import ConfigError
     from rewardkit.recipe import build
 
     if args.workers < 0 or args.max_batch < 1 or args.max_body_mb <= 0 or args.max_waiting < 1:

@@ -87,6 +87,14 @@ def test_get_reward_matches_python_api_on_the_r1_example(server):
                                  "rewardkit_scored": [1.0] * 4}
 
 
+def test_native_score_takes_the_cli_mapping(server):
+    sample = {"completion": R1_OUTPUTS[1], "solution": "14"}
+    got = httpx.post(f"{server}/score", json={"samples": [sample], "mapping": ["answer=solution"]}, timeout=30)
+    assert got.json()["scores"][0]["value"] == pytest.approx(1.1)
+    bad = httpx.post(f"{server}/score", json={"samples": [sample], "mapping": ["answer"]}, timeout=30)
+    assert bad.status_code == 422 and "CANONICAL=COLUMN" in bad.json()["detail"]
+
+
 def test_native_score_returns_full_scores(server):
     samples = [{"prompt": PROMPT, "completion": o, "solution": "14", "id": i} for i, o in enumerate(R1_OUTPUTS)]
     got = httpx.post(f"{server}/score", json={"samples": samples, "mapping": {"answer": "solution"}}, timeout=30)

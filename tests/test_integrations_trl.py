@@ -11,6 +11,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from rewardkit.core import Score, Scorer, Status
+from rewardkit.errors import ConfigError
 from rewardkit.integrations.trl import reward_funcs
 from rewardkit.recipe import Combination, build
 from rewardkit.testing.strategies import completions as completion_texts
@@ -84,6 +85,11 @@ def test_conversational_completions_and_mapping():
     assert rewards.funcs[1](prompts=prompts, completions=chats, gold=["14"] * 4) == [0.0, 1.0, 1.0, 0.0]
     # the explicit mapping wins: a `solution` column is not read when the recipe is told to use `gold`
     assert rewards.funcs[1](prompts=prompts, completions=chats, solution=["14"] * 4) == [None] * 4
+    # the same mapping as `--map` takes it
+    as_flag = reward_funcs(R1_ZERO, mapping="answer=gold")
+    assert as_flag.funcs[1](prompts=prompts, completions=chats, gold=["14"] * 4) == [0.0, 1.0, 1.0, 0.0]
+    with pytest.raises(ConfigError, match="mapping"):
+        reward_funcs(R1_ZERO, mapping=["answer"])
 
 
 class Flaky(Scorer):

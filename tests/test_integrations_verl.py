@@ -68,6 +68,9 @@ def test_none_policy_and_extra_fields():
     r = rk_verl.compute_score("s", "<answer>7</answer>", None, {"gold": "7"}, recipe={"use": "exact_match"},
                               mapping={"answer": "gold"})
     assert r["score"] == 1.0
+    r = rk_verl.compute_score("s", "<answer>7</answer>", None, {"gold": "7"}, recipe={"use": "exact_match"},
+                              mapping=["answer=gold"])  # as `--map` takes it
+    assert r["score"] == 1.0
     with pytest.raises(ConfigError):
         rk_verl.compute_score("s", "x", "1", recipe=RECIPE, on_infra_error="ignore")
 

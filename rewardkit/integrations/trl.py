@@ -30,7 +30,7 @@ import math
 from collections.abc import Callable, Mapping, Sequence
 from typing import Any, NamedTuple
 
-from rewardkit.core import Sample, Score, Scorer
+from rewardkit.core import Sample, Score, Scorer, parse_mapping
 from rewardkit.recipe import build
 
 # Keyword arguments TRL passes that are not dataset columns. `completion_ids` is not among them: it reaches the
@@ -50,10 +50,11 @@ class TRLRewards(NamedTuple):
 class BatchScorer:
     """Turns TRL's keyword arguments into Samples and scores each batch once for every function sharing it."""
 
-    def __init__(self, scorer: Scorer, mapping: Mapping[str, str] | None = None, split: bool = True) -> None:
+    def __init__(self, scorer: Scorer, mapping: Mapping[str, str] | Sequence[str] | str | None = None,
+                 split: bool = True) -> None:
         self.scorer = scorer
         self.components = scorer.sum_terms() if split else [(scorer, 1.0)]
-        self.mapping = dict(mapping) if mapping is not None else None
+        self.mapping = parse_mapping(mapping, "mapping") if mapping is not None else None
         self._last: tuple[list[Sample], list[list[Score]], list[Score]] | None = None
 
     def __getstate__(self) -> dict[str, Any]:
@@ -142,11 +143,12 @@ def _log_components(totals: Sequence[Score], log_metric: Callable[[str, float], 
             log_metric(f"rewards/{name}/mean", math.fsum(values) / len(values))
 
 
-def reward_funcs(recipe: Any, mapping: Mapping[str, str] | None = None, combined: bool = False,
+def reward_funcs(recipe: Any, mapping: Mapping[str, str] | Sequence[str] | str | None = None, combined: bool = False,
                  name: str = "rewardkit") -> TRLRewards:
     """TRL reward functions for `recipe` (anything `rewardkit.build` accepts) and their `reward_weights`.
 
-    `mapping` renames dataset columns to sample fields, e.g. {"answer": "solution"}; by default the gold
+    `mapping` renames dataset columns to sample fields, e.g. {"answer": "solution"} (or "answer=solution", as
+    `--map` takes it); by default the gold
     answer is read from an `answer` column, else from `solution`. `combined=True` returns one function
     (named `name`) with weight 1.0 instead of one per top-level component."""
     scorer = build(recipe)

@@ -31,7 +31,7 @@ import os
 from collections.abc import Mapping, Sequence
 from typing import Any
 
-from rewardkit.core import Sample, Score, Scorer, Status
+from rewardkit.core import Sample, Score, Scorer, Status, parse_mapping
 from rewardkit.errors import ConfigError, ScoringUnavailable
 from rewardkit.integrations.common import cached_build
 
@@ -79,7 +79,7 @@ def _options(recipe: Any, mapping: Any, none_score: float, on_infra_error: str) 
         raise ConfigError(f"on_infra_error must be one of {', '.join(_INFRA_POLICIES)}, got {on_infra_error!r}")
     if isinstance(none_score, bool) or not isinstance(none_score, (int, float)):
         raise ConfigError(f"none_score must be a number, got {none_score!r}")
-    return _scorer(recipe), (_plain(mapping) if mapping is not None else None)
+    return _scorer(recipe), (parse_mapping(_plain(mapping), "mapping") if mapping is not None else None)
 
 
 def compute_score(data_source: Any = None, solution_str: str = "", ground_truth: Any = None,
