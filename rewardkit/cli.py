@@ -14,7 +14,7 @@ from collections.abc import Sequence
 from rewardkit.errors import RewardkitError
 
 # Modules that contribute subcommands; each must import nothing heavy at module level.
-COMMAND_MODULES = ("rewardkit.cli", "rewardkit.batch", "rewardkit.filter", "rewardkit.scorers.math.vote",
+COMMAND_MODULES = ("rewardkit.cli", "rewardkit.batch.cli", "rewardkit.filter", "rewardkit.vote",
                    "rewardkit.server", "rewardkit.rm.cli", "rewardkit.train.cli", "rewardkit.probe.cli")
 
 

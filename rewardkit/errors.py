@@ -44,3 +44,17 @@ class InputError(RewardkitError):
     """An input file or row cannot be read (missing file, not JSON, missing required field)."""
 
     exit_code = 3
+
+
+class ScoringUnavailable(RewardkitError):
+    """A sample could not be scored because a verifier's infrastructure failed (status infra_error), where the
+    caller cannot skip it (verl): failing loudly beats training on a reward of 0."""
+
+
+class RequestError(RewardkitError):
+    """A request the reward server refuses: HTTP `status` with a message for the client."""
+
+    def __init__(self, status: int, message: str) -> None:
+        super().__init__(message)
+        self.status = status
+        self.message = message

@@ -4,8 +4,8 @@ Endpoints (FastAPI + uvicorn, extra `serve`; both are imported only when the ser
 - `POST /get_reward` speaks OpenRLHF's remote-RM protocol (`--remote_rm_url http://HOST:PORT/get_reward`):
   `{"query": [...], "prompts": [...], "labels": [...], "metas"?: [...]}` ->
   `{"rewards": [...], "scores": [...], "extra_logs": {component: [...], "rewardkit_scored": [...]}}`.
-  OpenRLHF sends each `query` as prompt + response decoded with special tokens; the response is the text
-  after the prompt, with trailing end-of-sequence markers removed (see `split_response`).
+  OpenRLHF sends each `query` as prompt + response decoded with special tokens; the protocol (cutting the
+  response out of the query, the reply's shape) lives in rewardkit.integrations.openrlhf.
 - `POST /score` (native): `{"samples": [{prompt, completion, answer, ...}], "mapping"?: {...}}` ->
   `{"scores": [Score.to_dict(), ...]}` with value None, status, components and reason.
 - `GET /health` and `GET /metrics` (Prometheus text; `?format=json` for JSON): requests, samples,
@@ -37,13 +37,9 @@ from typing import Any
 
 from pydantic import BaseModel, ConfigDict, ValidationError
 
-from rewardkit.core import Sample, Scorer, Status
-from rewardkit.errors import InputError, RewardkitError
-from rewardkit.integrations.common import component_names
-
-# End-of-sequence and padding markers that decoded OpenRLHF queries carry after the response.
-DEFAULT_EOS = ("<|im_end|>", "<|endoftext|>", "<|eot_id|>", "<|end_of_text|>", "<|end|>", "</s>", "<eos>",
-               "<|eos|>", "<pad>", "<|pad|>", "<|finetune_right_pad_id|>")
+from rewardkit.core import Sample, Scorer, parse_mapping
+from rewardkit.errors import ConfigError, InputError, RequestError, RewardkitError
+from rewardkit.integrations.openrlhf import DEFAULT_EOS, OpenRLHFRequest, openrlhf_response, openrlhf_rows
 
 
 @dataclass
@@ -59,27 +55,10 @@ class ServerConfig:
     eos_tokens: tuple[str, ...] = DEFAULT_EOS
 
 
-class OpenRLHFRequest(BaseModel):
-    model_config = ConfigDict(extra="ignore")
-    query: list[str]
-    prompts: list[str] | None = None
-    labels: list[Any] | None = None
-    metas: list[dict[str, Any] | None] | None = None
-
-
 class ScoreRequest(BaseModel):
     model_config = ConfigDict(extra="forbid")
     samples: list[dict[str, Any]]
-    mapping: dict[str, str] | None = None
-
-
-class RequestError(Exception):
-    """A request the server refuses: HTTP `status` with a message for the client."""
-
-    def __init__(self, status: int, message: str) -> None:
-        super().__init__(message)
-        self.status = status
-        self.message = message
+    mapping: dict[str, str] | list[str] | str | None = None  # as `--map` takes it
 
 
 # ---------------------------------------------------------------------------------------------- the scoring pool
@@ -246,67 +225,15 @@ def _quantile(ordered: Sequence[float], q: float) -> float | None:
 
 
 # ----------------------------------------------------------------------------------------- request handling
-def split_response(query: str, prompt: str | None, eos_tokens: Sequence[str] = DEFAULT_EOS) -> str | None:
-    """The response inside an OpenRLHF `query` (prompt + response as decoded text), or None when the prompt is
-    not in it. The text after the first occurrence of the prompt is kept (BOS or padding markers may precede
-    it; a response that echoes the prompt must not lose what it wrote before the echo), then
-    trailing end-of-sequence / padding markers and whitespace are removed."""
-    if prompt:
-        at = query.find(prompt)
-        if at < 0:
-            return None
-        query = query[at + len(prompt):]
-    stripped = True
-    while stripped:
-        stripped = False
-        query = query.rstrip()
-        for token in eos_tokens:
-            if token and query.endswith(token):
-                query = query[:-len(token)]
-                stripped = True
-    return query
-
-
-def openrlhf_rows(req: OpenRLHFRequest, eos_tokens: Sequence[str]) -> list[dict[str, Any] | None]:
-    """One row per query (None when the response cannot be cut out of the query)."""
-    n = len(req.query)
-    for name in ("prompts", "labels", "metas"):
-        values = getattr(req, name)
-        if values is not None and len(values) != n:
-            raise RequestError(422, f"'{name}' has {len(values)} items but 'query' has {n}")
-    rows: list[dict[str, Any] | None] = []
-    for i, query in enumerate(req.query):
-        prompt = req.prompts[i] if req.prompts is not None else None
-        response = split_response(query, prompt, eos_tokens)
-        if response is None:
-            rows.append(None)
-            continue
-        row = dict(req.metas[i] or {}) if req.metas is not None else {}
-        row["completion"] = response
-        if req.prompts is not None:  # absent lists leave a prompt or answer given in `metas` in place
-            row["prompt"] = prompt
-        if req.labels is not None:
-            row["answer"] = req.labels[i]
-        rows.append(row)
-    return rows
-
-
-def openrlhf_response(scores: list[dict[str, Any] | None], names: list[str], none_reward: float) -> dict[str, Any]:
-    for i, score in enumerate(scores):
-        if score is not None and score["status"] == Status.INFRA_ERROR.value:
-            raise RequestError(503, f"sample {i} could not be scored ({score['reason']}); retry later")
-    rewards = [none_reward if s is None or s["value"] is None else s["value"] for s in scores]
-    logs = {name: [none_reward if s is None or s["components"].get(name) is None else s["components"][name]
-                   for s in scores] for name in names}
-    logs["rewardkit_scored"] = [0.0 if s is None or s["value"] is None else 1.0 for s in scores]
-    return {"rewards": rewards, "scores": list(rewards), "extra_logs": logs}
-
-
 def native_rows(req: ScoreRequest) -> list[dict[str, Any]]:
+    try:
+        mapping = parse_mapping(req.mapping, "mapping")
+    except ConfigError as exc:
+        raise RequestError(422, str(exc)) from None
     rows = []
     for i, raw in enumerate(req.samples):
         try:
-            rows.append(Sample.from_dict(raw, req.mapping).to_dict())
+            rows.append(Sample.from_dict(raw, mapping).to_dict())
         except InputError as exc:
             raise RequestError(422, f"samples[{i}]: {exc}") from None
     return rows
@@ -339,7 +266,7 @@ def create_app(scorer: Scorer, config: ServerConfig | None = None) -> Any:
 
     config = config or ServerConfig()
     metrics = Metrics()
-    names = component_names(scorer)
+    names = scorer.component_names()
     state: dict[str, ScoringPool] = {}
 
     @asynccontextmanager
@@ -463,7 +390,6 @@ def add_cli(subparsers: argparse._SubParsersAction) -> None:
 
 
 def _run_serve(args: argparse.Namespace) -> int:
-    from rewardkit.errors import ConfigError
     from rewardkit.recipe import build
 
     if args.workers < 0 or args.max_batch < 1 or args.max_body_mb <= 0 or args.max_waiting < 1:

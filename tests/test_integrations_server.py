@@ -18,8 +18,10 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from rewardkit.core import Score, Scorer, Status
+from rewardkit.errors import RequestError
+from rewardkit.integrations.openrlhf import openrlhf_response, split_response
 from rewardkit.recipe import build
-from rewardkit.server import RequestError, ScoringPool, openrlhf_response, split_response
+from rewardkit.server import ScoringPool
 
 httpx = pytest.importorskip("httpx")
 pytest.importorskip("fastapi")
@@ -85,6 +87,14 @@ def test_get_reward_matches_python_api_on_the_r1_example(server):
                                  "rewardkit_scored": [1.0] * 4}
 
 
+def test_native_score_takes_the_cli_mapping(server):
+    sample = {"completion": R1_OUTPUTS[1], "solution": "14"}
+    got = httpx.post(f"{server}/score", json={"samples": [sample], "mapping": ["answer=solution"]}, timeout=30)
+    assert got.json()["scores"][0]["value"] == pytest.approx(1.1)
+    bad = httpx.post(f"{server}/score", json={"samples": [sample], "mapping": ["answer"]}, timeout=30)
+    assert bad.status_code == 422 and "CANONICAL=COLUMN" in bad.json()["detail"]
+
+
 def test_native_score_returns_full_scores(server):
     samples = [{"prompt": PROMPT, "completion": o, "solution": "14", "id": i} for i, o in enumerate(R1_OUTPUTS)]
     got = httpx.post(f"{server}/score", json={"samples": samples, "mapping": {"answer": "solution"}}, timeout=30)
@@ -92,9 +102,10 @@ def test_native_score_returns_full_scores(server):
     assert [s["value"] for s in scores] == pytest.approx([0.1, 1.1, 1.0, 0.0])
     assert scores[3]["components"] == {"think_format": 0.0, "exact_match": 0.0}
     assert all(s["status"] == "ok" and s["reason"] for s in scores)
-    # no gold answer: exact_match does not apply, the total is think_format's share alone, never a fake 0
+    # no gold answer: exact_match cannot be computed, so the total is not scored (it was think_format's share)
     alone = httpx.post(f"{server}/score", json={"samples": [{"completion": R1_OUTPUTS[1]}]}).json()["scores"][0]
-    assert alone["value"] == pytest.approx(0.1) and alone["components"]["exact_match"] is None
+    assert alone["value"] is None and alone["status"] == "invalid_input" and "'answer'" in alone["reason"]
+    assert alone["components"] == {"think_format": 1.0, "exact_match": None}
 
 
 def test_prompt_missing_from_query_is_flagged_not_scored(server):
@@ -185,7 +196,7 @@ def test_1000_concurrent_requests_no_errors_no_lost_responses(server):
 # ------------------------------------------------------------------------------------ policies without HTTP
 def test_metas_keep_their_answer_and_prompt_without_labels_or_prompts():
     # without `labels`, the answer given in `metas` used to be overwritten with None (every row unscored)
-    from rewardkit.server import OpenRLHFRequest, openrlhf_rows
+    from rewardkit.integrations.openrlhf import OpenRLHFRequest, openrlhf_rows
 
     req = OpenRLHFRequest(query=["<answer>14</answer>"], metas=[{"answer": "14", "prompt": "q"}])
     assert openrlhf_rows(req, ()) == [{"answer": "14", "prompt": "q", "completion": "<answer>14</answer>"}]

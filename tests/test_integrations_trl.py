@@ -11,7 +11,8 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from rewardkit.core import Score, Scorer, Status
-from rewardkit.integrations.trl import reward_funcs, top_components
+from rewardkit.errors import ConfigError
+from rewardkit.integrations.trl import reward_funcs
 from rewardkit.recipe import Combination, build
 from rewardkit.testing.strategies import completions as completion_texts
 
@@ -61,7 +62,7 @@ def test_non_sum_recipe_is_one_function():
     rewards = reward_funcs(recipe)
     assert len(rewards.funcs) == 1 and rewards.weights == [1.0]
     assert rewards.funcs[0](prompts=[PROMPT] * 4, completions=R1_OUTPUTS, solution=["14"] * 4) == [0, 1, 0, 0]
-    assert len(top_components(build({"use": "think_format", "weight": 3}))) == 1
+    assert build({"use": "think_format", "weight": 3}).sum_terms()[0][1] == 3.0
 
 
 def test_combined_logs_every_component():
@@ -84,6 +85,11 @@ def test_conversational_completions_and_mapping():
     assert rewards.funcs[1](prompts=prompts, completions=chats, gold=["14"] * 4) == [0.0, 1.0, 1.0, 0.0]
     # the explicit mapping wins: a `solution` column is not read when the recipe is told to use `gold`
     assert rewards.funcs[1](prompts=prompts, completions=chats, solution=["14"] * 4) == [None] * 4
+    # the same mapping as `--map` takes it
+    as_flag = reward_funcs(R1_ZERO, mapping="answer=gold")
+    assert as_flag.funcs[1](prompts=prompts, completions=chats, gold=["14"] * 4) == [0.0, 1.0, 1.0, 0.0]
+    with pytest.raises(ConfigError, match="mapping"):
+        reward_funcs(R1_ZERO, mapping=["answer"])
 
 
 class Flaky(Scorer):
@@ -98,11 +104,17 @@ class Flaky(Scorer):
 
 
 def test_none_policy_skip_and_failure():
-    # No gold answer: exact_match does not apply (None, TRL skips it) while think_format still counts.
+    # No gold answer: exact_match cannot be computed, so the row is None in every function; it used to train
+    # on think_format alone (1.0, 1.0) with `rewardkit/unscored` at 0.
     rewards = reward_funcs(R1_ZERO)
-    kwargs = dict(prompts=[PROMPT] * 2, completions=R1_OUTPUTS[:2])
-    assert rewards.funcs[0](**kwargs) == [1.0, 1.0]
+    metrics: list = []
+    kwargs = dict(prompts=[PROMPT] * 2, completions=R1_OUTPUTS[:2], log_metric=lambda k, v: metrics.append((k, v)))
+    assert rewards.funcs[0](**kwargs) == [None, None]
     assert rewards.funcs[1](**kwargs) == [None, None]
+    assert ("rewardkit/unscored", 1.0) in metrics
+    # ... unless the recipe marks the component optional: then it is skipped, as TRL skips a None reward.
+    optional = reward_funcs([R1_ZERO[0], {**R1_ZERO[1], "optional": True}])
+    assert trl_total(optional, prompts=[PROMPT] * 2, completions=R1_OUTPUTS[:2]) == pytest.approx([0.1, 0.1])
     # A failed component makes the whole row None in every function: TRL gives the row no advantage
     # instead of training on the remaining parts.
     rewards = reward_funcs(Combination("sum", [(build("think_format"), 0.1), (Flaky(), 1.0)]))

@@ -77,13 +77,16 @@ def test_unscorable_rows_stay_out_of_the_baseline_and_get_zero_advantage():
 
 
 def test_none_components_are_skipped_like_trl():
-    reward = build(DEMO_RECIPE)
+    accuracy, fmt = DEMO_RECIPE["components"]
+    reward = build([{**accuracy, "optional": True}, fmt])
     rows = [{"completion": "<think>3*4=12;2+12=14</think><answer>14</answer>", "answer": "14"},
-            {"completion": "<think>x</think><answer>14</answer>"}]  # no reference: accuracy does not apply
+            {"completion": "<think>x</think><answer>14</answer>"}]  # no reference: optional accuracy is skipped
     scores = reward.score_batch(rows)
     rewards, comps = reward_table(scores, ["accuracy", "format"])
     assert rewards.tolist() == pytest.approx([1.1, 0.1])  # TRL's nansum of weighted components
     assert comps[0].tolist() == [1.0, 1.0] and math.isnan(comps[1, 0]) and comps[1, 1] == 1.0
+    rewards, _ = reward_table(build(DEMO_RECIPE).score_batch(rows), ["accuracy", "format"])
+    assert math.isnan(rewards[1])  # a required accuracy without its reference: the row is unscorable
     failed = [Score(None, Status.INFRA_ERROR, {"accuracy": None, "format": None})]
     rewards, _ = reward_table(failed, ["accuracy", "format"])
     assert math.isnan(rewards[0])  # an infrastructure failure is unscorable, never a reward of 0
@@ -294,3 +297,14 @@ def test_the_cli_registers_train_without_importing_torch():
     code = ("import sys, rewardkit.cli as c; c.build_parser(); "
             "assert 'torch' not in sys.modules and 'matplotlib' not in sys.modules, 'heavy import'")
     subprocess.run([sys.executable, "-c", code], check=True, cwd=ROOT, env={"PYTHONPATH": str(ROOT)})
+
+
+def test_metric_columns_include_a_named_combiner():
+    # The trainer used to list only the leaves, so the named combiner `format` had no metric column.
+    recipe = {"combine": "sum", "components": [
+        {"use": "exact_match", "name": "accuracy"},
+        {"combine": "max", "name": "format", "weight": 0.1, "components": [{"use": "think_format"},
+                                                                            {"use": "tag_count"}]}]}
+    cfg = GRPOConfig(steps=1, prompts_per_step=2, num_generations=2, max_new_tokens=4, learning_rate=1e-3)
+    row = train(tiny_policy(), recipe, make_tasks(4, 0), cfg, progress=False)[0]
+    assert {"accuracy", "think_format", "tag_count", "format"} <= set(row)

@@ -14,7 +14,8 @@ recipe total; it reports each component through TRL's `log_metric` under the sam
 
 None: a component that does not apply returns None for that row, which TRL skips (NaN, then nansum), exactly
 as the recipe's combiner skips it. A row whose recipe total is None because a component *failed* (error,
-timeout without a value, infra_error) gets None from every function, so TRL treats the row as unscorable and
+timeout without a value, infra_error) or lacks a field it requires (`math` without an answer) gets None from
+every function, so TRL treats the row as unscorable and
 gives it zero advantage instead of training on the remaining parts. `log_metric("rewardkit/unscored", f)`
 reports the fraction of rows whose total is None (failed or not applicable) per batch and
 `log_extra("reward_status", ...)` adds each row's status to TRL's completions table.
@@ -29,8 +30,8 @@ import math
 from collections.abc import Callable, Mapping, Sequence
 from typing import Any, NamedTuple
 
-from rewardkit.core import SKIPPABLE, Sample, Score, Scorer, Status
-from rewardkit.recipe import Combination, build
+from rewardkit.core import Sample, Score, Scorer, parse_mapping
+from rewardkit.recipe import build
 
 # Keyword arguments TRL passes that are not dataset columns. `completion_ids` is not among them: it reaches the
 # sample as a field, so length scorers (soft_overlong, cosine_length) count the policy's own tokens.
@@ -46,23 +47,14 @@ class TRLRewards(NamedTuple):
     weights: list[float]
 
 
-def top_components(scorer: Scorer) -> list[tuple[Scorer, float]]:
-    """(component, weight) pairs whose weighted sum is the recipe total; [(scorer, 1.0)] if not a sum."""
-    if isinstance(scorer, Combination) and scorer.op == "sum":
-        if len(scorer.children) == 1:  # `build` wraps a weighted top-level node in a one-child sum
-            child, weight = scorer.children[0]
-            return [(c, weight * w) for c, w in top_components(child)]
-        return list(scorer.children)
-    return [(scorer, 1.0)]
-
-
 class BatchScorer:
     """Turns TRL's keyword arguments into Samples and scores each batch once for every function sharing it."""
 
-    def __init__(self, scorer: Scorer, mapping: Mapping[str, str] | None = None, split: bool = True) -> None:
+    def __init__(self, scorer: Scorer, mapping: Mapping[str, str] | Sequence[str] | str | None = None,
+                 split: bool = True) -> None:
         self.scorer = scorer
-        self.components = top_components(scorer) if split else [(scorer, 1.0)]
-        self.mapping = dict(mapping) if mapping is not None else None
+        self.components = scorer.sum_terms() if split else [(scorer, 1.0)]
+        self.mapping = parse_mapping(mapping, "mapping") if mapping is not None else None
         self._last: tuple[list[Sample], list[list[Score]], list[Score]] | None = None
 
     def __getstate__(self) -> dict[str, Any]:
@@ -93,8 +85,8 @@ class BatchScorer:
         per_component = [child.score_batch(samples) for child, _ in self.components]
         if self.components == [(self.scorer, 1.0)]:
             totals = per_component[0]
-        else:
-            totals = [_sum_total(row, self.components) for row in zip(*per_component, strict=True)]
+        else:  # the recipe's own rule over the component scores, as `scorer.score` would compute it
+            totals = [self.scorer.combine_terms(list(row)) for row in zip(*per_component, strict=True)]
         self._last = (samples, per_component, totals)
         _report(totals, kwargs)
         return per_component, totals
@@ -105,20 +97,6 @@ def _same(a: list[Sample], b: list[Sample]) -> bool:
         return bool(a == b)
     except (ValueError, TypeError, RuntimeError):  # array-valued columns have no single truth value
         return False
-
-
-def _sum_total(row: Sequence[Score], components_weights: Sequence[tuple[Scorer, float]]) -> Score:
-    """The recipe's sum rule (see rewardkit.recipe) over already computed component scores."""
-    components: dict[str, float | None] = {}
-    for score in row:
-        components.update(score.components)
-    for score in row:
-        if score.value is None and score.status not in SKIPPABLE:
-            return Score(None, score.status, components, score.reason)
-    values = [w * s.value for (_, w), s in zip(components_weights, row, strict=True) if s.value is not None]
-    if not values:
-        return Score(None, Status.NOT_APPLICABLE, components, "no component applies")
-    return Score(math.fsum(values), Status.OK, components)
 
 
 def _report(totals: Sequence[Score], kwargs: Mapping[str, Any]) -> None:
@@ -149,12 +127,9 @@ class RewardFunction:
         if self.index is None:
             _log_components(totals, kwargs.get("log_metric"))
             return [t.value for t in totals]
-        # A failed row is None in every function, so TRL drops the whole row instead of a partial sum.
-        return [None if _failed(t) else s.value for s, t in zip(per_component[self.index], totals, strict=True)]
-
-
-def _failed(total: Score) -> bool:
-    return total.value is None and total.status not in SKIPPABLE
+        # A row whose total is None (a component failed, or lacks a required field) is None in every function,
+        # so TRL drops the whole row instead of training on a partial sum.
+        return [None if t.value is None else s.value for s, t in zip(per_component[self.index], totals, strict=True)]
 
 
 def _log_components(totals: Sequence[Score], log_metric: Callable[[str, float], None] | None) -> None:
@@ -168,11 +143,12 @@ def _log_components(totals: Sequence[Score], log_metric: Callable[[str, float], 
             log_metric(f"rewards/{name}/mean", math.fsum(values) / len(values))
 
 
-def reward_funcs(recipe: Any, mapping: Mapping[str, str] | None = None, combined: bool = False,
+def reward_funcs(recipe: Any, mapping: Mapping[str, str] | Sequence[str] | str | None = None, combined: bool = False,
                  name: str = "rewardkit") -> TRLRewards:
     """TRL reward functions for `recipe` (anything `rewardkit.build` accepts) and their `reward_weights`.
 
-    `mapping` renames dataset columns to sample fields, e.g. {"answer": "solution"}; by default the gold
+    `mapping` renames dataset columns to sample fields, e.g. {"answer": "solution"} (or "answer=solution", as
+    `--map` takes it); by default the gold
     answer is read from an `answer` column, else from `solution`. `combined=True` returns one function
     (named `name`) with weight 1.0 instead of one per top-level component."""
     scorer = build(recipe)

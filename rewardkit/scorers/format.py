@@ -26,6 +26,7 @@ class ThinkFormat(Scorer):
     name = "think_format"
     description = "R1 template check: <think>...</think> then <answer>...</answer>, exactly one of each (1/0)."
     Params = ThinkFormatParams
+    value_range = (0.0, 1.0)
     examples = (
         {"sample": {"completion": "<think>3 * 4 = 12, 2 + 12 = 14</think> <answer>14</answer>"}, "value": 1.0},
         {"sample": {"completion": "<answer>14</answer>"}, "value": 0.0},
@@ -80,6 +81,7 @@ class TagCount(Scorer):
     name = "tag_count"
     description = "Partial format credit: share of <tag>/</tag> markers that appear exactly once (0..1)."
     Params = TagCountParams
+    value_range = (0.0, 1.0)
     examples = (
         {"sample": {"completion": "<think>a</think><answer>b</answer>"}, "value": 1.0},
         {"sample": {"completion": "<think>a</think> b"}, "value": 0.5},

@@ -65,6 +65,7 @@ class SoftOverlong(_LengthScorer):
     name = "soft_overlong"
     description = "DAPO soft overlong penalty: 0 until max_length-cache_length, linear to -1 at max_length."
     Params = SoftOverlongParams
+    value_range = (-1.0, 0.0)
     is_penalty = True
     examples = (
         {"params": {"max_length": 20, "cache_length": 10}, "sample": {"completion": "x" * 10}, "value": 0.0},
@@ -114,6 +115,9 @@ class CosineLength(_LengthScorer):
 
         self._verifier = build(self.params.verifier)
         self.required_fields = tuple(self._verifier.all_required_fields())
+        p = self.params
+        ends = (p.min_value_correct, p.max_value_correct, p.min_value_wrong, p.max_value_wrong)
+        self.value_range = (min(ends), max(ends))
 
     def _score(self, sample: Sample) -> Score:
         verdict = self._verifier.score(sample)
@@ -177,6 +181,10 @@ class Repetition(Scorer):
         {"sample": {"completion": "the cat sat on the mat"}, "value": 0.0},
         {"params": {"ngram_size": 2}, "sample": {"completion": "a b a b a b"}, "value": -0.6},
     )
+
+    def __init__(self, name: str | None = None, **params: Any) -> None:
+        super().__init__(name=name, **params)
+        self.value_range = (self.params.max_penalty, 0.0)
 
     def _score(self, sample: Sample) -> Score:
         words = units(region(sample.completion_text, self.params.region))

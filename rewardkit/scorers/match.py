@@ -30,6 +30,7 @@ class ExactMatch(Scorer):
     description = "Extracted answer equals the reference string after light normalisation (1/0)."
     Params = ExactMatchParams
     required_fields = ("answer",)
+    value_range = (0.0, 1.0)
     examples = (
         {"sample": {"completion": "<think>...</think><answer> Paris </answer>", "answer": "paris"}, "value": 1.0},
         {"sample": {"completion": "I think it is Paris.", "answer": "Paris"}, "value": 0.0},
@@ -96,6 +97,7 @@ class RegexMatch(Scorer):
     name = "regex_match"
     description = "The completion (or its think/answer region) matches a regular expression (1/0)."
     Params = RegexMatchParams
+    value_range = (0.0, 1.0)
     _transient = ("_compiled",)
     examples = (
         {"params": {"pattern": r"^\d+$", "region": "answer"}, "sample": {"completion": "<answer>42</answer>"},

@@ -60,6 +60,12 @@ def _shared_model(directory: Path, device: str | None) -> Any:
         return _CACHE[key]
 
 
+def _value_range(normalize: str, clip: float | None) -> tuple[float, float]:
+    """Raw and centred rewards are unbounded; sigmoid is in (0, 1); clip bounds either."""
+    lo, hi = (0.0, 1.0) if normalize == "sigmoid" else (-math.inf, math.inf)
+    return (lo, hi) if clip is None else (max(lo, -clip), min(hi, clip))
+
+
 class RewardModelScorer(Scorer):
     """A Bradley–Terry reward model's score of (prompt, completion region); see the module doc."""
 
@@ -71,6 +77,7 @@ class RewardModelScorer(Scorer):
 
     def __init__(self, name: str | None = None, **params: Any) -> None:
         super().__init__(name=name, **params)
+        self.value_range = _value_range(self.params.normalize, self.params.clip)
         root = Path(self.params.path).expanduser().resolve()  # workers may run in another directory
         settings = read_config(root)
         check_weights(root)

@@ -13,7 +13,9 @@ import json
 from pathlib import Path
 from typing import Any
 
+from rewardkit.core import apply_mapping, parse_mapping
 from rewardkit.errors import ConfigError, InputError
+from rewardkit.jsonl import read_jsonl
 
 
 def add_cli(subparsers: argparse._SubParsersAction) -> None:
@@ -71,7 +73,7 @@ def _run_train(args: argparse.Namespace) -> int:
     from rewardkit.train.grpo import CHECKPOINT, GRPOConfig, train
 
     reward = build(args.recipe)
-    rows = read_rows(args.data, dict(_pairs(args.map, "--map")))
+    rows = read_rows(args.data, parse_mapping(args.map))
     cfg = GRPOConfig.from_dict({"steps": args.steps, "seed": args.seed, "learning_rate": 1e-3
                                 if args.policy == "gpt" else 1e-6, **_settings(args.set)})
     out = Path(args.output_dir)
@@ -85,26 +87,14 @@ def _run_train(args: argparse.Namespace) -> int:
     return 0
 
 
-def read_rows(path: str, mapping: dict[str, str], required: tuple[str, ...] = ("prompt",)) -> list[dict[str, Any]]:
-    """Rows from JSONL (training rows by default); `mapping` renames columns to canonical names
-    (answer=solution); every row must have the `required` fields."""
+def read_rows(path: str, mapping: dict[str, str]) -> list[dict[str, Any]]:
+    """Training rows from JSONL; `mapping` renames columns to canonical names (answer=solution)."""
     file = Path(path)
-    if not file.is_file():
-        raise InputError(f"data file not found: {file}")
     rows = []
-    for number, line in enumerate(file.read_text(encoding="utf-8").splitlines(), 1):
-        if not line.strip():
-            continue
-        try:
-            row = json.loads(line)
-        except json.JSONDecodeError as exc:
-            raise InputError(f"{file}:{number}: not JSON ({exc.msg})") from None
-        if not isinstance(row, dict):
-            raise InputError(f"{file}:{number}: a row must be a JSON object")
-        row = {**row, **{canon: row[src] for canon, src in mapping.items() if src in row}}
-        for key in required:
-            if key not in row:
-                raise InputError(f"{file}:{number}: no '{key}' field (use --map {key}=FIELD)")
+    for line in read_jsonl(file, "fail", what="data file"):
+        row = apply_mapping(line.row, mapping)
+        if "prompt" not in row:
+            raise InputError(f"{file}:{line.number}: no 'prompt' field (use --map prompt=FIELD)")
         rows.append(row)
     if not rows:
         raise InputError(f"{file}: no rows")

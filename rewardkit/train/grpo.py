@@ -24,6 +24,7 @@ import torch
 
 from rewardkit.core import Score, Scorer
 from rewardkit.errors import ConfigError
+from rewardkit.jsonl import read_jsonl
 from rewardkit.recipe import build
 from rewardkit.train.policy import Policy, Rollout
 
@@ -197,7 +198,7 @@ def train(policy: Policy, reward: Any, rows: Sequence[Mapping[str, Any]], cfg: G
     `answer`) against `reward` (a recipe, a file, or a Scorer). Returns one metrics dict per step; with
     `output_dir`, also writes metrics.jsonl, checkpoint.pt and rewards.png there."""
     reward = build(reward)
-    names = [leaf.name for leaf in reward.leaves()]
+    names = reward.component_names()  # leaves and named combiners: one metric column each
     if not rows or any("prompt" not in r for r in rows):
         raise ConfigError("every training row needs a 'prompt'", "data")
     out = Path(output_dir) if output_dir else None
@@ -301,8 +302,8 @@ def _round(x: Any) -> float | None:
 def _append_jsonl(path: Path, row: Mapping[str, Any], truncate: bool) -> None:
     path.parent.mkdir(parents=True, exist_ok=True)
     if truncate and path.exists():  # a resumed run rewrites the rows after its checkpoint
-        kept = [line for line in path.read_text().splitlines() if line and json.loads(line)["step"] < row["step"]]
-        path.write_text("".join(line + "\n" for line in kept))
+        kept = [line.raw for line in read_jsonl(path, what="metrics file") if line.row["step"] < row["step"]]
+        path.write_bytes(b"".join(raw + b"\n" for raw in kept))
     with path.open("a", encoding="utf-8") as fh:
         fh.write(json.dumps(row) + "\n")
 
@@ -341,5 +342,5 @@ def load_checkpoint(out: Path, policy: Policy, optimizer: torch.optim.Optimizer,
     rng.setstate(state["python_rng"])
     torch.set_rng_state(state["torch_rng"])
     metrics = out / "metrics.jsonl"
-    rows = [json.loads(line) for line in metrics.read_text().splitlines() if line] if metrics.exists() else []
+    rows = [line.row for line in read_jsonl(metrics, what="metrics file")] if metrics.exists() else []
     return state["step"], [r for r in rows if r["step"] <= state["step"]]

@@ -97,6 +97,7 @@ class Judge(Scorer):
     name = "judge"
     description = "LLM-as-judge: pointwise rubric score or position-swapped pairwise preference, in [0, 1]."
     Params = JudgeParams
+    value_range = (0.0, 1.0)
     _transient = ("_backend", "_backend_pid", "_cache")
     # Examples that need no judge call; scores from a live judge are covered by tests/test_judge*.py.
     examples = (
@@ -121,6 +122,8 @@ class Judge(Scorer):
             raise ConfigError(f"scale must be [low, high] with low < high, got {list(self._scale)}", "scale")
         self._template = p.template or (tpl.POINTWISE_TEMPLATE if p.mode == "pointwise" else tpl.PAIRWISE_TEMPLATE)
         tpl.check_template(self._template, p.mode, self._use_reference)
+        self.required_fields = (((p.reference_field,) if self._use_reference else ())
+                                + ((p.other_field,) if p.mode == "pairwise" else ()))
         self._check_backend()
         self._model_id = p.model or "smollm2"
         self._stats = JudgeStats()

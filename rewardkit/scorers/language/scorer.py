@@ -78,6 +78,7 @@ class LanguageConsistency(Scorer):
     name = "language_consistency"
     description = "R1 language consistency: share of the CoT's words in the target language (0..1)."
     Params = LanguageConsistencyParams
+    value_range = (0.0, 1.0)
     _transient = ("_detector",)
     examples = (
         {"params": {"target": "en"}, "value": 1.0, "sample": {
@@ -100,6 +101,8 @@ class LanguageConsistency(Scorer):
         super().__init__(name=name, **params)
         p = self.params
         self._rules = Rules(p.cjk_weight, p.min_words, p.min_confidence, p.target_bias)
+        if p.target is None:  # no target in the recipe: the row must name it
+            self.required_fields = (p.language_field,)
 
     def _detect(self, texts: Sequence[str]) -> list[Candidates]:
         if self._detector is None:

@@ -14,7 +14,7 @@ import logging
 import os
 from typing import Any
 
-from rewardkit.batch import ChunkResult, ChunkScorer
+from rewardkit.batch.chunk import ChunkResult, ChunkScorer
 from rewardkit.errors import ConfigError
 
 
