@@ -32,6 +32,7 @@ BUILTINS: dict[str, str] = {
     "language_consistency": "rewardkit.scorers.language.scorer:LanguageConsistency",
     "code": "rewardkit.scorers.code.scorer:Code",
     "math": "rewardkit.scorers.math:MathScorer",
+    "step_check": "rewardkit.scorers.step_check:StepCheck",
     "reward_model": "rewardkit.scorers.reward_model:RewardModelScorer",
     "judge": "rewardkit.scorers.judge:Judge",
 }
