@@ -68,6 +68,9 @@ class Combination(Scorer):
         if self.named:
             components[self.name] = result.value
         result.components = components
+        steps = _steps_by_component(self.children, scores)
+        if steps:  # step rewards survive the combination (DESIGN.md "Step rewards"), for `advantage: process`
+            result.details = {**(result.details or {}), "steps_by_component": steps}
         return result
 
     def _reduce(self, scores: list[Score]) -> Score:
@@ -105,6 +108,17 @@ class Combination(Scorer):
         if not weighted:
             return Score(None, Status.NOT_APPLICABLE, reason=f"gate passed but no component applies ({reasons})")
         return Score(math.fsum(weighted), Status.OK, reason=f"gate passed; {reasons}")
+
+
+def _steps_by_component(children: Sequence[tuple[Scorer, float]], scores: list[Score]) -> dict[str, list]:
+    """{component name: details["steps"]} of every child (or grandchild) that reported step rewards."""
+    found: dict[str, list] = {}
+    for (child, _), score in zip(children, scores, strict=True):
+        details = score.details or {}
+        if isinstance(details.get("steps"), list):
+            found[child.name] = details["steps"]
+        found.update(details.get("steps_by_component") or {})
+    return found
 
 
 def _fmt(value: float | None) -> str:

@@ -10,8 +10,8 @@ the whole completion) by the strongest structure the text shows, first that appl
 4. line breaks;
 5. sentences: after `.`, `!`, `?` followed by white space, and after `。！？；` (CJK sentences have no space).
 
-`mode` forces one level (`clauses` also cuts at `,` / `;` followed by a space: "2 + 3 = 5, 5 * 4 = 20" is then
-two steps). Spans index the completion text itself (not the region), trimmed of surrounding white space; a step
+`mode` forces one level (`clauses` also cuts after `;` and at `,` followed by a space: "2 + 3 = 5, 5 * 4 = 20"
+is then two steps). Spans index the completion text itself (not the region), trimmed of surrounding white space; a step
 is never empty. `token_spans` maps them onto tokens through an offsets mapping, e.g. a Hugging Face fast
 tokenizer's `return_offsets_mapping=True`, or `[(i, i + 1) ...]` for a character-level model.
 """
@@ -34,7 +34,7 @@ _BLANK = re.compile(r"\n[ \t]*\n")
 _LINE = re.compile(r"\n")
 # A sentence ends at . ! ? before white space (not "3.5", which has no space) or at a CJK full stop.
 _SENTENCE = re.compile(r"(?<=[.!?])\s+|(?<=[。！？；])")
-_CLAUSE = re.compile(r"(?<=[.!?,;])\s+|(?<=[。！？；，、])")
+_CLAUSE = re.compile(r"(?<=[.!?,])\s+|(?<=;)\s*|(?<=[。！？；，、])")  # "3*4=12;2+12=14": two clauses
 
 
 @dataclass(frozen=True, slots=True)

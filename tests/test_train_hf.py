@@ -65,3 +65,21 @@ def test_grpo_steps_with_a_tiny_llama_and_a_reference():
     history = train(policy, [has_digit, DEMO_RECIPE], rows(6), cfg, progress=False)
     assert len(history) == 2 and all(math.isfinite(r["loss"]) and r["kl"] >= 0 for r in history)
     assert any(not torch.equal(a, b) for a, b in zip(before, policy.parameters(), strict=True))
+
+
+def test_completion_offsets_index_the_decoded_text():
+    policy = tiny_llama()
+    rollout = policy.generate(["User: What is 1 + 2 * 3? Assistant:"] * 3, 10, 1.0)
+    for text, spans in zip(rollout.texts, policy.completion_offsets(rollout), strict=True):
+        assert len(spans) == rollout.completion_ids.shape[1]
+        assert "".join(text[a:b] for a, b in spans) == text
+
+
+def test_process_advantages_with_a_tiny_llama():
+    policy = tiny_llama()
+    steps_recipe = {"combine": "sum", "components": [{"use": "regex_match", "pattern": "[0-9]"},
+                                                     {"use": "step_check", "weight": 0.0}]}
+    cfg = GRPOConfig(steps=1, prompts_per_step=2, num_generations=2, max_new_tokens=6, learning_rate=1e-3,
+                     advantage="process")
+    history = train(policy, steps_recipe, rows(4), cfg, progress=False)
+    assert len(history) == 1 and "process_steps" in history[0]

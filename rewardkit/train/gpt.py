@@ -17,7 +17,14 @@ import torch
 import torch.nn as nn
 import torch.nn.functional as F
 
-from rewardkit.train.policy import Rollout, completion_mask_after_eos, gather_logps, left_pad, positions_from_mask
+from rewardkit.train.policy import (
+    Rollout,
+    completion_mask_after_eos,
+    gather_logps,
+    left_pad,
+    offsets_from_lengths,
+    positions_from_mask,
+)
 
 PAD, EOS, UNK = "<pad>", "<eos>", "<unk>"
 
@@ -163,6 +170,12 @@ class GPTPolicy(nn.Module):
         mask = torch.cat([rollout.prompt_mask, rollout.completion_mask], 1)
         logits = self.model(ids, mask)[:, rollout.prompt_ids.shape[1] - 1:-1]  # (B, C, V): next-token predictions
         return gather_logps(logits, rollout.completion_ids, temperature)
+
+    def completion_offsets(self, rollout: Rollout) -> list[list[tuple[int, int]]]:
+        skip = (self.tokenizer.pad_id, self.tokenizer.eos_id)
+        return [offsets_from_lengths([0 if i in skip or not keep else len(self.tokenizer.vocab[i])
+                                      for i, keep in zip(ids, keeps, strict=True)])
+                for ids, keeps in zip(rollout.completion_ids.tolist(), rollout.completion_mask.tolist(), strict=True)]
 
     def sft_loss(self, prompts: list[str], completions: list[str]) -> torch.Tensor:
         """Cross-entropy of `completions` (plus EOS) given `prompts`: the supervised cold start."""

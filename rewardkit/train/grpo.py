@@ -26,6 +26,7 @@ from rewardkit.core import Score, Scorer
 from rewardkit.errors import ConfigError
 from rewardkit.recipe import build
 from rewardkit.train.policy import Policy, Rollout
+from rewardkit.train.process import rollout_process_advantages
 
 LossType = Literal["grpo", "bnpo", "dr_grpo", "dapo"]
 ScaleRewards = Literal["group", "batch", "none"]
@@ -53,12 +54,18 @@ class GRPOConfig:
     mask_truncated_completions: bool = False  # completions cut by max_new_tokens get no loss (DAPO)
     drop_zero_std_groups: bool = False  # DAPO dynamic sampling: groups whose rewards are all equal leave the loss
     shuffle_rewards: bool = False  # negative control: permute rewards across the batch; learning must stop
+    # outcome: one advantage per completion from the recipe's total. process: per-token advantages from step
+    # rewards (DeepSeekMath process supervision, see rewardkit.train.process) plus outcome_weight * outcome.
+    advantage: Literal["outcome", "process"] = "outcome"
+    outcome_weight: float = 1.0  # process mode: weight of the outcome advantage added to every token (0 = none)
+    step_reward_component: str | None = None  # process mode: the recipe component whose steps are used
     seed: int = 0
     checkpoint_every: int = 50  # steps between checkpoints in output_dir (0: only at the end)
 
     def __post_init__(self) -> None:
         choices = {"loss_type": LossType, "scale_rewards": ScaleRewards,
-                   "importance_sampling_level": Literal["token", "sequence"]}
+                   "importance_sampling_level": Literal["token", "sequence"],
+                   "advantage": Literal["outcome", "process"]}
         for key, kind in choices.items():
             if getattr(self, key) not in kind.__args__:
                 raise ConfigError(f"must be one of {', '.join(kind.__args__)}, got {getattr(self, key)!r}", key)
@@ -153,10 +160,11 @@ def aggregate_loss(per_token: torch.Tensor, mask: torch.Tensor, loss_type: LossT
 
 def grpo_loss(logps: torch.Tensor, old_logps: torch.Tensor, advantages: torch.Tensor, mask: torch.Tensor,
               cfg: GRPOConfig, ref_logps: torch.Tensor | None = None) -> tuple[torch.Tensor, dict[str, float]]:
-    """The GRPO objective for one batch: logps/old/ref (B, T), advantages (B,), mask (B, T)."""
+    """The GRPO objective for one batch: logps/old/ref (B, T), advantages (B,) or per token (B, T), mask (B, T)."""
     log_w = importance_log_weights(logps, old_logps, mask, cfg.importance_sampling_level)
     eps_high = cfg.epsilon if cfg.epsilon_high is None else cfg.epsilon_high
-    per_token, clipped = clipped_surrogate(torch.exp(log_w), advantages.unsqueeze(1), cfg.epsilon, eps_high)
+    adv = advantages if advantages.dim() == 2 else advantages.unsqueeze(1)  # (B, T) process or (B, 1) outcome
+    per_token, clipped = clipped_surrogate(torch.exp(log_w), adv, cfg.epsilon, eps_high)
     stats: dict[str, float] = {}
     fmask = mask.float()
     if cfg.beta != 0.0 and ref_logps is not None:
@@ -200,6 +208,9 @@ def train(policy: Policy, reward: Any, rows: Sequence[Mapping[str, Any]], cfg: G
     names = [leaf.name for leaf in reward.leaves()]
     if not rows or any("prompt" not in r for r in rows):
         raise ConfigError("every training row needs a 'prompt'", "data")
+    if cfg.advantage == "process" and not hasattr(policy, "completion_offsets"):
+        raise ConfigError("advantage: process needs a policy with completion_offsets (token character spans)",
+                          "advantage")
     out = Path(output_dir) if output_dir else None
     torch.manual_seed(cfg.seed)
     rng = random.Random(cfg.seed)
@@ -221,6 +232,11 @@ def train(policy: Policy, reward: Any, rows: Sequence[Mapping[str, Any]], cfg: G
         rewards, comps = reward_table(scores, names)  # (N,), (N, K)
         learn_from = rewards[torch.randperm(len(rewards))] if cfg.shuffle_rewards else rewards
         advantages, zero_std = group_advantages(learn_from, G, cfg.scale_rewards)
+        extra: dict[str, float] = {}
+        if cfg.advantage == "process":  # per-token: step rewards, plus the weighted outcome advantage
+            process, extra["process_steps"] = rollout_process_advantages(
+                policy, rollout, scores, G, cfg.scale_rewards, cfg.step_reward_component)
+            advantages = cfg.outcome_weight * advantages.unsqueeze(1) + process.cpu()  # (N, C)
         mask = _loss_mask(rollout, zero_std, cfg)  # (N, C)
         # 3. Climb the clipped surrogate num_iterations times on this batch.
         policy.train(True)
@@ -239,7 +255,8 @@ def train(policy: Policy, reward: Any, rows: Sequence[Mapping[str, Any]], cfg: G
             optimizer.step()
             stats["loss"] = loss.item()
         # 4. Log, checkpoint.
-        row = step_metrics(step + 1, rewards, comps, names, rollout, zero_std, stats, time.perf_counter() - t0)
+        row = step_metrics(step + 1, rewards, comps, names, rollout, zero_std, {**stats, **extra},
+                           time.perf_counter() - t0)
         history.append(row)
         if on_step:
             on_step(row)
@@ -288,6 +305,8 @@ def step_metrics(step: int, rewards: torch.Tensor, comps: torch.Tensor, names: S
         "loss": _round(stats.get("loss")), "grad_norm": _round(stats.get("grad_norm")),
         "completions_per_s": round(len(rollout) / max(seconds, 1e-9), 2), "seconds": round(seconds, 4),
     })
+    if "process_steps" in stats:
+        row["process_steps"] = _round(stats["process_steps"])
     return row
 
 

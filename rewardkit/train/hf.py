@@ -11,13 +11,20 @@ prompts (lists of messages) go through the tokenizer's chat template with the ge
 from __future__ import annotations
 
 import copy
+import itertools
 from collections.abc import Iterator
 from typing import Any
 
 import torch
 
 from rewardkit.errors import ConfigError
-from rewardkit.train.policy import Rollout, completion_mask_after_eos, gather_logps, left_pad, positions_from_mask
+from rewardkit.train.policy import (
+    Rollout,
+    completion_mask_after_eos,
+    gather_logps,
+    left_pad,
+    positions_from_mask,
+)
 
 
 class HFPolicy:
@@ -81,6 +88,17 @@ class HFPolicy:
         texts = self.tokenizer.batch_decode((completion * cmask + self.pad_id * (1 - cmask)).tolist(),
                                             skip_special_tokens=True)
         return Rollout(ids, mask, completion, cmask, truncated, texts)
+
+    def completion_offsets(self, rollout: Rollout) -> list[list[tuple[int, int]]]:
+        """Spans between decoded prefix lengths, token by token (the sampled ids, not a re-tokenisation of
+        the text, which could split differently); O(C^2) decoding, small next to generation."""
+        out = []
+        for ids, keeps in zip(rollout.completion_ids.tolist(), rollout.completion_mask.tolist(), strict=True):
+            kept = [i for i, keep in zip(ids, keeps, strict=True) if keep]
+            prefix = [len(self.tokenizer.decode(kept[:k], skip_special_tokens=True)) for k in range(len(kept) + 1)]
+            spans = [(min(a, b), b) for a, b in itertools.pairwise(prefix)]
+            out.append(spans + [(prefix[-1], prefix[-1])] * (len(ids) - len(kept)))
+        return out
 
     def token_logps(self, rollout: Rollout, temperature: float) -> torch.Tensor:
         ids = torch.cat([rollout.prompt_ids, rollout.completion_ids], 1)  # (B, P+C)

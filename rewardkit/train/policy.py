@@ -50,11 +50,24 @@ class Policy(Protocol):
     def reference(self) -> Policy:
         """A frozen copy of the current weights (the KL reference)."""
 
+    def completion_offsets(self, rollout: Rollout) -> list[list[tuple[int, int]]]:
+        """Per row, the character span in `rollout.texts[i]` of each completion token (padding and the
+        end-of-sequence token span nothing): how step rewards find their tokens (`advantage: process`)."""
+
     def train(self, mode: bool = True) -> object: ...
 
     def state_dict(self) -> dict: ...
 
     def load_state_dict(self, state: dict) -> object: ...
+
+
+def offsets_from_lengths(lengths: list[int]) -> list[tuple[int, int]]:
+    """Character span of each token in the decoded text, from the length each token adds to it."""
+    out, at = [], 0
+    for n in lengths:
+        out.append((at, at + n))
+        at += n
+    return out
 
 
 def positions_from_mask(mask: torch.Tensor) -> torch.Tensor:
