@@ -83,3 +83,30 @@ def test_process_advantages_with_a_tiny_llama():
                      advantage="process")
     history = train(policy, steps_recipe, rows(4), cfg, progress=False)
     assert len(history) == 1 and "process_steps" in history[0]
+
+
+def test_cli_export_writes_a_folder_from_pretrained_loads(tmp_path):
+    import json
+
+    from transformers import AutoModelForCausalLM, AutoTokenizer
+
+    from rewardkit.cli import main
+
+    policy = tiny_llama()
+    model_dir = tmp_path / "model"
+    policy.export(model_dir)
+    data = tmp_path / "d.jsonl"
+    data.write_text("".join(json.dumps(r) + "\n" for r in rows(4)))
+    export, recipe = tmp_path / "exported", tmp_path / "recipe.json"
+    recipe.write_text(json.dumps({"use": "regex_match", "pattern": "[0-9]"}))
+    args = ["train", "-r", str(recipe), "-d", str(data),
+            "--policy", str(model_dir), "--device", "cpu", "-o", str(tmp_path / "run"), "--steps", "1",
+            "--no-progress", "--set", "prompts_per_step=2", "--set", "num_generations=2",
+            "--set", "max_new_tokens=4", "--set", "learning_rate=0.01", "--export", str(export)]
+    assert main(args) == 0
+    loaded = AutoModelForCausalLM.from_pretrained(export)
+    tok = AutoTokenizer.from_pretrained(export)
+    assert tok.decode(tok("<think>1</think>", add_special_tokens=False)["input_ids"]) == "<think>1</think>"
+    trained = dict(loaded.named_parameters())
+    start = dict(policy.model.named_parameters())
+    assert any(not torch.equal(trained[k], start[k]) for k in start)  # the trained weights, not the start

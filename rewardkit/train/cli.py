@@ -2,6 +2,7 @@
 
     rewardkit train demo [--steps N] [--seed S] [--output-dir DIR]        # the R1 pipeline in miniature
     rewardkit train --recipe R --data D.jsonl --policy gpt|MODEL_DIR [--set beta=0.04 ...] [--resume]
+                    [--export DIR]
 
 Each run writes DIR/metrics.jsonl (one JSON object per step), DIR/rewards.png and DIR/checkpoint.pt.
 """
@@ -10,10 +11,15 @@ from __future__ import annotations
 
 import argparse
 import json
+import sys
 from pathlib import Path
 from typing import Any
 
 from rewardkit.errors import ConfigError, InputError
+
+# AdamW learning rate when --set learning_rate is not given, per policy kind (see docs/trainer.md for the
+# measurements): the built-in ~100K-parameter GPT, and Hugging Face models (TRL's default).
+LEARNING_RATES = {"gpt": 2e-4, "hf": 1e-6}
 
 
 def add_cli(subparsers: argparse._SubParsersAction) -> None:
@@ -32,6 +38,8 @@ def add_cli(subparsers: argparse._SubParsersAction) -> None:
     parser.add_argument("--set", action="append", default=[], metavar="KEY=VALUE",
                         help="any GRPOConfig field, e.g. --set loss_type=grpo --set beta=0.04")
     parser.add_argument("--resume", action="store_true", help="continue from DIR/checkpoint.pt")
+    parser.add_argument("--export", metavar="DIR", help="after training, save the Hugging Face model and "
+                        "tokenizer to DIR with save_pretrained")
     parser.set_defaults(func=_run_train)
     sub = parser.add_subparsers(dest="train_command", metavar="{demo}")
     demo = sub.add_parser("demo", help="arithmetic with operator precedence: cold start, GRPO, rejection sampling")
@@ -50,15 +58,10 @@ def _common(parser: argparse.ArgumentParser, default_steps: int, default_dir: st
 
 
 def _run_demo(args: argparse.Namespace) -> int:
-    import torch
-
     from rewardkit.train.demo import run_demo
 
     if args.steps < 1:
         raise ConfigError("must be >= 1", "--steps")
-    # A ~100K-parameter model gains nothing from more threads, and on shared cores OpenMP's spinning threads
-    # made it ~10x slower in our measurements.
-    torch.set_num_threads(1)
     run_demo(steps=args.steps, seed=args.seed, output_dir=args.output_dir, progress=not args.no_progress,
              cold_start_steps=args.cold_start_steps, device=args.device, resume=args.resume)
     return 0
@@ -67,22 +70,41 @@ def _run_demo(args: argparse.Namespace) -> int:
 def _run_train(args: argparse.Namespace) -> int:
     if not args.recipe or not args.data:
         raise ConfigError("give --recipe and --data (or run `rewardkit train demo`)", "train")
+    if args.export and args.policy == "gpt":
+        raise ConfigError("--export writes a Hugging Face save_pretrained folder; the built-in GPT has "
+                          "DIR/checkpoint.pt", "--export")
     from rewardkit.recipe import build
     from rewardkit.train.grpo import CHECKPOINT, GRPOConfig, train
+    from rewardkit.train.policy import policy_threads
 
     reward = build(args.recipe)
     rows = read_rows(args.data, dict(_pairs(args.map, "--map")))
-    cfg = GRPOConfig.from_dict({"steps": args.steps, "seed": args.seed, "learning_rate": 1e-3
-                                if args.policy == "gpt" else 1e-6, **_settings(args.set)})
+    kind = "gpt" if args.policy == "gpt" else "hf"
+    cfg = GRPOConfig.from_dict({"steps": args.steps, "seed": args.seed, "learning_rate": LEARNING_RATES[kind],
+                                **_settings(args.set)})
     out = Path(args.output_dir)
     checkpoint = out / CHECKPOINT if args.resume and (out / CHECKPOINT).exists() else None
+    _say(args, f"{len(rows)} rows; building the policy ({args.policy}) ...")
     policy = make_policy(args.policy, rows, args.device, checkpoint, cfg.max_new_tokens)
-    if args.cold_start and checkpoint is None:
-        _cold_start(policy, rows, args.cold_start, args.cold_start_steps, args.seed)
-    history = train(policy, reward, rows, cfg, output_dir=out, resume=args.resume, progress=not args.no_progress)
+    size = sum(p.numel() for p in policy.parameters())
+    _say(args, f"policy: {size:,} parameters on {policy.device}; learning rate {cfg.learning_rate:g}")
+    with policy_threads(policy):  # the built-in GPT on one torch thread, cold start included
+        if args.cold_start and checkpoint is None:
+            _cold_start(policy, rows, args.cold_start, args.cold_start_steps, args.seed, not args.no_progress)
+        history = train(policy, reward, rows, cfg, output_dir=out, resume=args.resume,
+                        progress=not args.no_progress)
     last = history[-1] if history else {}
     print(f"trained {len(history)} steps; last reward {last.get('reward')}; outputs in {out}")
+    if args.export:
+        policy.export(args.export)
+        print(f"exported the trained model to {args.export} (AutoModelForCausalLM.from_pretrained loads it)")
     return 0
+
+
+def _say(args: argparse.Namespace, message: str) -> None:
+    """Status lines before the progress bars start, so a slow start is never silent."""
+    if not args.no_progress:
+        print(message, file=sys.stderr, flush=True)
 
 
 def read_rows(path: str, mapping: dict[str, str]) -> list[dict[str, Any]]:
@@ -131,13 +153,13 @@ def make_policy(spec: str, rows: list[dict[str, Any]], device: str | None, check
     return GPTPolicy(tok, GPTConfig(len(tok.vocab), block_size=longest + max_new_tokens), device=device)
 
 
-def _cold_start(policy: Any, rows: list[dict[str, Any]], field: str, steps: int, seed: int) -> None:
+def _cold_start(policy: Any, rows: list[dict[str, Any]], field: str, steps: int, seed: int, progress: bool) -> None:
     from rewardkit.train.demo import cold_start
 
     usable = [{"prompt": r["prompt"], "solution": str(r[field])} for r in rows if r.get(field) is not None]
     if not usable:
         raise ConfigError(f"no row has the column {field!r}", "--cold-start")
-    losses = cold_start(policy, usable, steps, seed=seed)
+    losses = cold_start(policy, usable, steps, seed=seed, progress=progress)
     print(f"cold start: {steps} steps, loss {losses[0]:.2f} -> {losses[-1]:.2f}")
 
 

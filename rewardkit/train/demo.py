@@ -24,6 +24,7 @@ from rewardkit.core import Scorer
 from rewardkit.recipe import build
 from rewardkit.train.gpt import CharTokenizer, GPTConfig, GPTPolicy
 from rewardkit.train.grpo import CHECKPOINT, GRPOConfig, score_rollout, train
+from rewardkit.train.policy import policy_threads
 
 R1_PREFIX = ("A conversation between User and Assistant. The user asks a question, and the Assistant solves it. "
              "The assistant first thinks about the reasoning process in the mind and then provides the user with "
@@ -81,13 +82,21 @@ def demo_tokenizer() -> CharTokenizer:
 
 
 def cold_start(policy: GPTPolicy, tasks: Sequence[dict[str, Any]], steps: int, batch: int = 64, lr: float = 5e-3,
-               seed: int = 0) -> list[float]:
+               seed: int = 0, progress: bool = False) -> list[float]:
     """Supervised warm-up on worked examples (R1's cold-start SFT). Returns the loss per step."""
+    with policy_threads(policy):
+        return _cold_start(policy, tasks, steps, batch, lr, seed, progress)
+
+
+def _cold_start(policy: GPTPolicy, tasks: Sequence[dict[str, Any]], steps: int, batch: int, lr: float,
+                seed: int, progress: bool) -> list[float]:
+    from tqdm.auto import tqdm
+
     rng = random.Random(seed)
     optimizer = torch.optim.AdamW(policy.parameters(), lr=lr, weight_decay=0.0)
     policy.train(True)
     losses = []
-    for _ in range(steps):
+    for _ in tqdm(range(steps), desc="cold start", unit="step", disable=not progress, dynamic_ncols=True):
         rows = rng.sample(list(tasks), min(batch, len(tasks)))
         loss = policy.sft_loss([r["prompt"] for r in rows], [r["solution"] for r in rows])
         optimizer.zero_grad(set_to_none=True)
@@ -140,9 +149,15 @@ def run_demo(steps: int = 120, seed: int = 0, output_dir: str | Path = "runs/dem
     tasks = make_tasks(4000, seed)
     policy = GPTPolicy(demo_tokenizer(), GPTConfig(vocab_size=len(demo_tokenizer().vocab), block_size=64),
                        device=device)
+    with policy_threads(policy):  # sampling for rejection sampling too, not only the training loops
+        return _run(policy, steps, seed, out, cold_start_steps, progress, log, resume, tasks, overrides)
+
+
+def _run(policy: GPTPolicy, steps: int, seed: int, out: Path, cold_start_steps: int, progress: bool, log: Any,
+         resume: bool, tasks: list[dict[str, Any]], overrides: dict[str, Any]) -> dict[str, Any]:
     resume = resume and (out / CHECKPOINT).exists()
     t0 = time.perf_counter()
-    losses = [] if resume else cold_start(policy, tasks[:2000], cold_start_steps, seed=seed)
+    losses = [] if resume else cold_start(policy, tasks[:2000], cold_start_steps, seed=seed, progress=progress)
     if losses:
         log(f"cold start: {cold_start_steps} steps, loss {losses[0]:.2f} -> {losses[-1]:.2f} "
             f"({time.perf_counter() - t0:.1f}s, {sum(p.numel() for p in policy.parameters()):,} parameters)")

@@ -130,6 +130,8 @@ class GPT(nn.Module):
 class GPTPolicy(nn.Module):
     """The tiny GPT and its tokenizer as a Policy (see rewardkit.train.policy)."""
 
+    cpu_threads = 1  # torch threads while training on the CPU (`policy_threads`): one is fastest at this size
+
     def __init__(self, tokenizer: CharTokenizer, cfg: GPTConfig | None = None, device: str | None = None) -> None:
         super().__init__()
         self.tokenizer = tokenizer

@@ -13,6 +13,7 @@ from __future__ import annotations
 import copy
 import itertools
 from collections.abc import Iterator
+from pathlib import Path
 from typing import Any
 
 import torch
@@ -49,6 +50,15 @@ class HFPolicy:
         tokenizer = AutoTokenizer.from_pretrained(name_or_path)
         model = AutoModelForCausalLM.from_pretrained(name_or_path, **kwargs)
         return cls(model, tokenizer, device)
+
+    def export(self, directory: str | Path) -> Path:
+        """Write the model and tokenizer with `save_pretrained`: `AutoModelForCausalLM.from_pretrained(directory)`
+        and `AutoTokenizer.from_pretrained(directory)` load them."""
+        path = Path(directory)
+        path.mkdir(parents=True, exist_ok=True)
+        self.model.save_pretrained(path)
+        self.tokenizer.save_pretrained(path)
+        return path
 
     def spec(self) -> dict:
         return {"kind": "hf", "name_or_path": getattr(self.model.config, "_name_or_path", "")}

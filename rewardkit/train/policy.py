@@ -10,6 +10,7 @@ real token the position it would have without padding, in generation and in the 
 from __future__ import annotations
 
 from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 from typing import Protocol, runtime_checkable
 
@@ -59,6 +60,24 @@ class Policy(Protocol):
     def state_dict(self) -> dict: ...
 
     def load_state_dict(self, state: dict) -> object: ...
+
+
+@contextmanager
+def policy_threads(policy: object) -> Iterator[None]:
+    """Run torch on `policy.cpu_threads` threads while the block runs (restored after), when the policy asks
+    for it and runs on the CPU. The built-in GPT asks for one: a ~100K-parameter model gains nothing from more,
+    and on shared cores OpenMP's spinning threads made it several times slower."""
+    threads = getattr(policy, "cpu_threads", None)
+    device = getattr(policy, "device", None)
+    if threads is None or device is None or torch.device(device).type != "cpu":
+        yield
+        return
+    before = torch.get_num_threads()
+    torch.set_num_threads(threads)
+    try:
+        yield
+    finally:
+        torch.set_num_threads(before)
 
 
 def offsets_from_lengths(lengths: list[int]) -> list[tuple[int, int]]:
