@@ -362,3 +362,24 @@ def test_cli_reports_before_training_and_uses_the_documented_learning_rate(tmp_p
     assert saved["learning_rate"] == LEARNING_RATES["gpt"] == 2e-4
     assert main([*args, "--export", str(tmp_path / "x")]) == 2  # --export is for Hugging Face policies
     assert "--export" in capsys.readouterr().err
+
+
+def test_template_affixes_become_single_tokens_at_word_boundaries():
+    from rewardkit.train.cli import make_policy, template_affixes
+
+    rows = make_tasks(50, 0)
+    prefix, suffix = template_affixes([r["prompt"] for r in rows])
+    assert prefix.endswith("User: What is ") and suffix == "?. Assistant:"
+    assert template_affixes(["What is 1 + 1?", "What is 12 + 1?"]) == ("What is ",)  # not "What is 1"
+    assert template_affixes(["short a", "short b"]) == ()  # too short to matter
+    policy = make_policy("gpt", rows, "cpu", None, 28)
+    assert policy.model.cfg.block_size < 64  # the demo's size: the template costs two positions, not 400
+
+
+def test_a_seeded_demo_run_repeats_exactly_on_the_same_machine(tmp_path):
+    from rewardkit.train.demo import run_demo
+
+    runs = [run_demo(steps=2, seed=3, output_dir=tmp_path / name, cold_start_steps=3, progress=False,
+                     log=lambda *_: None, prompts_per_step=2, num_generations=3) for name in ("a", "b")]
+    assert [r["reward"] for r in runs[0]["history"]] == [r["reward"] for r in runs[1]["history"]]
+    assert runs[0]["cold_start_loss"] == runs[1]["cold_start_loss"]

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import argparse
 import json
+import os
 import sys
 from pathlib import Path
 from typing import Any
@@ -148,9 +149,25 @@ def make_policy(spec: str, rows: list[dict[str, Any]], device: str | None, check
         tok = CharTokenizer(saved["tokenizer"]["chars"], tuple(saved["tokenizer"]["specials"]))
         return GPTPolicy(tok, GPTConfig(**saved["config"]), device=device)
     text = "".join(str(r.get("prompt", "")) + str(r.get("answer", "")) for r in rows)
-    tok = CharTokenizer(text + "0123456789", TAGS)
+    tok = CharTokenizer(text + "0123456789", (*TAGS, *template_affixes([str(r["prompt"]) for r in rows])))
     longest = max(len(tok.encode(str(r["prompt"]))) for r in rows)  # positions must cover prompt + completion
     return GPTPolicy(tok, GPTConfig(len(tok.vocab), block_size=longest + max_new_tokens), device=device)
+
+
+def template_affixes(prompts: list[str], min_chars: int = 8) -> tuple[str, ...]:
+    """The text every prompt starts and ends with (a prompt template such as R1-Zero's), when long enough to
+    be worth one token each, as the demo's tokenizer does. Without them a 400-character template costs the
+    built-in GPT 400 positions per prompt, and each step several times the demo's time."""
+    if len(prompts) < 2:
+        return ()
+    prefix = os.path.commonprefix(prompts)
+    shortest = min(len(p) for p in prompts)
+    suffix = os.path.commonprefix([p[::-1] for p in prompts])[::-1]
+    suffix = suffix[max(0, len(suffix) - max(0, shortest - len(prefix))):]  # never overlapping the prefix
+    # cut back to a word boundary: "What is 1" of "What is 1 + 1" and "What is 12" must not swallow the digit
+    prefix = prefix[:next((i + 1 for i in range(len(prefix) - 1, -1, -1) if not prefix[i].isalnum()), 0)]
+    suffix = suffix[next((i for i, ch in enumerate(suffix) if not ch.isalnum()), len(suffix)):]
+    return tuple(affix for affix in (prefix, suffix) if len(affix) >= min_chars)
 
 
 def _cold_start(policy: Any, rows: list[dict[str, Any]], field: str, steps: int, seed: int, progress: bool) -> None:
