@@ -11,7 +11,6 @@ from __future__ import annotations
 
 import argparse
 import json
-import os
 import sys
 from pathlib import Path
 from typing import Any
@@ -160,14 +159,20 @@ def template_affixes(prompts: list[str], min_chars: int = 8) -> tuple[str, ...]:
     built-in GPT 400 positions per prompt, and each step several times the demo's time."""
     if len(prompts) < 2:
         return ()
-    prefix = os.path.commonprefix(prompts)
+    prefix = _common_prefix(prompts)
     shortest = min(len(p) for p in prompts)
-    suffix = os.path.commonprefix([p[::-1] for p in prompts])[::-1]
+    suffix = _common_prefix([p[::-1] for p in prompts])[::-1]
     suffix = suffix[max(0, len(suffix) - max(0, shortest - len(prefix))):]  # never overlapping the prefix
     # cut back to a word boundary: "What is 1" of "What is 1 + 1" and "What is 12" must not swallow the digit
     prefix = prefix[:next((i + 1 for i in range(len(prefix) - 1, -1, -1) if not prefix[i].isalnum()), 0)]
     suffix = suffix[next((i for i, ch in enumerate(suffix) if not ch.isalnum()), len(suffix)):]
     return tuple(affix for affix in (prefix, suffix) if len(affix) >= min_chars)
+
+
+def _common_prefix(texts: list[str]) -> str:
+    first, last = min(texts), max(texts)  # the common prefix of all is that of the extremes in sort order
+    n = next((i for i, (a, b) in enumerate(zip(first, last, strict=False)) if a != b), min(len(first), len(last)))
+    return first[:n]
 
 
 def _cold_start(policy: Any, rows: list[dict[str, Any]], field: str, steps: int, seed: int, progress: bool) -> None:
