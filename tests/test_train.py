@@ -383,3 +383,12 @@ def test_a_seeded_demo_run_repeats_exactly_on_the_same_machine(tmp_path):
                      log=lambda *_: None, prompts_per_step=2, num_generations=3) for name in ("a", "b")]
     assert [r["reward"] for r in runs[0]["history"]] == [r["reward"] for r in runs[1]["history"]]
     assert runs[0]["cold_start_loss"] == runs[1]["cold_start_loss"]
+
+
+def test_the_vocabulary_does_not_depend_on_the_hash_seed():
+    # specials of equal length ("</think>", "<answer>") were ordered by set iteration: another PYTHONHASHSEED,
+    # another vocabulary, another run from the same --seed
+    code = "from rewardkit.train.demo import demo_tokenizer; print(demo_tokenizer().vocab)"
+    vocabs = {subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True, cwd=ROOT,
+                             env={"PYTHONPATH": str(ROOT), "PYTHONHASHSEED": seed}).stdout for seed in ("1", "2", "3")}
+    assert len(vocabs) == 1

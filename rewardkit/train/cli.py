@@ -85,6 +85,9 @@ def _run_train(args: argparse.Namespace) -> int:
     out = Path(args.output_dir)
     checkpoint = out / CHECKPOINT if args.resume and (out / CHECKPOINT).exists() else None
     _say(args, f"{len(rows)} rows; building the policy ({args.policy}) ...")
+    import torch
+
+    torch.manual_seed(args.seed)  # the built-in GPT's initial weights: --seed reproduces the whole run
     policy = make_policy(args.policy, rows, args.device, checkpoint, cfg.max_new_tokens)
     size = sum(p.numel() for p in policy.parameters())
     _say(args, f"policy: {size:,} parameters on {policy.device}; learning rate {cfg.learning_rate:g}")

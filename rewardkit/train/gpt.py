@@ -33,7 +33,8 @@ class CharTokenizer:
     """Characters plus multi-character `specials`, greedy longest match. Ids: pad 0, eos 1, unk 2."""
 
     def __init__(self, chars: str, specials: tuple[str, ...] = ()) -> None:
-        self.specials = tuple(sorted(set(specials), key=len, reverse=True))
+        # longest first; ties by text, not by set order (which changes with PYTHONHASHSEED from run to run)
+        self.specials = tuple(sorted(set(specials), key=lambda s: (-len(s), s)))
         self.vocab = [PAD, EOS, UNK, *self.specials, *sorted(set(chars) - {""})]
         self.index = {tok: i for i, tok in enumerate(self.vocab)}
         self.pad_id, self.eos_id, self.unk_id = 0, 1, 2
