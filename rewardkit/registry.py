@@ -34,6 +34,7 @@ BUILTINS: dict[str, str] = {
     "math": "rewardkit.scorers.math:MathScorer",
     "step_check": "rewardkit.scorers.step_check:StepCheck",
     "reward_model": "rewardkit.scorers.reward_model:RewardModelScorer",
+    "process_reward_model": "rewardkit.scorers.process_reward_model:ProcessRewardModel",
     "judge": "rewardkit.scorers.judge:Judge",
 }
 

@@ -26,6 +26,7 @@ CONTRACT_PARAMS: dict[str, dict | None] = {
     "step_check": {},
     "code": None,  # needs samples that carry tests: tests/test_code_scorer.py runs check_scorer with them
     "judge": None,  # needs a judge backend: tests/test_judge.py runs check_scorer against a loopback server
+    "process_reward_model": None,  # needs a trained model: tests/test_rm_process.py runs check_scorer on one
     "reward_model": None,  # needs a trained model directory: tests/test_rm_scorer.py runs check_scorer on one
 }
 
