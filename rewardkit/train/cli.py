@@ -46,6 +46,9 @@ def add_cli(subparsers: argparse._SubParsersAction) -> None:
     _common(demo, default_steps=120, default_dir="runs/demo")
     demo.add_argument("--cold-start-steps", type=int, default=150)
     demo.add_argument("--resume", action="store_true", help="continue from DIR/checkpoint.pt (skips cold start)")
+    demo.add_argument("--process", action="store_true", help="also run GRPO with process advantages from the "
+                      "same start, seed and budget (step_check on each step), into DIR/process; both on "
+                      "DIR/comparison.png")
     demo.set_defaults(func=_run_demo)
 
 
@@ -63,7 +66,8 @@ def _run_demo(args: argparse.Namespace) -> int:
     if args.steps < 1:
         raise ConfigError("must be >= 1", "--steps")
     run_demo(steps=args.steps, seed=args.seed, output_dir=args.output_dir, progress=not args.no_progress,
-             cold_start_steps=args.cold_start_steps, device=args.device, resume=args.resume)
+             cold_start_steps=args.cold_start_steps, device=args.device, resume=args.resume,
+             process=args.process)
     return 0
 
 
