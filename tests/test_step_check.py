@@ -152,3 +152,10 @@ def test_recipe_math_plus_step_check_through_the_cli(tmp_path):
     got = {r["id"]: r for r in map(json.loads, out.read_text().splitlines())}
     assert [got[k]["reward"] for k in ("o1", "o2", "o3", "bad")] == pytest.approx([0.2, 1.2, 1.0, 1.1])
     assert got["o3"]["rewards"]["step_check"] is None
+
+
+def test_symbolic_budget_bounds_the_pool_work():
+    text = "<think>" + " ".join(f"(x+{i})^2 = x^2 + {2 * i}x + {i * i}." for i in range(1, 6)) + "</think>"
+    got = StepCheck(max_symbolic=2).score({"completion": text})
+    rules = [c["rule"] for s in got.details["steps"] for c in s["claims"]]
+    assert rules.count("over the symbolic-check budget") == 3 and got.value == 1.0

@@ -52,6 +52,9 @@ class StepCheckParams(BaseModel):
         "rounded", description="rounded: a written decimal holds when it is the other side rounded to its places")
     max_claims: int = Field(64, ge=1, le=1000, description="claim links judged per completion (later ones are "
                             "ignored), bounding the work")
+    max_symbolic: int = Field(8, ge=0, le=1000, description="claim links per completion that may go to the "
+                              "symbolic pool (the rest are not judged): the worst case is about "
+                              "max_symbolic * timeout_s / workers")
     timeout_s: float = Field(5.0, gt=0, le=600, description="bound on one symbolic check (s)")
     workers: int = Field(2, ge=1, le=64, description="worker processes for the symbolic checks")
 
@@ -131,6 +134,9 @@ class StepCheck(Scorer):
                     budget -= 1
                     links.append(self._judge(lhs, op, rhs))
             out.append((step.as_dict(), links))
+        symbolic = [link for _, links in out for link in links if link.job]
+        for link in symbolic[self.params.max_symbolic:]:  # bounds the worst case at max_symbolic * timeout_s
+            link.job, link.rule = None, "over the symbolic-check budget"
         return out
 
     def _judge(self, lhs: str, op: str, rhs: str) -> _Link:
