@@ -22,7 +22,7 @@ from pydantic import BaseModel, ConfigDict, Field
 from rewardkit.core import Sample, Score, Scorer, Status
 from rewardkit.errors import ConfigError
 from rewardkit.rm.config import check_weights, read_config
-from rewardkit.steps import split_steps
+from rewardkit.steps import RegionName, SplitMode, split_steps
 
 
 class ProcessRewardModelParams(BaseModel):
@@ -31,9 +31,9 @@ class ProcessRewardModelParams(BaseModel):
     aggregate: Literal["min", "last", "mean", "product"] = Field(
         "min", description="how step probabilities become one value: the weakest step, the last, their mean "
         "or their product")
-    split: Literal["auto", "step_markers", "numbered", "blank_lines", "lines", "sentences", "clauses"] = Field(
+    split: SplitMode = Field(
         "auto", description="how the reasoning is cut into steps (see rewardkit.steps)")
-    region: Literal["think", "completion"] = Field(
+    region: RegionName = Field(
         "think", description="think = the <think> block when there is one, else the completion")
     batch_size: int = Field(32, ge=1, le=4096, description="completions per forward pass")
     device: str | None = Field(None, description="cpu, cuda, cuda:1 ... (default: cuda when available)")

@@ -28,7 +28,7 @@ from rewardkit.core import Sample, Score, Scorer, Status
 from rewardkit.scorers.claims import find_claims
 from rewardkit.scorers.math.parse import Node, ParseError, parse
 from rewardkit.scorers.math.verify import NeedsSymbolic, Options, TooLarge, Verdict, exact, too_large, verify
-from rewardkit.steps import split_steps
+from rewardkit.steps import RegionName, SplitMode, split_steps
 
 _SYMBOLIC_JOB = "rewardkit.scorers.math.symbolic:verify_job"
 _DECIMAL = re.compile(r"^-?\s*\d[\d,]*(?:\.(\d+))?$")
@@ -42,9 +42,9 @@ class StepCheckParams(BaseModel):
     aggregate: Literal["share", "min", "first_error"] = Field(
         "share", description="share = checked claims that hold / checked claims; min = the worst step's share; "
         "first_error = share of checked steps before the first step with a false claim (1.0 if none)")
-    split: Literal["auto", "step_markers", "numbered", "blank_lines", "lines", "sentences", "clauses"] = Field(
+    split: SplitMode = Field(
         "auto", description="how the reasoning is cut into steps (see rewardkit.steps)")
-    region: Literal["think", "completion"] = Field(
+    region: RegionName = Field(
         "think", description="think = the <think> block when there is one, else the completion")
     algebra: bool = Field(True, description="judge equalities between expressions in the same variables as "
                           "identities (an equation to solve with the unknown on both sides then reads as false)")
