@@ -152,6 +152,9 @@ class Combination(Scorer):
         if self.named:
             components[self.name] = result.value
         result.components = components
+        steps = _steps_by_component(self.children, scores)
+        if steps:  # step rewards survive the combination (DESIGN.md "Step rewards"), for `advantage: process`
+            result.details = {**(result.details or {}), "steps_by_component": steps}
         return result
 
     def _reduce(self, scores: Sequence[Score]) -> Score:
@@ -215,6 +218,17 @@ def _subset_sum(ranges: Sequence[tuple[float, float]]) -> tuple[float, float]:
     lo = math.fsum(negative) if negative else min(lo for lo, _ in ranges)
     hi = math.fsum(positive) if positive else max(hi for _, hi in ranges)
     return lo, hi
+
+
+def _steps_by_component(children: Sequence[tuple[Scorer, float]], scores: list[Score]) -> dict[str, list]:
+    """{component name: details["steps"]} of every child (or grandchild) that reported step rewards."""
+    found: dict[str, list] = {}
+    for (child, _), score in zip(children, scores, strict=True):
+        details = score.details or {}
+        if isinstance(details.get("steps"), list):
+            found[child.name] = details["steps"]
+        found.update(details.get("steps_by_component") or {})
+    return found
 
 
 def _fmt(value: float | None) -> str:
