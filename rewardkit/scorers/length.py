@@ -186,7 +186,7 @@ class RepetitionParams(BaseModel):
     region: Literal["all", "think", "answer"] = Field("all", description="part of the completion to check")
 
 
-# Markup tags whole, per-character scripts (no spaces between words), digit runs, words of other scripts, single symbols.
+# Markup tags whole, per-character scripts (no spaces between words), digit runs, other words, single symbols.
 _PER_CHAR = r"\p{Han}\p{Hiragana}\p{Katakana}\p{Thai}\p{Lao}\p{Khmer}\p{Myanmar}\p{Tibetan}"
 _UNIT = regex.compile(rf"(</?[a-z][\w-]{{0,30}}>)|([{_PER_CHAR}])|(\p{{Nd}}+)|([[\p{{L}}\p{{M}}]--[{_PER_CHAR}]]+)"
                       r"|([^\s\p{L}\p{M}\p{Nd}])", regex.V1)
@@ -197,9 +197,9 @@ NUMBER = "<num>"
 
 def units(text: str) -> list[str]:
     """The units repetition compares, from the normalised text (invisible characters out, ZWSP a space,
-    NFKC, case-folded): a markup tag (`<think>`) whole; Han, Kana, Thai, Lao, Khmer, Myanmar and Tibetan per character; each punctuation or
-    symbol character alone; words and digit runs whole, or in CHUNK-character pieces past LONG_RUN
-    (`"14" * 1500` and `"cat" * 100` written without spaces are loops too)."""
+    NFKC, case-folded): a markup tag (`<think>`) whole; Han, Kana, Thai, Lao, Khmer, Myanmar and Tibetan per
+    character; each punctuation or symbol character alone; words and digit runs whole, or in CHUNK-character
+    pieces past LONG_RUN (`"14" * 1500` and `"cat" * 100` written without spaces are loops too)."""
     out: list[str] = []
     for match in _UNIT.finditer(canonical(text).casefold()):
         piece = match.group()

@@ -4,9 +4,10 @@ How a run (see `text.py`) gets its language:
 - Han characters: Japanese in a sentence that has Kana, and everywhere when the target is `ja` and the text has
   Kana (kanji-only headings of a Japanese text); otherwise Chinese (the target itself when it is `yue`/`wuu`).
 - A script that names one language (Kana, Hangul, Greek, Thai, Armenian, Tamil ...) decides alone.
-- A script shared by several languages (Latin, Cyrillic, Arabic, Devanagari, Bengali, Hebrew, Georgian): a
-  run of at least `min_words` words is judged; when the target is written in that script the detector labels
-  the run (so fr, es, de and en, all Latin, are told apart sentence by sentence); when it is not, the script
+- A script shared by several languages (Latin, Cyrillic, Arabic, Devanagari, Bengali, Hebrew, Georgian): the
+  runs of that script in one sentence are judged together when they hold at least `min_words` words (so
+  words glued to or alternating with another script add up); when the target is written in that script the
+  detector labels them (so fr, es, de and en, all Latin, are told apart sentence by sentence); else the script
   is enough (every Latin word is non-target for a zh target) and no detector runs.
   A shorter run is not judged alone ("OK", "Hmm", a variable name, a function name): if it is the whole
   sentence it takes the label of the nearest judged run of the same script, otherwise (inside a sentence of
@@ -16,7 +17,8 @@ How a run (see `text.py`) gets its language:
   (es/pt/gl, ru/bg/mk: "Ответ равен четырнадцати" is bg 0.27, ru 0.26), so a run counts against the target only
   when another language is clearly preferred. A run whose label stays below `min_confidence` is treated like a
   short run.
-Unlabelled runs count nowhere, neither for nor against the target.
+Unlabelled runs count nowhere, neither for nor against the target. Per language, filler repeated in a row (a
+block of up to 8 units, 3 or more times: `嗯嗯嗯…`) counts once, so repetition cannot buy ratio.
 """
 
 from __future__ import annotations
@@ -28,10 +30,11 @@ from dataclasses import dataclass, field
 
 from rewardkit.scorers.language.codes import SCRIPT_LANGUAGES, same_language, scripts_of
 from rewardkit.scorers.language.detect import Candidates
-from rewardkit.scorers.language.text import Run, segment, strip_markup
+from rewardkit.scorers.language.text import UNSPACED_LETTERS, UNSPACED_SCRIPTS, Run, segment, strip_markup
 
 DetectFn = Callable[[Sequence[str]], list[Candidates]]
 _HAN_TARGETS = frozenset({"zh", "yue", "wuu"})
+LOOP_PERIOD, LOOP_COPIES = 8, 3  # a block of up to 8 units repeated 3+ times in a row counts once
 
 
 @dataclass(frozen=True, slots=True)
@@ -71,12 +74,45 @@ def tally(text: str, target: str, detect: DetectFn, rules: Rules = Rules()) -> T
     runs = segment(strip_markup(text), rules.cjk_weight)
     labels = label_runs(runs, target, detect, rules)
     result = Tally(target)
+    streams: dict[str, list[tuple[str, float]]] = {}  # label -> its units in order, (unit, weight)
     for run, label in zip(runs, labels, strict=True):
         if label is None:
             result.skipped_runs += 1
         else:
-            result.units[label] = result.units.get(label, 0.0) + run.units
+            streams.setdefault(label, []).extend(_unit_stream(run, rules.cjk_weight))
+    result.units = {label: _without_loops(stream) for label, stream in streams.items()}
     return result
+
+
+def _unit_stream(run: Run, cjk_weight: float) -> list[tuple[str, float]]:
+    """The run's units with their weights: characters of Han, Kana and unspaced scripts, else words."""
+    if run.script in ("Han", "Kana"):
+        return [(ch, cjk_weight) for word in run.words for ch in word]
+    if run.script in UNSPACED_SCRIPTS:
+        return [(ch, 1.0 / UNSPACED_LETTERS) for word in run.words for ch in word]
+    return [(word.lower(), 1.0) for word in run.words]
+
+
+def _without_loops(stream: list[tuple[str, float]]) -> float:
+    """The weight of `stream` with every block of up to LOOP_PERIOD units repeated LOOP_COPIES+ times in a row
+    counted once: filler (`嗯嗯嗯…`, `好的好的好的…`) adds one block, not its length."""
+    units = [unit for unit, _ in stream]
+    total, i, n = 0.0, 0, len(units)
+    while i < n:
+        for p in range(1, LOOP_PERIOD + 1):
+            block = units[i:i + p]
+            if i + LOOP_COPIES * p <= n and all(units[i + k * p:i + (k + 1) * p] == block
+                                                 for k in range(1, LOOP_COPIES)):
+                j = i + LOOP_COPIES * p
+                while units[j:j + p] == block:
+                    j += p
+                total += sum(weight for _, weight in stream[i:i + p])
+                i = j
+                break
+        else:
+            total += stream[i][1]
+            i += 1
+    return total
 
 
 def label_runs(runs: list[Run], target: str, detect: DetectFn, rules: Rules) -> list[str | None]:
@@ -84,7 +120,7 @@ def label_runs(runs: list[Run], target: str, detect: DetectFn, rules: Rules) -> 
     target_scripts = scripts_of(target)
     kana_sentences = {run.sentence for run in runs if run.script == "Kana"}
     labels: list[str | None] = [None] * len(runs)
-    pending: list[int] = []  # runs to detect
+    shared: dict[tuple[int, str], list[int]] = {}  # (sentence, shared script) -> its runs
     for i, run in enumerate(runs):
         langs = SCRIPT_LANGUAGES.get(run.script)
         if run.script == "Han":
@@ -93,15 +129,25 @@ def label_runs(runs: list[Run], target: str, detect: DetectFn, rules: Rules) -> 
             labels[i] = run.script  # a script no supported language uses
         elif len(langs) == 1:
             labels[i] = langs[0]
-        elif len(run.words) < rules.min_words:
-            continue
-        elif run.script in target_scripts:
-            pending.append(i)
         else:
-            labels[i] = run.script
+            shared.setdefault((run.sentence, run.script), []).append(i)
+    # Runs of one script in one sentence are judged together: words glued to or alternating with another
+    # script ("First的multiply的three") add up to a judged run instead of each escaping as a fragment.
+    pending: list[list[int]] = []  # groups to detect
+    for (_, script), group in shared.items():
+        if sum(len(runs[i].words) for i in group) < rules.min_words:
+            continue
+        if script in target_scripts:
+            pending.append(group)
+        else:
+            for i in group:
+                labels[i] = script
     if pending:
-        for i, candidates in zip(pending, detect([runs[i].text for i in pending]), strict=True):
-            labels[i] = choose(candidates, SCRIPT_LANGUAGES[runs[i].script], target, rules)
+        texts = [" ".join(runs[i].text for i in group) for group in pending]
+        for group, candidates in zip(pending, detect(texts), strict=True):
+            label = choose(candidates, SCRIPT_LANGUAGES[runs[group[0]].script], target, rules)
+            for i in group:
+                labels[i] = label
     _inherit(runs, labels)
     return labels
 
