@@ -279,9 +279,9 @@ class Judge(Scorer):
             value, agree = 0.5, "orders disagree: tie"
         else:
             value, agree = min(first, second), "orders disagree: the lower result"
-        positions = "/".join("A" if is_a else "B" for is_a in completion_is_a)
+        positions = ["A" if is_a else "B" for is_a in completion_is_a]
         return Score(value, reason=f"pairwise {verdicts[0].value}/{verdicts[1].value} with the completion as "
-                     f"{positions} ({agree})", details=_details(verdicts))
+                     f"{'/'.join(positions)} ({agree})", details={**_details(verdicts), "completion_as": positions})
 
     # -- backend and cache --------------------------------------------------------------------------------
 
