@@ -61,17 +61,22 @@ def fold_confusables(text: str) -> str:
     module doc): in words that also hold Latin letters, and in all-look-alike words of a mostly Latin text."""
     if not any(ch in _CONFUSABLE_CHARS for ch in text):
         return text
-    latin_text = len(_LATIN_LETTER.findall(text)) > len(_OTHER_ALPHABET.findall(text))
 
-    def fold(match: re.Match[str]) -> str:
+    def fold_mixed(match: re.Match[str]) -> str:
         word = match.group()
-        if not any(ch in _CONFUSABLE_CHARS for ch in word):
-            return word
-        if _LATIN_LETTER.search(word) or (latin_text and all(ch in _CONFUSABLE_CHARS for ch in word)):
+        if _LATIN_LETTER.search(word) and any(ch in _CONFUSABLE_CHARS for ch in word):
             return word.translate(_CONFUSABLE)
         return word
 
-    return _WORD.sub(fold, text)
+    def fold_disguised(match: re.Match[str]) -> str:
+        word = match.group()
+        return word.translate(_CONFUSABLE) if all(ch in _CONFUSABLE_CHARS for ch in word) else word
+
+    text = _WORD.sub(fold_mixed, text)
+    # Decided after the mixed words are folded, so a second pass decides the same (idempotent).
+    if len(_LATIN_LETTER.findall(text)) > len(_OTHER_ALPHABET.findall(text)):
+        text = _WORD.sub(fold_disguised, text)
+    return text
 
 
 def canonical(text: str) -> str:

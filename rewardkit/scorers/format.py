@@ -142,7 +142,9 @@ def _at_line_boundary(text: str, start: int, end: int) -> bool:
 class TagCount(Scorer):
     """Partial format credit: each marker earns an equal share when it appears exactly once outside code, in
     the expected order after the markers already credited (`<think>` `</think>` `<answer>` `</answer>`), at a
-    line boundary with `layout: lines`; a closer whose block holds no visible text earns nothing."""
+    line boundary with `layout: lines`. An opener must follow the previous credited marker (or the start)
+    with only whitespace between, so tags named in prose or nested in another block earn nothing; a closer
+    whose block holds no visible text earns nothing either."""
 
     name = "tag_count"
     description = "Partial format credit: share of <tag>/</tag> markers present once, in order, outside code (0..1)."
@@ -168,6 +170,8 @@ class TagCount(Scorer):
             start = text.find(marker)
             if start < 0 or text.find(marker, start + 1) >= 0 or start < last_end:
                 continue  # missing, repeated, or out of order
+            if i % 2 == 0 and text[last_end:start].strip():
+                continue  # an opener follows the previous block (or the start) directly: not one named in prose
             end = start + len(marker)
             if self.params.layout == "lines" and not _at_line_boundary(text, start, end):
                 continue
