@@ -153,7 +153,7 @@ class TagCount(Scorer):
         {"sample": {"completion": "<think>a</think><answer>b</answer>"}, "value": 1.0},
         {"sample": {"completion": "<think>a</think> b"}, "value": 0.5},
         {"sample": {"completion": "<answer> 7<answer>"}, "value": 0.0},
-        {"sample": {"completion": "<answer>b</answer><think>a</think>"}, "value": 0.5},
+        {"sample": {"completion": "<answer>b</answer><think>a</think>"}, "value": 0.25},
         {"params": {"layout": "lines"}, "sample": {"completion": "<think>\na\n</think>\n<answer>\nb\n</answer>"},
          "value": 1.0},
     )
