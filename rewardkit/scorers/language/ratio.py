@@ -24,6 +24,7 @@ block of up to 8 units, 3 or more times: `嗯嗯嗯…`) counts once, so repetit
 from __future__ import annotations
 
 import bisect
+import re
 from collections import Counter
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
@@ -35,6 +36,7 @@ from rewardkit.scorers.language.text import UNSPACED_LETTERS, UNSPACED_SCRIPTS, 
 DetectFn = Callable[[Sequence[str]], list[Candidates]]
 _HAN_TARGETS = frozenset({"zh", "yue", "wuu"})
 LOOP_PERIOD, LOOP_COPIES = 8, 3  # a block of up to 8 units repeated 3+ times in a row counts once
+_LOOP = re.compile(rf"(.{{1,{LOOP_PERIOD}}}?)\1{{{LOOP_COPIES - 1},}}", re.DOTALL)
 
 
 @dataclass(frozen=True, slots=True)
@@ -74,45 +76,50 @@ def tally(text: str, target: str, detect: DetectFn, rules: Rules = Rules()) -> T
     runs = segment(strip_markup(text), rules.cjk_weight)
     labels = label_runs(runs, target, detect, rules)
     result = Tally(target)
-    streams: dict[str, list[tuple[str, float]]] = {}  # label -> its units in order, (unit, weight)
+    by_label: dict[str, list[Run]] = {}
     for run, label in zip(runs, labels, strict=True):
         if label is None:
             result.skipped_runs += 1
         else:
-            streams.setdefault(label, []).extend(_unit_stream(run, rules.cjk_weight))
-    result.units = {label: _without_loops(stream) for label, stream in streams.items()}
+            by_label.setdefault(label, []).append(run)
+    result.units = {label: _without_loops(members, rules.cjk_weight) for label, members in by_label.items()}
     return result
 
 
-def _unit_stream(run: Run, cjk_weight: float) -> list[tuple[str, float]]:
-    """The run's units with their weights: characters of Han, Kana and unspaced scripts, else words."""
-    if run.script in ("Han", "Kana"):
-        return [(ch, cjk_weight) for word in run.words for ch in word]
-    if run.script in UNSPACED_SCRIPTS:
-        return [(ch, 1.0 / UNSPACED_LETTERS) for word in run.words for ch in word]
-    return [(word.lower(), 1.0) for word in run.words]
+def _per_char(run: Run) -> bool:
+    return run.script in ("Han", "Kana") or run.script in UNSPACED_SCRIPTS
 
 
-def _without_loops(stream: list[tuple[str, float]]) -> float:
-    """The weight of `stream` with every block of up to LOOP_PERIOD units repeated LOOP_COPIES+ times in a row
-    counted once: filler (`嗯嗯嗯…`, `好的好的好的…`) adds one block, not its length."""
-    units = [unit for unit, _ in stream]
-    total, i, n = 0.0, 0, len(units)
-    while i < n:
-        for p in range(1, LOOP_PERIOD + 1):
-            block = units[i:i + p]
-            if i + LOOP_COPIES * p <= n and all(units[i + k * p:i + (k + 1) * p] == block
-                                                 for k in range(1, LOOP_COPIES)):
-                j = i + LOOP_COPIES * p
-                while units[j:j + p] == block:
-                    j += p
-                total += sum(weight for _, weight in stream[i:i + p])
-                i = j
-                break
-        else:
-            total += stream[i][1]
-            i += 1
+def _without_loops(runs: list[Run], cjk_weight: float) -> float:
+    """The units of `runs` (one label's, in order) with every block of up to LOOP_PERIOD units repeated
+    LOOP_COPIES+ times in a row counted once: filler (`嗯嗯嗯…`, `好的好的好的…`) adds one block, not its
+    length. Units become one character each (words through a private-use code) so a regex finds the repeats
+    in C, in linear time."""
+    codes: dict[str, str] = {}
+
+    def code(word: str) -> str:
+        word = word.lower()
+        return word if len(word) == 1 else codes.setdefault(word, chr(0xF0000 + len(codes) % 0xFFFE))
+
+    encoded = "".join("".join(run.words) if _per_char(run) else "".join(map(code, run.words)) for run in runs)
+    total = sum(run.units for run in runs)
+    matches = list(_LOOP.finditer(encoded))
+    if not matches:
+        return total
+    weights = [w for run in runs for w in [_unit_weight(run, cjk_weight)] * len(_unit_list(run))]
+    for match in matches:
+        total -= sum(weights[match.start() + len(match.group(1)):match.end()])
     return total
+
+
+def _unit_list(run: Run) -> list[str]:
+    return [ch for word in run.words for ch in word] if _per_char(run) else run.words
+
+
+def _unit_weight(run: Run, cjk_weight: float) -> float:
+    if run.script in ("Han", "Kana"):
+        return cjk_weight
+    return 1.0 / UNSPACED_LETTERS if run.script in UNSPACED_SCRIPTS else 1.0
 
 
 def label_runs(runs: list[Run], target: str, detect: DetectFn, rules: Rules) -> list[str | None]:
