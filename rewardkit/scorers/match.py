@@ -11,7 +11,7 @@ from pydantic import BaseModel, ConfigDict, Field, field_validator
 
 from rewardkit.core import Sample, Score, Scorer, Status
 from rewardkit.extract import final_answer, region
-from rewardkit.normalize import canonical, strip_eos
+from rewardkit.normalize import canonical, strip_eos, strip_invisible
 
 
 class ExactMatchParams(BaseModel):
@@ -115,7 +115,8 @@ class RegexMatch(Scorer):
         return self._compiled
 
     def _score(self, sample: Sample) -> Score:
-        text = region(sample.completion_text, self.params.region)
+        # visible text only: invisible characters and trailing end-of-sequence markers are not content
+        text = strip_invisible(region(strip_eos(sample.completion_text), self.params.region))
         compiled = self._regex()
         try:
             match = (compiled.fullmatch if self.params.fullmatch else compiled.search)(
