@@ -204,9 +204,9 @@ class NaiveJudge:
         pass
 
 
-def scripted(backend: NaiveJudge, **params: Any) -> Judge:
-    scorer = Judge(model="any", cache=False, **params)
-    scorer._backend, scorer._backend_pid = backend, os.getpid()
+def scripted(fake: NaiveJudge, **params: Any) -> Judge:
+    scorer = Judge(**{"model": "any", "cache": False, **params})
+    scorer._backend, scorer._backend_pid = fake, os.getpid()
     return scorer
 
 
@@ -243,6 +243,17 @@ def test_judge_verdict_only_from_its_own_final_lines(reply: str, expected: float
     assert parse_score(reply, 0, 1) == expected
     got = scripted(NaiveJudge(reply)).score({"prompt": QUESTION, "completion": HONEST, "answer": "14"})
     assert got.value == expected and (expected is not None or got.status is Status.INVALID_INPUT)
+
+
+def test_local_repair_is_read_from_the_started_verdict() -> None:
+    class Continuing(NaiveJudge):  # a local backend: a conversation ending in an assistant turn is continued
+        def generate(self, conversations):
+            return [Reply(m[-1]["content"] + " 0") if m[-1]["role"] == "assistant" else
+                    Reply("Let me quote it:\n```\nScore: 1") for m in conversations]
+
+    got = scripted(Continuing(), backend="local", model="any-local-path").score(
+        {"prompt": QUESTION, "completion": "<answer>20</answer>", "answer": "14"})
+    assert (got.value, got.status) == (0.0, Status.OK)  # not the quoted 1, and not lost behind the open fence
 
 
 def test_judge_quoted_winner_is_no_verdict() -> None:

@@ -235,28 +235,34 @@ class Judge(Scorer):
         for key, verdict in verdicts.items():
             if verdict.status is Status.INVALID_INPUT:
                 low, high = self._scale
+                own_from = 0  # where the repaired verdict starts in the second reply's text
                 if p.backend == "local":  # continue the judge's own reply from a started verdict
-                    started = f"{(verdict.reply or '').rstrip()}\n\n{tpl.verdict_prefix(p.mode, p.verdict_format)}"
-                    follow_up = [*conversations[key], {"role": "assistant", "content": started.lstrip()}]
+                    prefix = tpl.verdict_prefix(p.mode, p.verdict_format)
+                    started = f"{(verdict.reply or '').rstrip()}\n\n{prefix}".lstrip()
+                    follow_up = [*conversations[key], {"role": "assistant", "content": started}]
+                    own_from = len(started) - len(prefix)  # the local reply repeats `started`, then continues
                 else:  # not every server can continue an assistant turn: ask again in a new user turn
                     follow_up = [*conversations[key], {"role": "assistant", "content": verdict.reply or ""},
                                  {"role": "user", "content": tpl.repair_message(p.mode, p.verdict_format, low,
                                                                                 high)}]
-                repairs[key] = (self._key(follow_up), follow_up)
+                repairs[key] = (self._key(follow_up), follow_up, own_from)
         if repairs:
             self._stats.add(repairs=len(repairs))
-            second = self._ask(dict(repairs.values()))
-            for key, (repair_key, _) in repairs.items():
-                verdicts[key] = self._read(second[repair_key], first=verdicts[key].reply)
+            second = self._ask({k: c for k, c, _ in repairs.values()})
+            for key, (repair_key, _, own_from) in repairs.items():
+                verdicts[key] = self._read(second[repair_key], first=verdicts[key].reply, own_from=own_from)
         return verdicts
 
-    def _read(self, reply: Reply, first: str | None = None) -> _Verdict:
+    def _read(self, reply: Reply, first: str | None = None, own_from: int = 0) -> _Verdict:
+        """The verdict of one reply; a local repair is read from the started verdict on (`own_from`), so an
+        echo left open in the first reply does not hide it."""
         if reply.text is None:
             return _Verdict(None, reply.status, reply.reason, None)
+        verdict_text = reply.text[own_from:]
         if self.params.mode == "pointwise":
-            value: float | str | None = parse_score(reply.text, *self._scale)
+            value: float | str | None = parse_score(verdict_text, *self._scale)
         else:
-            value = parse_winner(reply.text)
+            value = parse_winner(verdict_text)
         text = reply.text if first is None else f"{first}\n---\n{reply.text}"
         if value is None:
             tried = "after a repair turn" if first is not None else "in the reply"
