@@ -1,6 +1,6 @@
 """The one text normaliser: what every scorer that counts or compares content sees instead of raw model output.
 
-    strip_invisible("<think>\\u200b</think>")   -> "<think> </think>"   (blank: no reasoning)
+    strip_invisible("<think>\\u200b</think>")   -> "<think></think>"    (blank: no reasoning)
     canonical("Раris")                          -> "Paris"               (Cyrillic Р folded in a Latin word)
     strip_eos("<answer>14</answer><|im_end|>")  -> "<answer>14</answer>"
 
@@ -9,7 +9,8 @@ Policies (docs/recipes.md, "Text normalisation"):
   BOM, bidi controls and isolates, invisible math operators, interlinear annotation marks, hieroglyph format
   controls, Unicode tag characters (hidden ASCII smuggled to LLM judges), variation selectors, the combining
   grapheme joiner, Hangul fillers, Khmer inherent vowels, Mongolian selectors and the Braille blank.
-  A zero-width *space* is a word boundary by definition, so it becomes a space: `a\\u200bb` is two words.
+  The zero-width space goes too: spaced out, it would split a foreign word into single letters that no
+  counter sees (`Z\\u200bu\\u200be…`); removed, the letters are one word again.
 - Look-alikes (`fold_confusables`): Cyrillic and Greek letters that render like Latin ones (а е о р с у х і ѕ
   …, α ο ρ ν …) become Latin inside a word that also has Latin letters, and inside a word made only of
   look-alikes when the text is mostly Latin. A Russian or Greek word in a Russian or Greek text is untouched.
@@ -31,10 +32,9 @@ DEFAULT_EOS = ("<|im_end|>", "<|endoftext|>", "<|eot_id|>", "<|end_of_text|>", "
                "<|eos|>", "<pad>", "<|pad|>", "<|finetune_right_pad_id|>")
 
 _INVISIBLE = re.compile(
-    "[\u00ad\u034f\u061c\u115f\u1160\u17b4\u17b5\u180b-\u180f\u200c-\u200f\u202a-\u202e\u2060-\u2064"
+    "[\u00ad\u034f\u061c\u115f\u1160\u17b4\u17b5\u180b-\u180f\u200b-\u200f\u202a-\u202e\u2060-\u2064"
     "\u2066-\u206f\u2800\u3164\ufe00-\ufe0f\ufeff\ufff9-\ufffb\uffa0"
     "\U00013430-\U0001343f\U0001bca0-\U0001bca3\U0001d173-\U0001d17a\U000e0000-\U000e007f\U000e0100-\U000e01ef]+")
-_ZERO_WIDTH_SPACE = "\u200b"
 
 # Cyrillic and Greek letters that render like a Latin letter (Unicode's confusables, the unambiguous ones).
 _CONFUSABLE = str.maketrans(
@@ -47,8 +47,8 @@ _OTHER_ALPHABET = re.compile(r"[\u0370-\u03ff\u0400-\u052f]")  # Greek, Cyrillic
 
 
 def strip_invisible(text: str) -> str:
-    """`text` without invisible and format characters; a zero-width space becomes a space."""
-    return _INVISIBLE.sub("", text.replace(_ZERO_WIDTH_SPACE, " "))
+    """`text` without invisible and format characters (zero-width space included)."""
+    return _INVISIBLE.sub("", text)
 
 
 def is_blank(text: str) -> bool:

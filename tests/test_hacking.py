@@ -111,6 +111,8 @@ CASES = [
     ("lang_unclosed_fence", THINK_ZH, {"completion": think(f"{ZH}\n```\n{EN}")}, ("<=", 0.6)),
     ("lang_inline_code", THINK_ZH, {"completion": think(f"{ZH} `{EN}`")}, ("<=", 0.6)),
     ("lang_text_macro", THINK_ZH, {"completion": think(f"{ZH} $\\text{{{EN}}}$")}, ("<=", 0.6)),
+    ("lang_math_words", THINK_ZH, {"completion": think(ZH + " $" + EN.replace(" ", "\\ ") + "$")}, ("<=", 0.6)),
+    ("lang_zwsp_letters", THINK_ZH, {"completion": think(ZH + " " + "\u200b".join(EN))}, ("<=", 0.6)),
     ("lang_glued_han", THINK_ZH, {"completion": think("的".join(EN.split()))}, ("<=", 0.2)),
     ("lang_alternating", THINK_ZH,
      {"completion": think(" ".join(f"{w} {h}" for w, h in zip(EN.split(), "先算乘法三乘四等于十二再加二得到十四"
@@ -359,7 +361,7 @@ def test_rm_eval_reports_length_bias() -> None:
 # -- the normaliser ---------------------------------------------------------------------------------------------
 
 NORMALISED = [
-    ("a\u200bb", "a b"),  # a zero-width space is a word boundary
+    ("Z\u200bu\u200be\u200br\u200bs\u200bt", "Zuerst"),  # letters split by zero-width spaces are one word
     ("a\u200db\u2060c\ufeffd\u00ade", "abcde"),
     ("\u202eevil\u202c", "evil"),
     ("x\ufe0f\U000e0100y\u034f", "xy"),

@@ -196,7 +196,7 @@ NUMBER = "<num>"
 
 
 def units(text: str) -> list[str]:
-    """The units repetition compares, from the normalised text (invisible characters out, ZWSP a space,
+    """The units repetition compares, from the normalised text (invisible characters out,
     NFKC, case-folded): a markup tag (`<think>`) whole; Han, Kana, Thai, Lao, Khmer, Myanmar and Tibetan per
     character; each punctuation or symbol character alone; words and digit runs whole, or in CHUNK-character
     pieces past LONG_RUN (`"14" * 1500` and `"cat" * 100` written without spaces are loops too)."""

@@ -4,7 +4,8 @@ Code and math do not count for or against the target language, but a policy can 
 (a fence around German prose, an unclosed fence, inline code, `$\\text{...}$`), so the spans are read:
 - math (`$..$`, `$$..$$`, `\\[..\\]`, `\\(..\\)`, environments): the contents of `\\text{}`, `\\textrm{}`,
   `\\textit{}`, `\\textbf{}`, `\\textsf{}`, `\\texttt{}`, `\\mbox{}` and `\\intertext{}`, which are prose by
-  construction;
+  construction; and what is left once the LaTeX commands are removed, when it reads as prose (words written
+  straight into math, `$Zuerst\\ multiplizieren\\ wir$`; `x^2 + \\sin y` has no words);
 - code (fenced blocks, inline code): string literals and comments (`#`, `//`, `--`, `/*`, `;`, `%`) are
   pieces of their own; a piece is prose when it has at least 3 words and at most a third of them are
   programming keywords (`for item in items` is code, `Zuerst multiplizieren wir` is not). The code outside
@@ -20,6 +21,7 @@ import re
 import regex
 
 _TEXT_MACRO = re.compile(r"\\(?:text(?:rm|it|bf|sf|tt|normal)?|mbox|intertext)\s*\{([^{}]*)\}")
+_LATEX_COMMAND = re.compile(r"\\(?:[A-Za-z]+|.)")
 # A string literal or a comment, in the forms most languages share.
 _PIECE = re.compile(r"\"(?:[^\"\\\n]|\\.)*\"|'(?:[^'\\\n]|\\.)*'|(?:^|\s)(?:#|//|--|/\*|;|%)[^\n]*")
 _CODE_PUNCT = re.compile(r"=|[{};]|->|::")
@@ -34,8 +36,11 @@ MIN_WORDS = 3
 
 
 def math_prose(span: str) -> str:
-    """The prose of a math span: its `\\text{...}`-like arguments, one per line."""
-    return "\n".join(match.group(1) for match in _TEXT_MACRO.finditer(span))
+    """The prose of a math span: its `\\text{...}`-like arguments, one per line, then the rest of the span
+    without LaTeX commands if that reads as prose."""
+    texts = [match.group(1) for match in _TEXT_MACRO.finditer(span)]
+    rest = _LATEX_COMMAND.sub(" ", _TEXT_MACRO.sub(" ", span))
+    return "\n".join([*texts, rest] if _is_prose(rest) else texts)
 
 
 def code_prose(span: str) -> str:
