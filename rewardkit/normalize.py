@@ -27,6 +27,8 @@ import re
 import unicodedata
 from collections.abc import Sequence
 
+import regex
+
 # End-of-sequence and padding markers that decoded completions carry after the response.
 DEFAULT_EOS = ("<|im_end|>", "<|endoftext|>", "<|eot_id|>", "<|end_of_text|>", "<|end|>", "</s>", "<eos>",
                "<|eos|>", "<pad>", "<|pad|>", "<|finetune_right_pad_id|>")
@@ -41,7 +43,7 @@ _CONFUSABLE = str.maketrans(
     "аеорсухіјѕԁԛԝһӏԍАВЕКМНОРСТХУІЈЅԚԜԌ" "αορνικυχΑΒΕΖΗΙΚΜΝΟΡΤΥΧ",
     "aeopcyxijsdqwhlGABEKMHOPCTXYIJSQWG" "aopvikuxABEZHIKMNOPTYX")
 _CONFUSABLE_CHARS = frozenset(chr(c) for c in _CONFUSABLE)
-_WORD = re.compile(r"[^\W\d_]+")
+_WORD = regex.compile(r"[\p{L}\p{M}]+")  # letters with their combining marks: an accent does not split a word
 _LATIN_LETTER = re.compile(r"[A-Za-z\u00c0-\u024f]")
 _OTHER_ALPHABET = re.compile(r"[\u0370-\u03ff\u0400-\u052f]")  # Greek, Cyrillic (and supplement)
 
@@ -62,13 +64,13 @@ def fold_confusables(text: str) -> str:
     if not any(ch in _CONFUSABLE_CHARS for ch in text):
         return text
 
-    def fold_mixed(match: re.Match[str]) -> str:
+    def fold_mixed(match: regex.Match[str]) -> str:
         word = match.group()
         if _LATIN_LETTER.search(word) and any(ch in _CONFUSABLE_CHARS for ch in word):
             return word.translate(_CONFUSABLE)
         return word
 
-    def fold_disguised(match: re.Match[str]) -> str:
+    def fold_disguised(match: regex.Match[str]) -> str:
         word = match.group()
         return word.translate(_CONFUSABLE) if all(ch in _CONFUSABLE_CHARS for ch in word) else word
 

@@ -51,6 +51,7 @@ CASES = [
     ("think_hangul_filler", "think_format", {"completion": think("\u3164\u115f")}, 0.0),
     ("think_tag_characters", "think_format", {"completion": think("\U000e0041\U000e0042")}, 0.0),
     ("answer_zwsp", "think_format", {"completion": think("3 * 4 = 12, 2 + 12 = 14", "\u200b")}, 0.0),
+    ("think_punctuation_only", "think_format", {"completion": think("...")}, 0.0),
     ("think_honest", "think_format", {"completion": HONEST}, 1.0),
     ("r1_zero_zwsp", R1_ZERO, {"completion": think("\u200b"), "answer": "14"}, 1.0),
     ("r1_zero_honest", R1_ZERO, {"completion": HONEST, "answer": "14"}, 1.1),

@@ -18,6 +18,11 @@ from rewardkit.normalize import DEFAULT_EOS, strip_eos, strip_invisible
 _EOS_HELP = "end-of-sequence / padding markers removed from the end of the completion before checking"
 
 
+def _has_content(text: str) -> bool:
+    """At least one letter or digit: punctuation alone (`<think>...</think>`) is not reasoning."""
+    return any(ch.isalnum() for ch in text)
+
+
 def visible_completion(sample: Sample, eos_tokens: tuple[str, ...]) -> str:
     """The completion as the format checks see it: invisible characters out, trailing EOS markers off."""
     return strip_eos(strip_invisible(sample.completion_text), eos_tokens)
@@ -29,8 +34,8 @@ class ThinkFormatParams(BaseModel):
         "strict", description="strict: the two blocks and nothing but whitespace around them; lenient: other "
         "text allowed outside the blocks; prefilled: the prompt already opened <think>, so the completion "
         "starts inside it")
-    require_content: bool = Field(True, description="think and answer must hold visible text (invisible "
-                                  "characters do not count)")
+    require_content: bool = Field(True, description="think and answer must hold a letter or digit "
+                                  "(punctuation and invisible characters do not count)")
     require_answer: bool = Field(True, description="false: TRL's think_format_reward form, <think>...</think> "
                                  "then any final answer, no <answer> tags needed")
     eos_tokens: tuple[str, ...] = Field(DEFAULT_EOS, description=_EOS_HELP)
@@ -90,8 +95,8 @@ class ThinkFormat(Scorer):
             if think_close < think_open:
                 return "tags out of order (want <think> </think>)"
             answer_body, outside = text[think_close + len("</think>"):], before
-        if p.require_content and not (think_body.strip() and answer_body.strip()):
-            return "empty think or answer (invisible characters do not count)"
+        if p.require_content and not (_has_content(think_body) and _has_content(answer_body)):
+            return "think or answer without content (a letter or digit; invisible characters do not count)"
         if p.mode != "lenient" and outside.strip():
             return "text outside the think and answer blocks"
         return None
