@@ -186,20 +186,22 @@ class RepetitionParams(BaseModel):
     region: Literal["all", "think", "answer"] = Field("all", description="part of the completion to check")
 
 
-# Markup tags whole, per-character scripts (no spaces between words), digit runs, other words, single symbols.
+# Markup tags whole, a character of a script written without spaces, else a whitespace-free run (as in the
+# usual word-level penalty, so `$3` and `12$,` stay single units and honest math is not split into symbols).
 _PER_CHAR = r"\p{Han}\p{Hiragana}\p{Katakana}\p{Thai}\p{Lao}\p{Khmer}\p{Myanmar}\p{Tibetan}"
-_UNIT = regex.compile(rf"(</?[a-z][\w-]{{0,30}}>)|([{_PER_CHAR}])|(\p{{Nd}}+)|([[\p{{L}}\p{{M}}]--[{_PER_CHAR}]]+)"
-                      r"|([^\s\p{L}\p{M}\p{Nd}])", regex.V1)
-LONG_RUN = 20  # a word or digit run longer than this is cut into CHUNK-character pieces
+_TAG = r"</?[a-z][\w-]{0,30}>"
+_UNIT = regex.compile(rf"{_TAG}|[{_PER_CHAR}]|(?:(?!{_TAG})[^\s{_PER_CHAR}])+")
+_DIGITS = regex.compile(r"\d+")
+LONG_RUN = 20  # a run longer than this is cut into CHUNK-character pieces
 CHUNK = 3
-NUMBER = "<num>"
+NUMBER = "0"
 
 
 def units(text: str) -> list[str]:
-    """The units repetition compares, from the normalised text (invisible characters out,
-    NFKC, case-folded): a markup tag (`<think>`) whole; Han, Kana, Thai, Lao, Khmer, Myanmar and Tibetan per
-    character; each punctuation or symbol character alone; words and digit runs whole, or in CHUNK-character
-    pieces past LONG_RUN (`"14" * 1500` and `"cat" * 100` written without spaces are loops too)."""
+    """The units repetition compares, from the normalised text (invisible characters out, NFKC, case-folded):
+    a markup tag (`<think>`) whole; Han, Kana, Thai, Lao, Khmer, Myanmar and Tibetan per character; otherwise
+    whitespace-free runs, cut into CHUNK-character pieces past LONG_RUN (`"!" * 3000`, `"14" * 1500`, or
+    words glued by zero-width characters are loops too)."""
     out: list[str] = []
     for match in _UNIT.finditer(canonical(text).casefold()):
         piece = match.group()
@@ -223,13 +225,13 @@ class Repetition(Scorer):
     units as written, and with numbers masked over `template_ngram`-grams (a counter loop); 0 for short texts."""
 
     name = "repetition"
-    description = "N-gram repetition penalty over Unicode-aware units: 0 for no repeats down to max_penalty."
+    description = "N-gram repetition penalty (words; CJK/Thai per character; long runs chunked): 0 to max_penalty."
     Params = RepetitionParams
     is_penalty = True
     examples = (
         {"sample": {"completion": "the cat sat on the mat"}, "value": 0.0},
         {"params": {"ngram_size": 2}, "sample": {"completion": "a b a b a b"}, "value": -0.6},
-        {"sample": {"completion": "!" * 30}, "value": -(1 - 1 / 28)},
+        {"sample": {"completion": "!" * 30}, "value": -(1 - 1 / 8)},  # 10 pieces "!!!", 8 trigrams, 1 distinct
     )
 
     def _score(self, sample: Sample) -> Score:
@@ -240,7 +242,7 @@ class Repetition(Scorer):
         plain = _repeated_share(words, p.ngram_size)
         template = 0.0
         if p.template_ngram:
-            masked = [NUMBER if w[0].isdigit() else w for w in words]
+            masked = [_DIGITS.sub(NUMBER, w) for w in words]
             template = _repeated_share(masked, p.template_ngram)
         value = p.max_penalty * max(plain, template)
         how = f"{plain:.0%} of {p.ngram_size}-grams repeat"
