@@ -203,12 +203,13 @@ def units(text: str) -> list[str]:
     whitespace-free runs, cut into CHUNK-character pieces past LONG_RUN (`"!" * 3000`, `"14" * 1500`, or
     words glued by zero-width characters are loops too)."""
     out: list[str] = []
-    for match in _UNIT.finditer(canonical(text).casefold()):
-        piece = match.group()
-        if len(piece) > LONG_RUN:
-            out += [piece[i:i + CHUNK] for i in range(0, len(piece), CHUNK)]
-        else:
-            out.append(piece)
+    for token in canonical(text).casefold().split():
+        # plain ASCII words (most tokens) skip the regex
+        for piece in (token,) if token.isascii() and "<" not in token else _UNIT.findall(token):
+            if len(piece) > LONG_RUN:
+                out += [piece[i:i + CHUNK] for i in range(0, len(piece), CHUNK)]
+            else:
+                out.append(piece)
     return out
 
 
@@ -243,7 +244,8 @@ class Repetition(Scorer):
         template = 0.0
         if p.template_ngram:
             masked = [_DIGITS.sub(NUMBER, w) for w in words]
-            template = _repeated_share(masked, p.template_ngram)
+            if masked != words:  # no number, no counter loop (and the same n-grams as the plain pass)
+                template = _repeated_share(masked, p.template_ngram)
         value = p.max_penalty * max(plain, template)
         how = f"{plain:.0%} of {p.ngram_size}-grams repeat"
         if template > plain:
