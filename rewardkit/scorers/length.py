@@ -243,7 +243,7 @@ class Repetition(Scorer):
         plain = _repeated_share(words, p.ngram_size)
         template = 0.0
         if p.template_ngram:
-            masked = [_DIGITS.sub(NUMBER, w) for w in words]
+            masked = [w if w.isalpha() else _DIGITS.sub(NUMBER, w) for w in words]
             if masked != words:  # no number, no counter loop (and the same n-grams as the plain pass)
                 template = _repeated_share(masked, p.template_ngram)
         value = p.max_penalty * max(plain, template)
