@@ -119,6 +119,7 @@ _CODE = re.compile(r"^[ \t]*(`{3,}|~{3,})|(`+)", re.MULTILINE)
 def mask_code(text: str) -> str:
     """`text` with fenced blocks and inline code spans blanked (same length), so tags quoted there vanish."""
     out, pos = [], 0
+    unclosed: set[str] = set()  # backtick runs known to have no closer: never searched for twice (linear)
     while (match := _CODE.search(text, pos)) is not None:
         fence, ticks = match.group(1), match.group(2)
         if fence:
@@ -126,8 +127,9 @@ def mask_code(text: str) -> str:
             found = closer.search(text, match.end())
             end = found.end() if found else len(text)
         else:
-            at = text.find(ticks, match.end())
+            at = -1 if ticks in unclosed else text.find(ticks, match.end())
             if at < 0:
+                unclosed.add(ticks)
                 out.append(text[pos:match.end()])
                 pos = match.end()
                 continue
@@ -149,7 +151,7 @@ class TagCount(Scorer):
     the expected order after the markers already credited (`<think>` `</think>` `<answer>` `</answer>`), at a
     line boundary with `layout: lines`. An opener must follow the previous credited marker (or the start)
     with only whitespace between, so tags named in prose or nested in another block earn nothing; a closer
-    whose block holds no visible text earns nothing either."""
+    whose block holds no letter or digit earns nothing either."""
 
     name = "tag_count"
     description = "Partial format credit: share of <tag>/</tag> markers present once, in order, outside code (0..1)."
@@ -182,8 +184,8 @@ class TagCount(Scorer):
                 continue
             if i % 2 == 0:
                 opened = end
-            elif opened >= 0 and not text[opened:start].strip():
-                continue  # an empty block earns its opener only
+            elif opened >= 0 and not _has_content(text[opened:start]):
+                continue  # a block without a letter or digit earns its opener only
             credited.append(marker)
             last_end = end
         return Score(len(credited) / len(markers),
