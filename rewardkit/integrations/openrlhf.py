@@ -18,10 +18,7 @@ from pydantic import BaseModel, ConfigDict
 
 from rewardkit.core import Status
 from rewardkit.errors import RequestError
-
-# End-of-sequence and padding markers that decoded OpenRLHF queries carry after the response.
-DEFAULT_EOS = ("<|im_end|>", "<|endoftext|>", "<|eot_id|>", "<|end_of_text|>", "<|end|>", "</s>", "<eos>",
-               "<|eos|>", "<pad>", "<|pad|>", "<|finetune_right_pad_id|>")
+from rewardkit.normalize import DEFAULT_EOS, strip_eos
 
 
 class OpenRLHFRequest(BaseModel):
@@ -42,15 +39,7 @@ def split_response(query: str, prompt: str | None, eos_tokens: Sequence[str] = D
         if at < 0:
             return None
         query = query[at + len(prompt):]
-    stripped = True
-    while stripped:
-        stripped = False
-        query = query.rstrip()
-        for token in eos_tokens:
-            if token and query.endswith(token):
-                query = query[:-len(token)]
-                stripped = True
-    return query
+    return strip_eos(query, eos_tokens)
 
 
 def openrlhf_rows(req: OpenRLHFRequest, eos_tokens: Sequence[str]) -> list[dict[str, Any] | None]:

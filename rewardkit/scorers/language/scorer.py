@@ -17,6 +17,7 @@ from pydantic import BaseModel, ConfigDict, Field, field_validator
 
 from rewardkit.core import Sample, Score, Scorer, Status
 from rewardkit.extract import region
+from rewardkit.normalize import strip_invisible
 from rewardkit.scorers.language.codes import normalize, same_language
 from rewardkit.scorers.language.detect import Candidates, DetectorUnavailable, check_detector, get_detector
 from rewardkit.scorers.language.ratio import Rules, Tally, dominant_language, tally
@@ -111,7 +112,7 @@ class LanguageConsistency(Scorer):
 
     def _score(self, sample: Sample) -> Score:
         p = self.params
-        text = region(sample.completion_text, p.region)
+        text = strip_invisible(region(sample.completion_text, p.region))  # the shared normaliser
         if not text.strip():
             return Score.skip(f"the {p.region} region is empty")
         try:
