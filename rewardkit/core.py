@@ -18,7 +18,6 @@ from typing import Any, ClassVar, Literal, get_args, get_origin
 from pydantic import BaseModel, ConfigDict, ValidationError
 
 from rewardkit.errors import ConfigError, InputError
-from rewardkit.normalize import strip_eos
 
 CANONICAL_FIELDS = ("prompt", "completion", "answer")
 
@@ -156,15 +155,12 @@ class Sample:
 
     @property
     def completion_text(self) -> str:
-        """The text to score: the completion, or the last assistant turn of a chat completion, up to its first
-        end-of-sequence marker (rewardkit.normalize.strip_eos: trainers never train on what follows it)."""
+        """The text to score: the completion, or the last assistant turn of a chat completion."""
         if isinstance(self.completion, str):
-            text = self.completion
-        elif _is_messages(self.completion):
-            text = last_turn_text(self.completion, "assistant")
-        else:
-            text = message_text(self.completion)
-        return strip_eos(text)
+            return self.completion
+        if _is_messages(self.completion):
+            return last_turn_text(self.completion, "assistant")
+        return message_text(self.completion)
 
     @property
     def prompt_text(self) -> str:

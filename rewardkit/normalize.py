@@ -16,9 +16,8 @@ Policies (docs/recipes.md, "Text normalisation"):
   look-alikes when the text is mostly Latin. A Russian or Greek word in a Russian or Greek text is untouched.
 - `canonical` = invisible characters removed, NFKC (fullwidth and mathematical letters become plain ones),
   look-alikes folded, NFKC again (a folded letter may compose with a following accent). It is idempotent.
-- A completion ends at its first end-of-sequence marker (`strip_eos`): what follows is cut, with the
-  whitespace before it. `Sample.completion_text` applies it, so every scorer on every surface (server, CLI,
-  Python API, trainers) reads the same text.
+- End-of-sequence markers (`strip_eos`) are removed from the end only, with the whitespace around them; the
+  server, the CLI and the Python API all go through this one function.
 Every function is linear in the text length and never raises on any str.
 """
 
@@ -90,11 +89,14 @@ def canonical(text: str) -> str:
 
 
 def strip_eos(text: str, eos_tokens: Sequence[str] = DEFAULT_EOS) -> str:
-    """`text` up to its first end-of-sequence / padding marker, trailing whitespace removed; unchanged when it
-    has none. Trainers mask every token after the first EOS (TRL's completion mask, verl's response mask), so
-    the policy is never trained on what follows it, and a reward must not read it either: an answer placed
-    after `<|im_end|>`, or a marker as the whole reasoning, earns nothing."""
-    if not text or not any(token and token in text for token in eos_tokens):
-        return text
-    cut = min(at for token in eos_tokens if token and (at := text.find(token)) >= 0)
-    return text[:cut].rstrip()
+    """`text` without trailing end-of-sequence / padding markers (repeated, in any order) and trailing
+    whitespace. Only the end is touched: a marker the model wrote mid-text stays and is scored."""
+    stripped = True
+    while stripped:
+        stripped = False
+        text = text.rstrip()
+        for token in eos_tokens:
+            if token and text.endswith(token):
+                text = text[:-len(token)]
+                stripped = True
+    return text

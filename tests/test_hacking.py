@@ -21,10 +21,10 @@ from hypothesis import strategies as st
 
 import rewardkit
 from rewardkit import Status
-from rewardkit.integrations.openrlhf import split_response
 from rewardkit.normalize import canonical, fold_confusables, is_blank, strip_eos, strip_invisible
 from rewardkit.scorers.judge import Judge, parse_score, parse_winner
 from rewardkit.scorers.judge.replies import Reply
+from rewardkit.server import split_response
 
 R1_ZERO = str(ROOT / "examples" / "recipes" / "r1_zero.yaml")
 R1 = str(ROOT / "examples" / "recipes" / "r1.yaml")
@@ -65,7 +65,7 @@ CASES = [
     ("eos_im_end", "think_format", {"completion": HONEST + "<|im_end|>"}, 1.0),
     ("eos_stacked", "think_format", {"completion": HONEST + "</s>\n<|endoftext|><pad><pad>"}, 1.0),
     ("eos_custom", {"use": "think_format", "eos_tokens": ["<END>"]}, {"completion": HONEST + "<END>"}, 1.0),
-    ("eos_not_configured", "think_format", {"completion": HONEST + "<END>"}, 0.0),  # not a marker unless named
+    ("eos_not_configured", {"use": "think_format", "eos_tokens": []}, {"completion": HONEST + "<|im_end|>"}, 0.0),
     # tag_count: order, position and content
     ("tags_reversed", "tag_count", {"completion": "<answer>14</answer><think>3 * 4 = 12</think>"}, ("<=", 0.5)),
     ("tags_in_prose", "tag_count",
@@ -179,18 +179,6 @@ def test_eos_markers_are_stripped_the_same_on_every_surface(tmp_path: Path) -> N
     cli = json.loads((tmp_path / "out.jsonl").read_text())["reward"]
     served = split_response("PROMPT" + completion, "PROMPT")
     assert api == cli == pytest.approx(1.1) and served == strip_eos(completion) == HONEST
-
-
-@pytest.mark.parametrize(("completion", "recipe", "expected"), [
-    # the response ends at its first end-of-sequence marker: trainers never train on what follows it
-    ("<think>3 * 4 = 12, 2 + 12 = 14</think><|im_end|><answer>14</answer>", R1_ZERO, 0.0),
-    ("<think></s></think> <answer>14</answer>", R1_ZERO, 0.0),
-    ("<think>3 * 4 = 12, 2 + 12 = 14</think> <answer>15</answer><|eot_id|><answer>14</answer>", R1_ZERO, 0.1),
-    (HONEST + "<|im_end|><|endoftext|>", R1_ZERO, 1.1),  # trailing markers and padding: nothing lost
-])
-def test_text_after_the_first_eos_marker_is_not_scored(completion: str, recipe: str, expected: float) -> None:
-    assert rewardkit.build(recipe).score({"completion": completion, "answer": "14"}).value == \
-        pytest.approx(expected)
 
 
 # -- judge: a scripted backend in place of the server ---------------------------------------------------------

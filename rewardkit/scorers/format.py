@@ -15,8 +15,7 @@ from pydantic import BaseModel, ConfigDict, Field
 from rewardkit.core import Sample, Score, Scorer
 from rewardkit.normalize import DEFAULT_EOS, strip_eos, strip_invisible
 
-_EOS_HELP = ("end-of-sequence / padding markers at which the completion ends before checking (the common ones "
-             "always end it: rewardkit.normalize.DEFAULT_EOS)")
+_EOS_HELP = "end-of-sequence / padding markers removed from the end of the completion before checking"
 
 
 def _has_content(text: str) -> bool:
