@@ -21,10 +21,10 @@ from hypothesis import strategies as st
 
 import rewardkit
 from rewardkit import Status
+from rewardkit.integrations.openrlhf import split_response
 from rewardkit.normalize import canonical, fold_confusables, is_blank, strip_eos, strip_invisible
 from rewardkit.scorers.judge import Judge, parse_score, parse_winner
 from rewardkit.scorers.judge.replies import Reply
-from rewardkit.server import split_response
 
 R1_ZERO = str(ROOT / "examples" / "recipes" / "r1_zero.yaml")
 R1 = str(ROOT / "examples" / "recipes" / "r1.yaml")
@@ -179,6 +179,19 @@ def test_eos_markers_are_stripped_the_same_on_every_surface(tmp_path: Path) -> N
     cli = json.loads((tmp_path / "out.jsonl").read_text())["reward"]
     served = split_response("PROMPT" + completion, "PROMPT")
     assert api == cli == pytest.approx(1.1) and served == strip_eos(completion) == HONEST
+
+
+@pytest.mark.parametrize(("completion", "expected"), [
+    # a real end-of-sequence token ends generation: a marker with text after it is text the policy wrote
+    ("<think>3 * 4 = 12, 2 + 12 = 14</think><|im_end|><answer>14</answer>", 1.0),  # not the template
+    ("<think></s></think> <answer>14</answer>", 1.0),  # a marker is no reasoning
+    (HONEST + "<|im_end|>\nExtra chatter after the end of turn.", 1.0),  # text after the answer block
+    ("<think>3 * 4 = 12, 2 + 12 = 14</think> <answer>15</answer><|eot_id|><answer>14</answer>", 0.0),  # a hedge
+    (HONEST + "<|im_end|><|endoftext|><pad>", 1.1),  # trailing markers and padding are stripped: nothing lost
+])
+def test_end_of_sequence_markers_mid_text_are_text(completion: str, expected: float) -> None:
+    assert rewardkit.build(R1_ZERO).score({"completion": completion, "answer": "14"}).value == \
+        pytest.approx(expected)
 
 
 # -- judge: a scripted backend in place of the server ---------------------------------------------------------

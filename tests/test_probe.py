@@ -179,9 +179,6 @@ def test_penalised_variants_are_not_findings():
 # ---------------------------------------------------------------- the acceptance recipes
 
 
-@pytest.mark.xfail(strict=False, reason="issue 13: the loopholes it finds (invisible characters, end-of-sequence "
-                   "markers, hedged / repeated answers, hidden foreign reasoning) are fixed on the normaliser and "
-                   "final-answer branches; the probe must not be weakened to pass")
 @pytest.mark.parametrize("path", [R1_ZERO, R1], ids=["r1_zero", "r1"])
 def test_shipped_recipes_are_clean(path):
     done = run_cli("probe", path)

@@ -19,7 +19,10 @@ _EOS_HELP = "end-of-sequence / padding markers removed from the end of the compl
 
 
 def _has_content(text: str) -> bool:
-    """At least one letter or digit: punctuation alone (`<think>...</think>`) is not reasoning."""
+    """At least one letter or digit outside end-of-sequence markers: punctuation alone (`<think>...</think>`)
+    or a marker (`<think></s></think>`) is not reasoning."""
+    for marker in DEFAULT_EOS:
+        text = text.replace(marker, " ")
     return any(ch.isalnum() for ch in text)
 
 
