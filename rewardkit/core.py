@@ -190,9 +190,14 @@ def _field_label(spec: FieldSpec) -> str:
 
 
 def lacking(sample: Sample, specs: Iterable[FieldSpec]) -> list[str]:
-    """The entries of `specs` the sample does not have (None counts as absent), as readable labels."""
+    """The entries of `specs` the sample does not have, as readable labels. None and a blank string count as
+    absent: a blank gold answer is no gold answer (it must not leave a recipe scored on its other parts)."""
     return [_field_label(spec) for spec in specs
-            if not any(sample.has(name) for name in ((spec,) if isinstance(spec, str) else spec))]
+            if not any(_present(sample.get(name)) for name in ((spec,) if isinstance(spec, str) else spec))]
+
+
+def _present(value: Any) -> bool:
+    return value is not None and not (isinstance(value, str) and not value.strip())
 
 
 def as_sample(sample: Sample | Mapping[str, Any]) -> Sample:
