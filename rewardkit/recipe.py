@@ -248,6 +248,11 @@ def build(recipe: Any) -> Scorer:
     """Build a Scorer from a recipe: a dict, a list of nodes, a file path, a scorer name, or a Scorer."""
     if isinstance(recipe, Scorer):
         return recipe
+    if isinstance(recipe, str) and recipe.lstrip()[:1] in ("{", "["):  # inline JSON, as `-r '[{"use": ...}]'`
+        try:
+            recipe = json.loads(recipe)
+        except ValueError as exc:
+            raise ConfigError(f"the recipe looks like inline JSON but does not parse: {exc}") from None
     if isinstance(recipe, (str, Path)):
         text = str(recipe)
         if isinstance(recipe, Path) or Path(text).suffix.lower() in (".json", ".yaml", ".yml", ".toml"):
