@@ -35,7 +35,7 @@ from rewardkit.errors import ConfigError
 
 COMBINERS = ("sum", "mean", "min", "max", "product", "gate")
 MISSING_POLICIES = ("skip", "zero", "fail")
-_NODE_KEYS = {"use", "combine", "weight", "name", "components", "optional"}
+_NODE_KEYS = {"use", "combine", "weight", "name", "components", "optional", "max_chars"}
 _COMBINER_KEYS = {"missing", "allow_negative"}
 _GATE_KEYS = {"threshold", "fail_value"}
 
@@ -45,6 +45,7 @@ class Combination(Scorer):
 
     name = "combination"
     description = "Weighted combination of component scorers (sum, mean, min, max, product, gate)."
+    max_chars = None  # each component applies its own cap, so the others still report theirs
 
     def __init__(self, op: str, children: Sequence[tuple[Scorer, float]], name: str | None = None,
                  threshold: float = 1.0, fail_value: float = 0.0, named: bool = False,
@@ -304,9 +305,15 @@ def _build_leaf(node: Mapping[str, Any], path: str, name: str | None) -> Scorer:
         raise exc.at(_join(path, "use")) from None
     params = {k: v for k, v in node.items() if k not in _NODE_KEYS}
     try:
-        return cls(name=name, **params)
+        scorer = cls(name=name, **params)
     except ConfigError as exc:
         raise exc.at(path) if path else exc from None
+    if "max_chars" in node:  # the size cap every scorer has (Scorer.max_chars); null lifts it
+        limit = node["max_chars"]
+        if limit is not None and (isinstance(limit, bool) or not isinstance(limit, int) or limit < 1):
+            raise ConfigError(f"max_chars must be a positive integer or null, got {limit!r}", _join(path, "max_chars"))
+        scorer.max_chars = limit
+    return scorer
 
 
 def _build_combiner(node: Mapping[str, Any], path: str, name: str | None) -> Scorer:

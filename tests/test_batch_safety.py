@@ -112,3 +112,22 @@ def test_inline_json_recipe():
     assert build(EXACT).component_names() == ["exact_match", "think_format"]
     with pytest.raises(ConfigError, match="inline JSON"):
         build("{nope")
+
+
+def test_every_scorer_caps_the_text_it_reads():
+    """One 50 MB row took language_consistency 80 s and 3.3 GB; over max_chars it is refused before scoring."""
+    huge = "<think>" + "word " * 400_000 + "</think> <answer>14</answer>"  # 2 MB
+    recipe = [{"use": "language_consistency", "target": "en"}, {"use": "think_format", "weight": 0.1}]
+    started = time.perf_counter()
+    score = build(recipe).score({"completion": huge, "answer": "14"})
+    assert time.perf_counter() - started < 1.0
+    assert score.components == {"language_consistency": None, "think_format": None}
+    assert score.value is None
+    alone = build(recipe[0]).score({"completion": huge})
+    assert alone.status.value == "invalid_input" and "over max_chars=1,000,000" in alone.reason
+    lifted = build({"use": "think_format", "max_chars": None}).score({"completion": huge})
+    assert lifted.value == 1.0
+    small = build({"use": "think_format", "max_chars": 10}).score({"completion": "<think>a</think> x"})
+    assert small.value is None and small.status.value == "invalid_input"
+    with pytest.raises(ConfigError, match="max_chars"):
+        build([{"use": "think_format", "max_chars": 0}])
