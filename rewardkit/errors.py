@@ -46,6 +46,26 @@ class InputError(RewardkitError):
     exit_code = 3
 
 
+class MissingExtra(RewardkitError, ImportError):
+    """An optional dependency is not installed: names the package and the extra that brings it. An ImportError
+    too, so `pytest.importorskip` and `except ImportError` still see it."""
+
+
+def require(extra: str, what: str, *modules: str) -> None:
+    """Raise MissingExtra unless every module in `modules` is importable (checked without importing them), so a
+    command fails before it starts, with the `pip install` line instead of a traceback."""
+    import importlib.util
+
+    for module in modules:
+        try:
+            found = importlib.util.find_spec(module) is not None
+        except (ImportError, ValueError):
+            found = False
+        if not found:
+            raise MissingExtra(f"{what} needs {module.split('.')[0]}, which is not installed: "
+                               f"pip install 'rewardkit[{extra}]'")
+
+
 class ScoringUnavailable(RewardkitError):
     """A sample could not be scored because a verifier's infrastructure failed (status infra_error), where the
     caller cannot skip it (verl): failing loudly beats training on a reward of 0."""

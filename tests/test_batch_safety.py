@@ -131,3 +131,23 @@ def test_every_scorer_caps_the_text_it_reads():
     assert small.value is None and small.status.value == "invalid_input"
     with pytest.raises(ConfigError, match="max_chars"):
         build([{"use": "think_format", "max_chars": 0}])
+
+
+@pytest.mark.parametrize(("blocked", "argv", "extra"), [
+    ("safetensors", ["rm", "train", "pairs.jsonl", "-o", "rm_out"], "rm"),
+    ("matplotlib", ["train", "demo", "--steps", "1"], "train"),
+])
+def test_a_missing_extra_is_named_before_the_command_starts(blocked, argv, extra, monkeypatch, capsys):
+    from rewardkit.cli import main
+
+    monkeypatch.setitem(sys.modules, blocked, None)  # as if it were not installed
+    assert main(argv) == 1  # it was a traceback from deep inside the command
+    err = capsys.readouterr().err
+    assert f"needs {blocked}, which is not installed: pip install 'rewardkit[{extra}]'" in err
+
+
+def test_rewardkit_testing_without_hypothesis_names_the_extra():
+    code = "import sys; sys.modules['hypothesis'] = None; import rewardkit.testing"
+    result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
+                            env={**os.environ, "PYTHONPATH": str(ROOT)})
+    assert "MissingExtra" in result.stderr and "pip install 'rewardkit[testing]'" in result.stderr
