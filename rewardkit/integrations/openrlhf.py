@@ -214,8 +214,9 @@ def reward_func(queries: Sequence[str], prompts: Sequence[str] | None = None, la
                           "file with `python -m rewardkit.integrations.openrlhf -r RECIPE -o reward_func.py`")
     # OpenRLHF loads this file by path, as a module of another name: use the package's own copy, whose classes
     # pydantic can resolve
-    from rewardkit.integrations import openrlhf as package
+    import importlib
 
+    package = importlib.import_module("rewardkit.integrations.openrlhf")
     return package.make_reward_func(recipe)(queries, prompts, labels, **kwargs)
 
 
