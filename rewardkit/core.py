@@ -305,16 +305,21 @@ class Scorer(ABC):
         batch = [as_sample(s) for s in samples]
         if type(self)._score_batch is Scorer._score_batch:  # no batch override: guarded one by one, finished once
             return [self._guarded(s) for s in batch]
+        if not self.required_fields:
+            return self._batch(batch)
         results = [self._unscorable(s) for s in batch]
-        todo = [s for s, r in zip(batch, results, strict=True) if r is None]
+        scored = iter(self._batch([s for s, r in zip(batch, results, strict=True) if r is None]))
+        return [next(scored) if r is None else r for r in results]
+
+    def _batch(self, batch: list[Sample]) -> list[Score]:
+        """`_score_batch` over samples that have their required fields, guarded and finished."""
         try:
-            scores = self._score_batch(todo) if todo else []
-            if len(scores) != len(todo):  # rows would shift onto other samples' scores downstream
-                raise ValueError(f"_score_batch returned {len(scores)} scores for {len(todo)} samples")
+            scores = self._score_batch(batch) if batch else []
+            if len(scores) != len(batch):  # rows would shift onto other samples' scores downstream
+                raise ValueError(f"_score_batch returned {len(scores)} scores for {len(batch)} samples")
         except Exception:  # noqa: BLE001 - a failed batch falls back to per-sample scoring, which is guarded
-            scores = [self._guarded(s) for s in todo]
-        done = iter(self._finish(s) for s in scores)
-        return [next(done) if r is None else r for r in results]
+            scores = [self._guarded(s) for s in batch]
+        return [self._finish(s) for s in scores]
 
     def collect_stats(self) -> dict[str, float]:
         """Counters accumulated since the last call (cache hits, calls, tokens, seconds ...), then reset.
@@ -354,10 +359,16 @@ class Scorer(ABC):
         """Every required-field entry of every leaf (optional components included)."""
         return {f for leaf in self.leaves() for f in leaf.required_fields}
 
+    def needed_fields(self) -> tuple[FieldSpec, ...]:
+        """The required-field entries without which this scorer's value is None (a combiner: those of its
+        non-optional components)."""
+        return self.required_fields
+
     def missing_fields(self, sample: Sample) -> list[str]:
-        """The required fields absent from `sample` that make this scorer's value None (a combiner: those of
-        its non-optional components). The one check behind `invalid_input` for a missing field."""
-        return lacking(sample, self.required_fields)
+        """The entries of `needed_fields()` that `sample` lacks: the one check behind `invalid_input` for a
+        missing field (and behind the bad-line report of `rewardkit score`)."""
+        needed = self.needed_fields()
+        return lacking(sample, needed) if needed else []
 
     def _unscorable(self, sample: Sample) -> Score | None:
         """The invalid_input Score of a sample that lacks a required field or exceeds `max_chars`, else None."""
@@ -379,8 +390,8 @@ class Scorer(ABC):
                      f"map it: --map {first}=COLUMN)", {"missing_fields": missing})
 
     def _guarded(self, sample: Sample) -> Score:
-        unscorable = self._unscorable(sample)
-        if unscorable is not None:
+        checks = self.required_fields or self.max_chars is not None
+        if checks and (unscorable := self._unscorable(sample)) is not None:
             return unscorable
         try:
             return self._finish(self._score(sample))

@@ -30,7 +30,7 @@ from pathlib import Path
 from typing import Any
 
 from rewardkit import registry
-from rewardkit.core import SKIPPABLE, Sample, Score, Scorer, Status
+from rewardkit.core import SKIPPABLE, FieldSpec, Sample, Score, Scorer, Status
 from rewardkit.errors import ConfigError
 
 COMBINERS = ("sum", "mean", "min", "max", "product", "gate")
@@ -64,6 +64,9 @@ class Combination(Scorer):
         if op == "product" and not allow_negative:
             self._check_non_negative()
         self.value_range = self._range()
+        needed = [f for i, (child, _) in enumerate(self.children) if i not in self.optional
+                  for f in child.needed_fields()]
+        self._needed = tuple(dict.fromkeys(needed))  # computed once: batch checks every row against it
 
     def __repr__(self) -> str:
         inner = ", ".join(f"{w}*{c!r}" for c, w in self.children)
@@ -131,10 +134,8 @@ class Combination(Scorer):
             return self.combine([self.children[0][0].combine_terms(scores)])
         return self.combine(scores)
 
-    def missing_fields(self, sample: Sample) -> list[str]:
-        found = [f for i, (child, _) in enumerate(self.children) if i not in self.optional
-                 for f in child.missing_fields(sample)]
-        return list(dict.fromkeys(found))
+    def needed_fields(self) -> tuple[FieldSpec, ...]:
+        return self._needed
 
     def _score(self, sample: Sample) -> Score:
         return self.combine([child.score(sample) for child, _ in self.children])
@@ -157,13 +158,16 @@ class Combination(Scorer):
     def _reduce(self, scores: Sequence[Score]) -> Score:
         values: list[float | None] = []  # each component's value after the `missing` policy
         for i, ((child, _), s) in enumerate(zip(self.children, scores, strict=True)):
+            if s.value is not None:
+                values.append(s.value)
+                continue
             if s.missing_fields and i not in self.optional:
                 return Score(None, Status.INVALID_INPUT, reason=s.reason, details={"missing_fields": s.missing_fields})
-            if s.value is None and s.status not in SKIPPABLE:
+            if s.status not in SKIPPABLE:
                 return Score(None, s.status, reason=f"{child.name}: {s.status.value}: {s.reason}")
-            if s.value is None and self.missing == "fail":
+            if self.missing == "fail":
                 return Score(None, s.status, reason=f"{child.name}: {s.status.value} (missing: fail): {s.reason}")
-            values.append(0.0 if s.value is None and self.missing == "zero" else s.value)
+            values.append(0.0 if self.missing == "zero" else None)
         reasons = "; ".join(f"{c.name}={_fmt(v)}" for (c, _), v in zip(self.children, values, strict=True))
         if self.op == "gate":
             return self._gate(values, reasons)

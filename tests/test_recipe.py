@@ -348,3 +348,48 @@ def test_value_ranges_of_combiners():
     assert build([{"use": "think_format"}, {"use": "repetition", "max_penalty": -0.5}]).value_range == (-0.5, 1.0)
     assert build({"combine": "gate", "fail_value": -1, "components": [{"use": "think_format"},
                                                                         {"use": "tag_count"}]}).value_range == (-1, 1)
+
+
+_LEAVES = [{"use": "think_format"}, {"use": "tag_count"}, {"use": "repetition", "ngram_size": 1},
+           {"use": "soft_overlong", "max_length": 40, "cache_length": 20}]
+
+
+def _nodes(depth: int):
+    from hypothesis import strategies as st
+
+    leaf = st.builds(lambda node, w: {**node, "weight": w}, st.sampled_from(_LEAVES),
+                     st.sampled_from([1.0, 0.5, -1.0, 2.0, 0.0]))
+    if depth == 0:
+        return leaf
+    combiner = st.builds(
+        lambda op, parts, missing: {"combine": op, "missing": missing, "components": parts,
+                                    **({"allow_negative": True} if op == "product" else {})},
+        st.sampled_from(["sum", "mean", "min", "max", "product", "gate"]), st.lists(_nodes(depth - 1), min_size=2,
+                                                                                    max_size=3),
+        st.sampled_from(["skip", "zero", "fail"]))
+    return st.one_of(leaf, combiner)
+
+
+def _aliased(node, counter=None):
+    """The recipe with a distinct alias on every leaf (names must be unique)."""
+    counter = counter if counter is not None else iter(range(10_000))
+    if isinstance(node, list):
+        return [_aliased(n, counter) for n in node]
+    if "use" in node:
+        return {**node, "name": f"leaf{next(counter)}"}
+    return {**node, "components": [_aliased(n, counter) for n in node["components"]]}
+
+
+def test_every_value_lies_in_the_combined_range():
+    from hypothesis import given, settings
+    from hypothesis import strategies as st
+
+    @settings(max_examples=150, deadline=None, database=None)
+    @given(_nodes(2), st.sampled_from([*R1_OUTPUTS, "", "a a a a a a a a", "<think>x</think>" * 9]))
+    def check(recipe, completion):
+        scorer = build(_aliased(recipe if "combine" in recipe else [recipe]))
+        lo, hi = scorer.value_range
+        value = scorer.score({"completion": completion}).value
+        assert value is None or lo - 1e-9 <= value <= hi + 1e-9, (recipe, value, (lo, hi))
+
+    check()

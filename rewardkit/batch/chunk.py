@@ -34,6 +34,7 @@ class ChunkScorer:
     def __init__(self, scorer: Scorer, mapping: Mapping[str, str] | None = None) -> None:
         self.scorer = scorer
         self.mapping = dict(mapping or {})
+        self.checks_fields = bool(scorer.needed_fields())  # skips the per-row check for recipes that need none
 
     def __call__(self, first_line: int, lines: list[bytes]) -> ChunkResult:
         raws, rows, samples, errs, messages, reasons = [], [], [], [], [], []
@@ -75,7 +76,7 @@ class ChunkScorer:
             return None, None, str(exc)
         if sample.completion is None:
             return None, None, "field 'completion' is null"
-        for name in self.scorer.missing_fields(sample)[:1]:
+        for name in self.scorer.missing_fields(sample)[:1] if self.checks_fields else ():
             hint = f" (mapped from '{self.mapping[name]}')" if name in self.mapping else \
                 f" (use --map {name.split(' or ')[0]}=FIELD to name another one)"
             return None, None, f"missing required field '{name}'{hint}"

@@ -101,6 +101,8 @@ class LanguageConsistency(Scorer):
         super().__init__(name=name, **params)
         p = self.params
         self._rules = Rules(p.cjk_weight, p.min_words, p.min_confidence, p.target_bias)
+        if p.target is None:  # no target in the recipe: the row must name it
+            self.required_fields = (p.language_field,)
 
     def _detect(self, texts: Sequence[str]) -> list[Candidates]:
         if self._detector is None:
