@@ -29,6 +29,18 @@ class ConfigError(RewardkitError, ValueError):
         return type(self)(self.message, joined)
 
 
+class RecipeErrors(ConfigError):
+    """Several ConfigErrors found in one recipe, reported together (each names its own place)."""
+
+    def __init__(self, problems: list[ConfigError]) -> None:
+        self.problems = problems
+        listed = "".join(f"\n  - {p}" for p in problems)
+        super().__init__(f"{len(problems)} problems in the recipe:{listed}")
+
+    def at(self, prefix: str) -> ConfigError:
+        return RecipeErrors([p.at(prefix) for p in self.problems])
+
+
 class UnknownScorerError(ConfigError, KeyError):
     """A recipe names a scorer that is not registered."""
 

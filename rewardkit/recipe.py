@@ -31,7 +31,7 @@ from typing import Any
 
 from rewardkit import registry
 from rewardkit.core import SKIPPABLE, FieldSpec, Sample, Score, Scorer, Status
-from rewardkit.errors import ConfigError
+from rewardkit.errors import ConfigError, RecipeErrors
 
 COMBINERS = ("sum", "mean", "min", "max", "product", "gate")
 MISSING_POLICIES = ("skip", "zero", "fail")
@@ -332,7 +332,16 @@ def _build_combiner(node: Mapping[str, Any], path: str, name: str | None) -> Sco
         raise ConfigError("a combiner needs a non-empty list 'components'", _join(path, "components"))
     if op == "gate" and len(components) < 2:
         raise ConfigError("gate needs a gate component and at least one more", _join(path, "components"))
-    built = [_build_node(child, f"{_join(path, 'components')}[{i}]") for i, child in enumerate(components)]
+    built, problems = [], []
+    for i, child in enumerate(components):  # every component is checked: one run reports all its mistakes
+        try:
+            built.append(_build_node(child, f"{_join(path, 'components')}[{i}]"))
+        except ConfigError as exc:
+            problems.extend(exc.problems if isinstance(exc, RecipeErrors) else [exc])
+    if len(problems) == 1:
+        raise problems[0]
+    if problems:
+        raise RecipeErrors(problems)
     extra = {k: node[k] for k in _GATE_KEYS & set(node)}
     for key, value in extra.items():
         if isinstance(value, bool) or not isinstance(value, (int, float)) or not math.isfinite(value):

@@ -151,3 +151,16 @@ def test_rewardkit_testing_without_hypothesis_names_the_extra():
     result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
                             env={**os.environ, "PYTHONPATH": str(ROOT)})
     assert "MissingExtra" in result.stderr and "pip install 'rewardkit[testing]'" in result.stderr
+
+
+def test_every_recipe_mistake_is_reported_in_one_run(tmp_path):
+    recipe = tmp_path / "r.yaml"
+    recipe.write_text("- {use: mathh}\n- {use: think_format, weight: heavy}\n- {use: exact_match}\n")
+    with pytest.raises(ConfigError) as err:
+        build(str(recipe))
+    text = str(err.value)
+    assert "2 problems" in text and "components[0].use" in text and "components[1].weight" in text
+    broken = tmp_path / "broken.yaml"
+    broken.write_text("- {use: math\n")
+    result = run_cli("score", str(recipe), "-r", str(broken))
+    assert result.returncode == 2 and str(broken) in result.stderr  # a YAML error names the file
