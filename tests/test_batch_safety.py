@@ -164,3 +164,13 @@ def test_every_recipe_mistake_is_reported_in_one_run(tmp_path):
     broken.write_text("- {use: math\n")
     result = run_cli("score", str(recipe), "-r", str(broken))
     assert result.returncode == 2 and str(broken) in result.stderr  # a YAML error names the file
+
+
+def test_vote_skips_a_row_without_completion_with_its_line_number(tmp_path):
+    src = _rows(tmp_path / "v.jsonl", [{"prompt": "q", "completion": "<answer>1</answer>", "answer": "1"}, "not json",
+                                       {"prompt": "q", "text": "no completion"},
+                                       {"prompt": "q", "completion": "<answer>1</answer>"}])
+    result = run_cli("vote", str(src))
+    assert result.returncode == 0, result.stderr  # the row without a completion used to end the run
+    assert "line 2: malformed JSON" in result.stderr and "line 3: row has no 'completion'" in result.stderr
+    assert json.loads(result.stdout.splitlines()[0])["count"] == 2
