@@ -174,3 +174,23 @@ def test_vote_skips_a_row_without_completion_with_its_line_number(tmp_path):
     assert result.returncode == 0, result.stderr  # the row without a completion used to end the run
     assert "line 2: malformed JSON" in result.stderr and "line 3: row has no 'completion'" in result.stderr
     assert json.loads(result.stdout.splitlines()[0])["count"] == 2
+
+
+def test_every_option_help_names_its_default():
+    from rewardkit.cli import build_parser
+
+    texts = {" ".join(cmd): _help(build_parser(), cmd) for cmd in (["train", "demo"], ["filter"], ["score"],
+                                                                     ["serve"])}
+    assert "GRPO steps (default 120)" in texts["train demo"] and "default 0" in texts["train demo"]
+    assert "(default prompt)" in texts["filter"]
+    assert "(default 512)" in texts["score"] and "--min-scored" in texts["score"]
+    assert "(default 170: under OpenRLHF's 180 s)" in texts["serve"]
+
+
+def _help(parser, command: list[str]) -> str:
+    import argparse
+
+    for name in command:
+        sub = next(a for a in parser._actions if isinstance(a, argparse._SubParsersAction))
+        parser = sub.choices[name]
+    return " ".join(parser.format_help().split())
