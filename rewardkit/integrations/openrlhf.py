@@ -37,7 +37,7 @@ from typing import Any, NamedTuple
 from pydantic import BaseModel, ConfigDict
 
 from rewardkit.core import Sample, Scorer, Status
-from rewardkit.errors import ConfigError, RequestError, ScoringUnavailable
+from rewardkit.errors import ConfigError, InputError, RequestError, ScoringUnavailable
 
 ENV_VAR = "REWARDKIT_RECIPE"
 # End-of-sequence and padding markers that decoded OpenRLHF queries carry after the response.
@@ -147,7 +147,11 @@ def check_required(scorer: Scorer, rows: Sequence[dict[str, Any]]) -> None:
     """Refuse (422) rows that lack a field the recipe requires: OpenRLHF would train on them as a number."""
     lacking: dict[str, list[int]] = {}
     for i, row in enumerate(rows):
-        for name in scorer.missing_fields(Sample.from_dict(row)):
+        try:
+            sample = Sample.from_dict(row)
+        except InputError as exc:  # e.g. a `metas` entry with a prompt that is not text
+            raise RequestError(422, f"row {i}: {exc}") from None
+        for name in scorer.missing_fields(sample):
             lacking.setdefault(name, []).append(i)
     if lacking:
         parts = []
