@@ -40,6 +40,8 @@ class Status(str, Enum):
 # field missing from the row is the exception: see `Score.missing_fields` and rewardkit.recipe.
 SKIPPABLE = frozenset({Status.NOT_APPLICABLE, Status.INVALID_INPUT})
 
+DEFAULT_MAX_CHARS = 1_000_000  # Scorer.max_chars: far above any RL completion, far below a runaway one
+
 # A required-field entry: a field name, or a tuple of alternative names of which the row needs one.
 FieldSpec = str | tuple[str, ...]
 
@@ -267,6 +269,10 @@ class Scorer(ABC):
     # a factor that can be negative. Unknown (the default) counts as unbounded.
     value_range: tuple[float, float] = (-math.inf, math.inf)
     is_penalty: ClassVar[bool] = False  # values <= 0 that only punish; an empty completion may score the maximum
+    # Longest completion (characters) scored; a longer one is None / invalid_input before `_score` runs, so one
+    # runaway row cannot take minutes and gigabytes (language_consistency: 80 s and 3.3 GB for 50 MB). Set per
+    # recipe node with `max_chars:` (null lifts the cap).
+    max_chars: int | None = DEFAULT_MAX_CHARS
     _transient: ClassVar[tuple[str, ...]] = ()
 
     def __init__(self, name: str | None = None, **params: Any) -> None:
@@ -370,7 +376,15 @@ class Scorer(ABC):
         return lacking(sample, needed) if needed else []
 
     def _unscorable(self, sample: Sample) -> Score | None:
-        """The invalid_input Score of a sample that lacks a required field, else None."""
+        """The invalid_input Score of a sample that lacks a required field or exceeds `max_chars`, else None."""
+        if self.max_chars is not None and sample.completion is not None:
+            size = len(sample.completion_text)
+            if size > self.max_chars:
+                return Score(None, Status.INVALID_INPUT, {self.name: None},
+                             f"{self.name}: the completion has {size:,} characters, over max_chars={self.max_chars:,} "
+                             "(raise it with max_chars: in the recipe node)")
+        if not self.required_fields:
+            return None
         missing = lacking(sample, self.required_fields)
         if not missing:
             return None
@@ -381,7 +395,8 @@ class Scorer(ABC):
                      f"map it: --map {first}=COLUMN)", {"missing_fields": missing})
 
     def _guarded(self, sample: Sample) -> Score:
-        if self.required_fields and (unscorable := self._unscorable(sample)) is not None:
+        checks = self.required_fields or self.max_chars is not None
+        if checks and (unscorable := self._unscorable(sample)) is not None:
             return unscorable
         try:
             return self._finish(self._score(sample))

@@ -31,11 +31,11 @@ from typing import Any
 
 from rewardkit import registry
 from rewardkit.core import SKIPPABLE, FieldSpec, Sample, Score, Scorer, Status
-from rewardkit.errors import ConfigError
+from rewardkit.errors import ConfigError, RecipeErrors
 
 COMBINERS = ("sum", "mean", "min", "max", "product", "gate")
 MISSING_POLICIES = ("skip", "zero", "fail")
-_NODE_KEYS = {"use", "combine", "weight", "name", "components", "optional"}
+_NODE_KEYS = {"use", "combine", "weight", "name", "components", "optional", "max_chars"}
 _COMBINER_KEYS = {"missing", "allow_negative"}
 _GATE_KEYS = {"threshold", "fail_value"}
 
@@ -45,6 +45,7 @@ class Combination(Scorer):
 
     name = "combination"
     description = "Weighted combination of component scorers (sum, mean, min, max, product, gate)."
+    max_chars = None  # each component applies its own cap, so the others still report theirs
 
     def __init__(self, op: str, children: Sequence[tuple[Scorer, float]], name: str | None = None,
                  threshold: float = 1.0, fail_value: float = 0.0, named: bool = False,
@@ -266,6 +267,11 @@ def build(recipe: Any) -> Scorer:
     """Build a Scorer from a recipe: a dict, a list of nodes, a file path, a scorer name, or a Scorer."""
     if isinstance(recipe, Scorer):
         return recipe
+    if isinstance(recipe, str) and recipe.lstrip()[:1] in ("{", "["):  # inline JSON, as `-r '[{"use": ...}]'`
+        try:
+            recipe = json.loads(recipe)
+        except ValueError as exc:
+            raise ConfigError(f"the recipe looks like inline JSON but does not parse: {exc}") from None
     if isinstance(recipe, (str, Path)):
         text = str(recipe)
         if isinstance(recipe, Path) or Path(text).suffix.lower() in (".json", ".yaml", ".yml", ".toml"):
@@ -317,9 +323,15 @@ def _build_leaf(node: Mapping[str, Any], path: str, name: str | None) -> Scorer:
         raise exc.at(_join(path, "use")) from None
     params = {k: v for k, v in node.items() if k not in _NODE_KEYS}
     try:
-        return cls(name=name, **params)
+        scorer = cls(name=name, **params)
     except ConfigError as exc:
         raise exc.at(path) if path else exc from None
+    if "max_chars" in node:  # the size cap every scorer has (Scorer.max_chars); null lifts it
+        limit = node["max_chars"]
+        if limit is not None and (isinstance(limit, bool) or not isinstance(limit, int) or limit < 1):
+            raise ConfigError(f"max_chars must be a positive integer or null, got {limit!r}", _join(path, "max_chars"))
+        scorer.max_chars = limit
+    return scorer
 
 
 def _build_combiner(node: Mapping[str, Any], path: str, name: str | None) -> Scorer:
@@ -334,7 +346,16 @@ def _build_combiner(node: Mapping[str, Any], path: str, name: str | None) -> Sco
         raise ConfigError("a combiner needs a non-empty list 'components'", _join(path, "components"))
     if op == "gate" and len(components) < 2:
         raise ConfigError("gate needs a gate component and at least one more", _join(path, "components"))
-    built = [_build_node(child, f"{_join(path, 'components')}[{i}]") for i, child in enumerate(components)]
+    built, problems = [], []
+    for i, child in enumerate(components):  # every component is checked: one run reports all its mistakes
+        try:
+            built.append(_build_node(child, f"{_join(path, 'components')}[{i}]"))
+        except ConfigError as exc:
+            problems.extend(exc.problems if isinstance(exc, RecipeErrors) else [exc])
+    if len(problems) == 1:
+        raise problems[0]
+    if problems:
+        raise RecipeErrors(problems)
     extra = {k: node[k] for k in _GATE_KEYS & set(node)}
     for key, value in extra.items():
         if isinstance(value, bool) or not isinstance(value, (int, float)) or not math.isfinite(value):

@@ -12,9 +12,12 @@ from __future__ import annotations
 import argparse
 import json
 import sys
+from collections.abc import Iterator
+from typing import Any
 
-from rewardkit.core import parse_mapping
-from rewardkit.jsonl import BadLines, read_jsonl
+from rewardkit.core import Sample, parse_mapping
+from rewardkit.errors import InputError
+from rewardkit.jsonl import BadLines, bad_line, read_jsonl
 
 
 def add_cli(subparsers: argparse._SubParsersAction) -> None:
@@ -28,12 +31,23 @@ def add_cli(subparsers: argparse._SubParsersAction) -> None:
     parser.set_defaults(func=_run_vote)
 
 
+def _rows(path: str, mapping: dict[str, str] | None, bad: BadLines) -> Iterator[dict[str, Any]]:
+    """The rows that are samples; a row without a completion is a bad line (with its number), not the end."""
+    for line in read_jsonl(path, "skip", bad):
+        try:
+            Sample.from_dict(line.row, mapping)
+        except InputError as exc:
+            bad(bad_line(line.number, line.raw, str(exc)))
+            continue
+        yield line.row
+
+
 def _run_vote(args: argparse.Namespace) -> int:
     from rewardkit.scorers.math.vote import vote_rows
 
     bad = BadLines()
-    rows = (line.row for line in read_jsonl(args.input, "skip", bad))
-    results = vote_rows(rows, mapping=parse_mapping(args.map) or None)
+    mapping = parse_mapping(args.map) or None
+    results = vote_rows(_rows(args.input, mapping, bad), mapping=mapping)
     lines = [json.dumps(r, ensure_ascii=False, default=str) for r in results]
     if args.output:
         with open(args.output, "w", encoding="utf-8") as handle:

@@ -21,7 +21,7 @@ from hypothesis import strategies as st
 
 import rewardkit
 from rewardkit import Status
-from rewardkit.integrations.openrlhf import split_response
+from rewardkit.integrations.openrlhf import locate_response
 from rewardkit.normalize import canonical, fold_confusables, is_blank, strip_eos, strip_invisible
 from rewardkit.scorers.judge import Judge, parse_score, parse_winner
 from rewardkit.scorers.judge.replies import Reply
@@ -177,7 +177,7 @@ def test_eos_markers_are_stripped_the_same_on_every_surface(tmp_path: Path) -> N
     done = run_cli("score", str(data), "-r", R1_ZERO, "-o", str(tmp_path / "out.jsonl"), "-j", "0")
     assert done.returncode == 0, done.stderr
     cli = json.loads((tmp_path / "out.jsonl").read_text())["reward"]
-    served = split_response("PROMPT" + completion, "PROMPT")
+    served = locate_response("PROMPT" + completion, "PROMPT").response
     assert api == cli == pytest.approx(1.1) and served == strip_eos(completion) == HONEST
 
 

@@ -8,7 +8,7 @@ import pickle
 import threading
 
 import pytest
-from conftest import R1_OUTPUTS
+from conftest import R1_OUTPUTS, peer
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
@@ -112,7 +112,8 @@ def test_always_same_float_keys(text, gold):
 # ---------------------------------------------------------------------------- through verl itself (optional)
 def _verl():
     """verl's loader and managers import on CPU, but verl pins transformers < 5.11, so it is not part of the
-    test extra; these tests run where verl is importable (see docs/integrations.md)."""
+    test extra; it is found where `.ci/run` installs it (.venv/peers/verl, see conftest.peer)."""
+    peer("verl", "verl")
     pytest.importorskip("verl.workers.reward_manager.naive", exc_type=ImportError)
     from omegaconf import OmegaConf
 

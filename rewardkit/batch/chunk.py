@@ -12,7 +12,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any
 
-from rewardkit.batch.stats import RunStats
+from rewardkit.batch.stats import BAD_LINE, RunStats
 from rewardkit.core import Sample, Scorer
 from rewardkit.errors import InputError
 from rewardkit.jsonl import bad_line, clean, json_line, parse_line
@@ -37,7 +37,7 @@ class ChunkScorer:
         self.checks_fields = bool(scorer.needed_fields())  # skips the per-row check for recipes that need none
 
     def __call__(self, first_line: int, lines: list[bytes]) -> ChunkResult:
-        raws, rows, samples, errs, messages = [], [], [], [], []
+        raws, rows, samples, errs, messages, reasons = [], [], [], [], [], []
         for lineno, raw in enumerate(lines, first_line):
             raw = clean(raw)
             if not raw:
@@ -46,6 +46,7 @@ class ChunkScorer:
             if problem:
                 errs.append(json.dumps(bad_line(lineno, raw, problem).to_json(), ensure_ascii=False))
                 messages.append(f"line {lineno}: {problem}")
+                reasons.append((BAD_LINE, problem))
                 continue
             raws.append(raw)
             rows.append(row)
@@ -58,7 +59,9 @@ class ChunkScorer:
             rewards.append(score.value)
             comps.append(score.components)
             statuses.append(status)
-        stats = RunStats.of_chunk(rewards, comps, statuses, len(errs))
+            if status != "ok":
+                reasons.append((status, score.reason))
+        stats = RunStats.of_chunk(rewards, comps, statuses, len(errs), reasons)
         stats.add_scorer_stats({leaf.name: leaf.collect_stats() for leaf in self.scorer.leaves()})
         err_bytes = ("\n".join(errs) + "\n").encode() if errs else b""
         return ChunkResult(b"".join(out), err_bytes, messages, stats)

@@ -61,9 +61,16 @@ def input_identity(path: Path) -> tuple[int, str]:
     return path.stat().st_size, head
 
 
-def start_progress(fresh: Progress, output: Path, resume: bool) -> Progress:
-    """The fresh state, or on --resume the saved one after checking that it is the same job."""
+def start_progress(fresh: Progress, output: Path, resume: bool, overwrite: bool = False) -> Progress:
+    """The fresh state, or on --resume the saved one after checking that it is the same job. Without --resume,
+    an unfinished run's output is replaced only with --overwrite (a re-run that forgot --resume would
+    otherwise truncate hours of work)."""
     sidecar = progress_path(output)
+    if not resume and not overwrite and output.exists() and sidecar.exists():
+        unfinished = _unfinished(sidecar)
+        if unfinished is not None:
+            raise InputError(f"{output} is an unfinished run ({unfinished:,} input lines done): pass --resume to "
+                             "finish it, or --overwrite to start over")
     if not resume or not output.exists():
         return fresh
     if not sidecar.exists():
@@ -91,3 +98,15 @@ def start_progress(fresh: Progress, output: Path, resume: bool) -> Progress:
         raise InputError(f"cannot resume: the errors file {errors} is missing or shorter than its progress file "
                          "records; run without --resume")
     return state
+
+
+def _unfinished(sidecar: Path) -> int | None:
+    """Lines done by the run a progress file records, or None when that run finished (or the file is unreadable:
+    nothing to protect)."""
+    try:
+        saved = json.loads(sidecar.read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return None
+    if not isinstance(saved, dict) or saved.get("done", True):
+        return None
+    return int(saved.get("lines_done", 0))

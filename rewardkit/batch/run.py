@@ -19,7 +19,9 @@ from __future__ import annotations
 import contextlib
 import json
 import os
+import signal
 import sys
+import threading
 import time
 from collections import deque
 from collections.abc import Iterator, Mapping
@@ -121,15 +123,22 @@ def score_file(input_path: str | os.PathLike, recipe: Any, output_path: str | os
                workers: int | None = 1, resume: bool = False, mapping: Mapping[str, str] | None = None,
                errors_path: str | os.PathLike | None = None, chunk_size: int = DEFAULT_CHUNK,
                backend: str = "local", address: str | None = None, progress: bool | None = None,
-               summary_json: str | os.PathLike | None = None, print_summary: bool = False) -> dict[str, Any]:
+               summary_json: str | os.PathLike | None = None, print_summary: bool = False,
+               overwrite: bool = False, min_scored: int | None = None) -> dict[str, Any]:
     """Score a JSONL file with a recipe and return the run summary (see the module docstring).
 
     `output_path` None (or "-") writes to stdout; then there is no progress file and no resume. `errors_path`
-    defaults to OUTPUT.errors.jsonl (none for stdout: errors then only go to stderr).
+    defaults to OUTPUT.errors.jsonl (none for stdout: errors then only go to stderr). An unfinished run's
+    output is replaced only with `overwrite`. Fewer than `min_scored` rows with a reward (checked after the
+    summary is written; the CLI's --min-scored defaults to 1) raise InputError naming the main reasons.
     """
     src = Path(input_path)
+    if src.is_dir():
+        raise InputError(f"the input {src} is a directory; pass a JSONL file")
     if not src.is_file():
         raise InputError(f"input file not found: {src}")
+    if src.stat().st_size == 0:
+        raise InputError(f"the input {src} is empty: nothing to score")
     if chunk_size < 1:
         raise ConfigError("must be at least 1", "--chunk-size")
     if workers is not None and workers < 0:
@@ -144,7 +153,7 @@ def score_file(input_path: str | os.PathLike, recipe: Any, output_path: str | os
     size, head = input_identity(src)
     fresh = Progress(str(src.resolve()), size, head, fingerprint(scorer, mapping), mapping,
                      str(errors.resolve()) if errors else None)
-    state = start_progress(fresh, out, resume) if out else fresh
+    state = start_progress(fresh, out, resume, overwrite) if out else fresh
     resumed = state is not fresh
     started = time.monotonic()
     writer = Writer(state, out, errors, RunStats.from_state(state.stats))
@@ -163,7 +172,22 @@ def score_file(input_path: str | os.PathLike, recipe: Any, output_path: str | os
         Path(summary_json).write_text(json.dumps(summary, indent=2) + "\n", encoding="utf-8")
     if print_summary:
         print(format_summary(summary), file=sys.stdout if out else sys.stderr)
+    if min_scored is not None:
+        _check_scored(summary, min_scored)
     return summary
+
+
+def _check_scored(summary: Mapping[str, Any], min_scored: int) -> None:
+    """A run that scored (almost) nothing is a failure, not a success with an empty output."""
+    scored = summary["reward"]["count"]
+    if scored >= max(1, min_scored):
+        return
+    why = "; ".join(f"{status}: {reasons[0][0]}" for status, reasons in summary["reasons"].items() if reasons)
+    where = f" (bad lines are listed in {summary['errors_file']})" if summary["errors"] and summary["errors_file"] \
+        else ""
+    need = f"at least {min_scored:,} (--min-scored)" if min_scored > 1 else "at least one"
+    raise InputError(f"{scored:,} of {summary['lines']:,} lines got a reward; {need} needed{where}"
+                     + (f"; main reasons: {why}" if why else ""))
 
 
 def _check_distinct(src: Path, out: Path | None, errors: Path | None, summary: Path | None) -> None:
@@ -187,6 +211,7 @@ def _run(src: Path, chunk_scorer: ChunkScorer, writer: Writer, *, workers: int |
                file=sys.stderr, dynamic_ncols=True, mininterval=0.5)
     pending: deque[tuple[int, int, Any]] = deque()
     cancel = True
+    previous = _stop_on_sigterm()
     try:
         with open(src, "rb") as f:
             f.seek(state.input_offset)
@@ -207,8 +232,22 @@ def _run(src: Path, chunk_scorer: ChunkScorer, writer: Writer, *, workers: int |
                       file=sys.stderr)
         raise
     finally:
+        if previous is not None:
+            signal.signal(signal.SIGTERM, previous)
         bar.close()
         executor.close(cancel=cancel)
+
+
+def _stop_on_sigterm() -> Any:
+    """SIGTERM (what Slurm, Kubernetes and `kill` send) stops the run as Ctrl-C does: checkpoint, resume hint.
+    Returns the previous handler (None when not in the main thread, where handlers cannot be set)."""
+    if threading.current_thread() is not threading.main_thread():
+        return None
+
+    def stop(signum: int, frame: Any) -> None:
+        raise KeyboardInterrupt
+
+    return signal.signal(signal.SIGTERM, stop)
 
 
 def _drain_one(pending: deque, executor: Any, writer: Writer, bar: Any, total: int) -> None:

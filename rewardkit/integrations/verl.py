@@ -85,12 +85,23 @@ def _options(recipe: Any, mapping: Any, none_score: float, on_infra_error: str) 
 def compute_score(data_source: Any = None, solution_str: str = "", ground_truth: Any = None,
                   extra_info: Mapping[str, Any] | None = None, *, recipe: Any = None,
                   mapping: Mapping[str, str] | None = None, none_score: float = 0.0,
-                  on_infra_error: str = "raise", **kwargs: Any) -> dict[str, float]:
+                  on_infra_error: str = "raise", as_float: bool = False, **kwargs: Any) -> dict[str, float] | float:
     """Score one verl sample with the recipe from `recipe=` or $REWARDKIT_RECIPE (see the module docstring).
-    Other keyword arguments verl passes (`reward_router_address`, ...) are accepted and ignored."""
+    `as_float=True` returns the total alone, for managers that take a number (`prime`). Other keyword
+    arguments verl passes (`reward_router_address`, ...) are accepted and ignored."""
     scorer, mapping = _options(recipe, mapping, none_score, on_infra_error)
     sample = Sample.from_dict(_row(data_source, solution_str, ground_truth, extra_info), mapping)
-    return _result(scorer.score(sample), scorer.component_names(), float(none_score), on_infra_error)
+    result = _result(scorer.score(sample), scorer.component_names(), float(none_score), on_infra_error)
+    return result["score"] if as_float else result
+
+
+async def compute_score_async(data_source: Any = None, solution_str: str = "", ground_truth: Any = None,
+                              extra_info: Mapping[str, Any] | None = None, **kwargs: Any) -> dict[str, float] | float:
+    """`compute_score` as a coroutine (same arguments), for slow scorers (judges, remote sandboxes): verl's
+    reward loop awaits it on its event loop, and the scoring runs in a thread so the loop keeps serving."""
+    import asyncio
+
+    return await asyncio.to_thread(compute_score, data_source, solution_str, ground_truth, extra_info, **kwargs)
 
 
 def compute_score_batch(data_sources: Sequence[Any], solution_strs: Sequence[str], ground_truths: Sequence[Any],

@@ -73,6 +73,9 @@ def _add_eval(commands: argparse._SubParsersAction) -> None:
 
 
 def _run_train(args: argparse.Namespace) -> int:
+    from rewardkit.errors import require
+
+    require("rm", "rewardkit rm train", "torch", "transformers", "safetensors")
     from rewardkit.rm.config import TINY, TrainConfig, resolve_source
     from rewardkit.rm.data import read_pairs
 

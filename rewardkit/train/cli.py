@@ -16,7 +16,7 @@ from pathlib import Path
 from typing import Any
 
 from rewardkit.core import apply_mapping, parse_mapping
-from rewardkit.errors import ConfigError, InputError
+from rewardkit.errors import ConfigError, InputError, require
 from rewardkit.jsonl import read_jsonl
 
 # AdamW learning rate when --set learning_rate is not given, per policy kind (see docs/trainer.md for the
@@ -63,6 +63,7 @@ def _common(parser: argparse.ArgumentParser, default_steps: int, default_dir: st
 
 
 def _run_demo(args: argparse.Namespace) -> int:
+    require("train", "rewardkit train demo", "torch", "matplotlib")
     from rewardkit.train.demo import run_demo
 
     if args.steps < 1:
