@@ -376,13 +376,11 @@ class Scorer(ABC):
         return lacking(sample, needed) if needed else []
 
     def _unscorable(self, sample: Sample) -> Score | None:
-        """The invalid_input Score of a sample that lacks a required field or exceeds `max_chars`, else None."""
+        """The verdict of a sample that exceeds `max_chars` or lacks a required field, else None."""
         if self.max_chars is not None and sample.completion is not None:
             size = len(sample.completion_text)
             if size > self.max_chars:
-                return Score(None, Status.INVALID_INPUT, {self.name: None},
-                             f"{self.name}: the completion has {size:,} characters, over max_chars={self.max_chars:,} "
-                             "(raise it with max_chars: in the recipe node)")
+                return self._over_cap(size)
         if not self.required_fields:
             return None
         missing = lacking(sample, self.required_fields)
@@ -393,6 +391,16 @@ class Scorer(ABC):
         return Score(None, Status.INVALID_INPUT, {self.name: None},
                      f"{self.name}: the row has no {named} (required; to read it from another column, "
                      f"map it: --map {first}=COLUMN)", {"missing_fields": missing})
+
+    def _over_cap(self, size: int) -> Score:
+        """A runaway completion is model output, not bad data: it gets the scorer's lowest value (a policy must
+        not escape a penalty by writing more); a scorer without a finite lowest value gives None."""
+        reason = (f"{self.name}: the completion has {size:,} characters, over max_chars={self.max_chars:,} "
+                  "(raise it with max_chars: in the recipe node)")
+        lowest = self.value_range[0]
+        if math.isfinite(lowest):
+            return Score(lowest, Status.OK, {self.name: lowest}, reason, {"over_max_chars": size})
+        return Score(None, Status.INVALID_INPUT, {self.name: None}, reason, {"over_max_chars": size})
 
     def _guarded(self, sample: Sample) -> Score:
         checks = self.required_fields or self.max_chars is not None

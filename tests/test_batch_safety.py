@@ -121,14 +121,16 @@ def test_every_scorer_caps_the_text_it_reads():
     started = time.perf_counter()
     score = build(recipe).score({"completion": huge, "answer": "14"})
     assert time.perf_counter() - started < 1.0
-    assert score.components == {"language_consistency": None, "think_format": None}
-    assert score.value is None
+    # a runaway completion is model output: each scorer's lowest value, never a skip that escapes the penalty
+    assert score.components == {"language_consistency": 0.0, "think_format": 0.0}
+    assert score.value == 0.0
     alone = build(recipe[0]).score({"completion": huge})
-    assert alone.status.value == "invalid_input" and "over max_chars=1,000,000" in alone.reason
+    assert alone.status.value == "ok" and "over max_chars=1,000,000" in alone.reason
+    assert build({"use": "repetition"}).score({"completion": huge}).value == -1.0
     lifted = build({"use": "think_format", "max_chars": None}).score({"completion": huge})
     assert lifted.value == 1.0
     small = build({"use": "think_format", "max_chars": 10}).score({"completion": "<think>a</think> x"})
-    assert small.value is None and small.status.value == "invalid_input"
+    assert small.value == 0.0 and small.details == {"over_max_chars": 18}
     with pytest.raises(ConfigError, match="max_chars"):
         build([{"use": "think_format", "max_chars": 0}])
 

@@ -384,7 +384,7 @@ def strict_json() -> None:
     tc("format", hermes(c("store", data=big)), [c("store", data=big)], 0.0,
        "A JSON text over the default max_chars 100,000 is a failed call, even when it matches.", tools=[STORE])
     tc("format", hermes(c("store", data="y" * 300)), [c("store", data="y" * 300)], 0.0,
-       "max_chars 200 caps a call of about 345 characters.", tools=[STORE], params={"max_chars": 200})
+       "max_chars 200 caps a call of about 345 characters.", tools=[STORE], params={"max_json_chars": 200})
     cities = [c("get_weather", city=f"C{i}") for i in range(3)]
     tc("parallel", hermes(*cities), cities, 2 / 3,
        "max_calls 2: two calls read, the third counts as one failed call: 2 right / max(3, 3).",
