@@ -65,6 +65,13 @@ CASES = [
     ("eos_im_end", "think_format", {"completion": HONEST + "<|im_end|>"}, 1.0),
     ("eos_stacked", "think_format", {"completion": HONEST + "</s>\n<|endoftext|><pad><pad>"}, 1.0),
     ("eos_custom", {"use": "think_format", "eos_tokens": ["<END>"]}, {"completion": HONEST + "<END>"}, 1.0),
+    # red-team hk-0076 / hk-0099 / hk-0104: an invisible character inside tag markup is not the tag
+    ("zwsp_inside_tags", "think_format", {"completion": "<think\u200b>3 * 4 = 12, 2 + 12 = 14</think\u200b> "
+                                                          "<answer>14</answer>"}, 0.0),
+    ("zwsp_inside_tags_lenient", {"use": "think_format", "mode": "lenient"},
+     {"completion": "<think\u200b>3 * 4 = 12, 2 + 12 = 14</think\u200b> <answer>14</answer>"}, 0.0),
+    ("zwsp_inside_every_tag", "tag_count",
+     {"completion": "<think\u200b>x</think\u200b> <answer\u200b>14</answer\u200b>"}, 0.0),
     ("eos_not_configured", {"use": "think_format", "eos_tokens": []}, {"completion": HONEST + "<|im_end|>"}, 0.0),
     # tag_count: order, position and content
     ("tags_reversed", "tag_count", {"completion": "<answer>14</answer><think>3 * 4 = 12</think>"}, ("<=", 0.5)),

@@ -26,9 +26,20 @@ def _has_content(text: str) -> bool:
     return any(ch.isalnum() for ch in text)
 
 
+# Tag markup such as `<think>`: kept as written, so `<think\u200b>` (an invisible character inside) is not the
+# tag `<think>` that a chat template, a tokenizer or the trainer's own parsing would recognise.
+_MARKUP = re.compile(r"</?[^<>\s]{1,24}>")
+
+
 def visible_completion(sample: Sample, eos_tokens: tuple[str, ...]) -> str:
-    """The completion as the format checks see it: invisible characters out, trailing EOS markers off."""
-    return strip_eos(strip_invisible(sample.completion_text), eos_tokens)
+    """The completion as the format checks see it: invisible characters out (except inside tag markup),
+    trailing EOS markers off."""
+    text, kept, pos = sample.completion_text, [], 0
+    for markup in _MARKUP.finditer(text):
+        kept += (strip_invisible(text[pos:markup.start()]), markup.group())
+        pos = markup.end()
+    kept.append(strip_invisible(text[pos:]))
+    return strip_eos("".join(kept), eos_tokens)
 
 
 class ThinkFormatParams(BaseModel):
