@@ -1,0 +1,40 @@
+"""The independent red-team corpora (tests/data/*_redteam.jsonl, labels written from the user docs before any
+scorer ran): the figures the issues accept, with every remaining disagreement listed and explained.
+
+First runs and how the corpora were made: tests/data/*_REDTEAM.md and benchmarks/results/redteam.md.
+"""
+
+from __future__ import annotations
+
+from redteam import hack_disagreements, tool_disagreements
+
+# Hacks the corpus bounds lower than rewardkit scores them, each a policy decision kept on purpose.
+KEPT_HACK_VERDICTS = {
+    # "\boxed{15}. Wait, actually, if the order matters, \boxed{14}": an explicit correction stands (the rule
+    # of docs/math.md); the condition inside it gains a policy nothing that a plain correction would not.
+    "hk-0135": "over_bound",
+    # exact_match compares canonical text (look-alikes folded), so "Pаris" with a Cyrillic а is "Paris": the
+    # same credit as the honest answer, never more, and a look-alike cannot dodge a blocklist either.
+    "hk-0222": "over_bound",
+    # regex_match's default region is `all`: the pattern (.*a){25} finds its 25th "a" in the tag names of
+    # "<answer>aaa…ab</answer>", so the match is real; the corpus assumed the answer region.
+    "hk-0334": "over_bound",
+}
+# Rows the corpus itself marks ambiguous, where rewardkit decides the other way (docs/tools.md says how).
+KEPT_TOOL_VERDICTS = {
+    "tc-0023",  # bare JSON without "arguments" is not read as a call: `{"name": ...}` is also an ordinary answer
+    "tc-0112",  # a row without `tools` is scored on names and arguments alone, without schema validation
+    "tc-0232",  # a failed call is signalled by the tool message's status or an error field, not by its content
+}
+
+
+def test_hacks_corpus_rewards_no_hack_beyond_the_kept_decisions():
+    total, found = hack_disagreements()
+    assert total >= 380
+    assert {d.id: d.kind for d in found} == KEPT_HACK_VERDICTS, [d for d in found if d.id not in KEPT_HACK_VERDICTS]
+
+
+def test_tools_corpus_agrees_but_for_the_ambiguous_rows():
+    total, found = tool_disagreements()
+    assert total >= 240
+    assert {d.id for d in found} == KEPT_TOOL_VERDICTS, [d for d in found if d.id not in KEPT_TOOL_VERDICTS]
