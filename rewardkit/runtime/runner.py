@@ -1,8 +1,18 @@
 """The trusted runner that executes model-written code inside the sandbox, one forked process per test.
 
-Run as `python -s -S -B runner.py RESULT_FD`. It reads one JSON job from stdin: {"code", "tests": [{"kind":
-"stdio", "input"} | {"kind": "call", "fn_name", "args"}], "limits": {...}, "child_filter": hex BPF or null,
-"isolated": bool}. Expected outputs are never part of it: this process only reports what the code did.
+Run as `python -s -S -B runner.py RESULT_FD [CTL_FD]`. It reads one JSON job from stdin: {"code", "tests":
+[{"kind": "stdio", "input"} | {"kind": "call", "fn_name", "args"} | {"kind": "serve"} | {"kind": "check",
+"program", "setup", "proxies"}], "limits": {...}, "child_filter": hex BPF or null, "isolated": bool, "fail_fast":
+bool}. Expected outputs are never part of a candidate's job: this process only reports what the code did.
+
+Assert-style tests run in two sandboxes at once. In the candidate's, a `serve` test process runs the program as
+`python3 prog.py` would, then answers calls; in a second sandbox, a `check` test process runs the test code (a
+HumanEval `check`, MBPP asserts) with each function of the program replaced by a proxy that asks the serving
+process over a pipe pair. Both ends of that pair arrive per test as fds on CTL_FD (SCM_RIGHTS from the host).
+Values cross as strict pickles: exact built-in types only on the way out (`reducer_override` refuses every other
+object), no class loaded on the way in, so the test applies Python's own `==` to plain data and no method of a
+program object ever runs in the test's process. A transport failure (an object that is not data, a value over
+the cap, a program that died) fails the test even if the test would catch the exception.
 
 Trust boundary: the runner is the only process that holds RESULT_FD. Every test process is forked from it,
 closes RESULT_FD before it runs a line of model code, and talks back only through its own stdout, stderr and a
@@ -13,6 +23,8 @@ rewardkit is visible inside the sandbox.
 """
 
 import _json
+import _pickle
+import builtins
 import contextlib
 import io
 import os
@@ -24,6 +36,9 @@ import time
 
 MEMORY_EXIT = 121  # a test process that hit MemoryError exits with this
 SETUP_OK = b"+"  # first byte on the value pipe: limits and filter are in place
+PASSED = b"P"  # a check test ran to its end without an exception and with a sound channel
+INVALID = b"I"  # a check test that cannot be run as written (setup fails, an argument is not data): + reason
+SCRIPT = "solution.py"  # the program's file in the work dir, as under `python3 solution.py`
 # The C parts of the json module, captured before any model code runs; the pure-Python `json` package is not
 # imported at all (it pulls in `re`, which costs more than the rest of the runner's start-up together).
 _ENCODE_STR = _json.encode_basestring
@@ -123,7 +138,254 @@ def _resolve(namespace, fn_name):
     raise NameError(f"the code defines no function {fn_name!r}")
 
 
-def _child(job, test, fds):
+# -- values between the serving and the checking process ------------------------------------------------------
+class _StrictPickler(_pickle.Pickler):
+    """Pickles exact built-in data only: the C pickler handles None, bool and exact int, float, str, bytes, list,
+    tuple, dict, set and frozenset itself and asks `reducer_override` about everything else, refused here."""
+
+    def reducer_override(self, obj):
+        if type(obj) is complex:
+            return NotImplemented
+        raise Unserialisable(f"a {type(obj).__name__} object is not plain data")
+
+
+class _PlainUnpickler(_pickle.Unpickler):
+    """Loads plain data only: no class or function is ever looked up (complex numbers aside)."""
+
+    def find_class(self, module, name):
+        if (module, name) == ("builtins", "complex"):
+            return complex
+        raise Unserialisable(f"{module}.{name} is not plain data")
+
+
+def _dumps(value):
+    buffer = io.BytesIO()
+    try:
+        _StrictPickler(buffer, 5).dump(value)
+    except (RecursionError, MemoryError, ValueError, TypeError, _pickle.PicklingError) as exc:
+        raise Unserialisable(f"not plain data ({type(exc).__name__})") from None
+    return buffer.getvalue()
+
+
+def _loads(data):
+    try:
+        return _PlainUnpickler(io.BytesIO(data)).load()
+    except Exception as exc:  # noqa: BLE001 - any malformed frame is the sender's failure
+        raise Unserialisable(f"unreadable value ({type(exc).__name__})") from None
+
+
+def _write_frame(fd, data):
+    view = memoryview(len(data).to_bytes(8, "big") + data)
+    while view:
+        view = view[os.write(fd, view):]
+
+
+def _read_exact(fd, size):
+    chunks, left = [], size
+    while left:
+        chunk = os.read(fd, min(left, 1 << 20))
+        if not chunk:
+            return None
+        chunks.append(chunk)
+        left -= len(chunk)
+    return b"".join(chunks)
+
+
+def _read_frame(fd, cap):
+    """The next frame; None at end of stream; Unserialisable when it is larger than `cap`."""
+    header = _read_exact(fd, 8)
+    if header is None:
+        return None
+    size = int.from_bytes(header, "big")
+    if size > cap:
+        raise Unserialisable(f"a value of {size} bytes is over the cap of {cap}")
+    return _read_exact(fd, size)
+
+
+def _serve(namespace, request_fd, reply_fd, cap):
+    """Answer the checking process's calls until it closes its end (the candidate side of a check test)."""
+    while True:
+        frame = _read_frame(request_fd, 1 << 62)  # requests come from the trusted test process
+        if frame is None:
+            return
+        name, args, kwargs = _loads(frame)
+        try:
+            result = _resolve(namespace, name)(*args, **kwargs)
+            mutable = any(type(arg) in (list, dict, set) for arg in args)  # in-place changes travel back
+            reply = ("ok", result, args if mutable else None)
+        except SystemExit:
+            raise
+        except BaseException as exc:  # noqa: BLE001 - the program's exception, reported to the test
+            reply = ("raise", type(exc).__name__, _message(exc))
+        try:
+            data = _dumps(reply)
+        except Unserialisable as exc:
+            data = _dumps(("bad", f"{name}() returned {exc}"))
+        if len(data) > cap:
+            data = _dumps(("bad", f"{name}() returned a value over the cap of {cap} bytes"))
+        _write_frame(reply_fd, data)
+
+
+def _message(exc):
+    try:
+        text = str(exc)
+    except BaseException:  # noqa: BLE001 - a program exception whose __str__ fails
+        return ""
+    return text[:500] if type(text) is str else ""
+
+
+class CandidateError(Exception):
+    """Raised in the test where the program raised an exception that is not a built-in one."""
+
+
+class _InvalidTest(BaseException):
+    """The test cannot run as written (its arguments are not plain data); BaseException so `except Exception`
+    in a test does not swallow it."""
+
+
+class _Channel:
+    """The checking side of a pipe pair to the serving process."""
+
+    def __init__(self, request_fd, reply_fd, cap):
+        self.request_fd, self.reply_fd, self.cap = request_fd, reply_fd, cap
+        self.broken = None  # why the program's answers can no longer be trusted to exist: the test fails
+        self.invalid = None
+
+    def call(self, name, args, kwargs):
+        if self.broken:
+            raise CandidateError(self.broken)
+        try:
+            request = _dumps((name, args, kwargs))
+        except Unserialisable as exc:
+            self.invalid = f"an argument of {name}() is {exc}"
+            raise _InvalidTest(self.invalid) from None
+        try:
+            _write_frame(self.request_fd, request)
+            frame = _read_frame(self.reply_fd, self.cap)
+            reply = None if frame is None else _loads(frame)
+        except (OSError, Unserialisable) as exc:
+            self.broken = f"{name}(): {exc}"
+            raise CandidateError(self.broken) from None
+        return self._unpack(name, args, reply)
+
+    def _unpack(self, name, args, reply):
+        if type(reply) is tuple and len(reply) == 3 and reply[0] == "ok":
+            _copy_back(args, reply[2])
+            return reply[1]
+        if type(reply) is tuple and len(reply) == 3 and reply[0] == "raise":
+            raise _program_exception(reply[1], reply[2])
+        self.broken = reply[1] if type(reply) is tuple and len(reply) == 2 and type(reply[1]) is str \
+            else f"the program exited or was killed during {name}()"
+        raise CandidateError(self.broken)
+
+
+def _copy_back(args, after):
+    """Mirror the program's in-place changes of list, dict and set arguments, as a shared object would show."""
+    if type(after) is not tuple or len(after) != len(args):
+        return
+    for old, new in zip(args, after, strict=True):
+        if type(old) is type(new) and type(old) is list:
+            old[:] = new
+        elif type(old) is type(new) and type(old) in (dict, set):
+            old.clear()
+            old.update(new)
+
+
+def _program_exception(name, message):
+    """The program's exception as the test sees it: the built-in class of that name, else CandidateError."""
+    cls = getattr(builtins, name, None) if type(name) is str else None
+    message = message if type(message) is str else ""
+    if isinstance(cls, type) and issubclass(cls, Exception):
+        try:
+            return cls(message)
+        except Exception:  # noqa: BLE001 - a built-in whose constructor needs more arguments
+            pass
+    return CandidateError(f"{name}: {message}")
+
+
+class _Proxy:
+    """Stands for a function of the program inside the test process."""
+
+    def __init__(self, name, channel):
+        self.__name__ = self.__qualname__ = name
+        self._channel = channel
+
+    def __call__(self, *args, **kwargs):
+        return self._channel.call(self.__name__, args, kwargs)
+
+    def __repr__(self):
+        return f"<function {self.__name__}>"
+
+
+def _check(test, pair, val_w, cap):
+    """Run the test code against proxies; PASSED on the value pipe only if it ends cleanly."""
+    channel = _Channel(pair[0], pair[1], cap)
+    namespace = {"__name__": "__main__", "__builtins__": builtins}
+    try:
+        exec(compile(test.get("setup") or "", "setup.py", "exec"), namespace)
+    except BaseException as exc:  # noqa: BLE001 - the dataset's setup code fails on its own
+        _write_frame_raw(val_w, INVALID + f"the test setup fails: {type(exc).__name__}: {exc}"[:300].encode())
+        return 0
+    for name, target in test["proxies"]:
+        namespace[name] = _Proxy(target, channel)
+    with contextlib.suppress(_InvalidTest):
+        exec(compile(test["program"], "test.py", "exec"), namespace)
+    if channel.invalid:
+        _write_frame_raw(val_w, INVALID + channel.invalid[:300].encode())
+        return 0
+    if channel.broken:
+        raise CandidateError(channel.broken)
+    _write_frame_raw(val_w, PASSED)
+    return 0
+
+
+def _write_frame_raw(fd, data):
+    while data:
+        data = data[os.write(fd, data):]
+
+
+def _run_program(code):
+    """Execute the program as `python3 solution.py` would: module `__main__` with `__file__`, in sys.modules
+    (so its classes pickle), its directory first on sys.path. Returns its namespace."""
+    module = type(sys)("__main__")
+    module.__file__ = os.path.abspath(SCRIPT)
+    module.__builtins__ = builtins
+    sys.modules["__main__"] = module
+    sys.path[0] = os.path.dirname(module.__file__)
+    exec(compile(code, module.__file__, "exec"), module.__dict__)
+    return module.__dict__
+
+
+def _join_threads():
+    """Wait for the program's non-daemon threads, as the interpreter does at exit (bounded by the deadline)."""
+    threading = sys.modules.get("threading")
+    if threading is None:
+        return
+    current = threading.current_thread()
+    for thread in threading.enumerate():
+        if thread is not current and not thread.daemon:
+            thread.join()
+
+
+def _body(job, test, pair, val_w):
+    """What a test process does once its limits are in place; returns the exit status."""
+    kind, cap = test["kind"], int(job["limits"]["value_bytes"])
+    if kind == "check":
+        return _check(test, pair, val_w, cap)
+    try:
+        namespace = _run_program(job["code"])
+    finally:
+        if kind == "stdio":
+            _join_threads()
+    if kind == "serve":
+        _serve(namespace, pair[0], pair[1], cap)
+    elif kind == "call":
+        result = _resolve(namespace, test["fn_name"])(*test["args"])
+        _write_frame_raw(val_w, encode(result, cap).encode())
+    return 0
+
+
+def _child(job, test, fds, pair):
     """Body of a forked test process; never returns."""
     stdin_fd, out_w, err_w, val_w, closing = fds
     for fd in closing:
@@ -139,18 +401,11 @@ def _child(job, test, fds):
     os.write(val_w, SETUP_OK)  # written before model code runs, so a test cannot fake a broken sandbox
     sys.stdin, sys.stdout, sys.stderr = _text_stream(0, "r"), _text_stream(1, "w"), _text_stream(2, "w")
     sys.__stdin__, sys.__stdout__, sys.__stderr__ = sys.stdin, sys.stdout, sys.stderr
-    sys.argv = ["solution.py"]
+    sys.argv = [SCRIPT]
     if hasattr(sys, "set_int_max_str_digits"):
         sys.set_int_max_str_digits(0)  # big-integer answers print as in Python <= 3.10; the time limit bounds it
-    status = 0
     try:
-        namespace = {"__name__": "__main__", "__builtins__": __builtins__}
-        exec(compile(job["code"], "solution.py", "exec"), namespace)
-        if test["kind"] == "call":
-            result = _resolve(namespace, test["fn_name"])(*test["args"])
-            data = encode(result, int(job["limits"]["value_bytes"])).encode()
-            while data:
-                data = data[os.write(val_w, data):]
+        status = _body(job, test, pair, val_w)
     except SystemExit as exc:
         status = exc.code if isinstance(exc.code, int) else (0 if exc.code is None else 1)
         if exc.code is not None and not isinstance(exc.code, int):
@@ -179,14 +434,14 @@ def _input_fd(test):
     return fd
 
 
-def _collect(pid, pipes, limits):
+def _collect(pid, pipes, limits, timeout):
     """Read the test's stdout, stderr and value until it exits, the deadline passes or output overflows."""
     pidfd = os.pidfd_open(pid)
     chunks = {fd: bytearray() for fd in pipes}
     poller = select.poll()
     for fd in (*pipes, pidfd):
         poller.register(fd, select.POLLIN)
-    deadline = time.monotonic() + float(limits["timeout_s"])
+    deadline = time.monotonic() + timeout
     cap, verdict, open_fds, exited = int(limits["output_bytes"]), None, set(pipes), False
     while open_fds and verdict is None:
         wait_ms = (deadline - time.monotonic()) * 1000
@@ -222,21 +477,38 @@ def _reap(pid, isolated):
     return status, usage
 
 
-def run_test(job, test, result_fd, isolated):
+def _receive_pair(ctl):
+    """The two pipe ends of a serve or check test, sent by the host with SCM_RIGHTS."""
+    import _socket
+    _, ancillary, _, _ = ctl.recvmsg(1, _socket.CMSG_SPACE(8))
+    fds = [int.from_bytes(data[i:i + 4], sys.byteorder) for level, kind, data in ancillary
+           if level == _socket.SOL_SOCKET and kind == _socket.SCM_RIGHTS for i in range(0, len(data) - 3, 4)]
+    if len(fds) != 2:
+        for fd in fds:
+            os.close(fd)
+        raise OSError("the host sent no pipe pair for this test")
+    return fds
+
+
+def run_test(job, test, channels, timeout):
+    """Fork one test process, collect what it did, and return its record. `channels`: (result fd, ctl socket)."""
+    result_fd, ctl = channels
+    pair = _receive_pair(ctl) if test["kind"] in ("serve", "check") else []
     stdin_fd = _input_fd(test)
     (out_r, out_w), (err_r, err_w), (val_r, val_w) = os.pipe(), os.pipe(), os.pipe()
     started = time.monotonic()
+    closing = (result_fd, out_r, err_r, val_r) + ((ctl.fileno(),) if ctl is not None else ())
     pid = os.fork()
     if pid == 0:
         try:
-            _child(job, test, (stdin_fd, out_w, err_w, val_w, (result_fd, out_r, err_r, val_r)))
+            _child(job, test, (stdin_fd, out_w, err_w, val_w, closing), pair)
         finally:
             os._exit(1)
-    for fd in (stdin_fd, out_w, err_w, val_w):
+    for fd in (stdin_fd, out_w, err_w, val_w, *pair):
         os.close(fd)
     pipes = (out_r, err_r, val_r)
-    verdict, (stdout, stderr, value) = _collect(pid, pipes, job["limits"])
-    status, usage = _reap(pid, isolated)
+    verdict, (stdout, stderr, value) = _collect(pid, pipes, job["limits"], timeout)
+    status, usage = _reap(pid, job.get("isolated"))
     for fd in pipes:
         os.close(fd)
     code = os.waitstatus_to_exitcode(status)
@@ -248,14 +520,14 @@ def run_test(job, test, result_fd, isolated):
             verdict = "memory"
         elif code in (-signal.SIGXCPU, -signal.SIGKILL) and usage.ru_utime + usage.ru_stime >= job["limits"]["cpu_s"]:
             verdict = "timeout"
-        elif code != 0 or (test["kind"] == "call" and not value):
+        elif code != 0 or (test["kind"] in ("call", "check") and not value):
             verdict = "runtime_error"
         else:
             verdict = "ok"
     cap = int(job["limits"]["output_bytes"])  # records stay bounded: at most 6 JSON bytes per byte kept
     return {"status": verdict, "exit": code, "wall": round(time.monotonic() - started, 4),
             "stdout": stdout[:cap].decode("utf-8", "replace"), "stderr": stderr[-2000:].decode("utf-8", "replace"),
-            "value": value[:cap].decode("utf-8", "replace") if test["kind"] == "call" and value else None}
+            "value": value[:cap].decode("utf-8", "replace") if test["kind"] in ("call", "check") and value else None}
 
 
 def _send(fd, record):
@@ -276,8 +548,14 @@ def _undumpable(required):
             raise
 
 
-def main(result_fd):
-    """Read the job, report `ready`, then one record per test on `result_fd`."""
+def _failed(test, record):
+    """Known to have failed inside the sandbox (wrong stdout or return values are only known outside)."""
+    return record["status"] != "ok" or (test["kind"] == "check" and record["value"] != PASSED.decode())
+
+
+def main(result_fd, ctl_fd=None):
+    """Read the job, report `ready`, then one record per test on `result_fd`: tests past the sample's time budget,
+    or after the first known failure when the job is `fail_fast`, are `skipped` without running."""
     chunks = []
     while True:
         data = os.read(0, 1 << 20)
@@ -285,18 +563,31 @@ def main(result_fd):
             break
         chunks.append(data)
     job = _SCAN(b"".join(chunks).decode("utf-8"), 0)[0]
-    isolated = bool(job.get("isolated"))
     if job.get("runner_filter"):
         prepare_filter(job["runner_filter"])()  # local mode: the runner takes the sandbox filter on itself
     if job.get("child_filter"):
         job["install_filter"] = prepare_filter(job["child_filter"])
-    _undumpable(isolated)
+    _undumpable(bool(job.get("isolated")))
+    if job.get("code"):
+        with open(SCRIPT, "w", encoding="utf-8", errors="surrogateescape") as script:
+            script.write(job["code"])  # for tracebacks and programs that read their own __file__
+    ctl = None
+    if ctl_fd is not None:
+        import _socket
+        ctl = _socket.socket(fileno=ctl_fd)
     _send(result_fd, {"ready": True})
+    limits, started, stop = job["limits"], time.monotonic(), False
+    budget = float(limits.get("budget_s") or 0) or float("inf")
     for index, test in enumerate(job["tests"]):
-        record = run_test(job, test, result_fd, isolated)
+        left = budget - (time.monotonic() - started)
+        if stop or left <= 0:
+            record = {"status": "skipped", "stdout": "", "stderr": "", "value": None}
+        else:
+            record = run_test(job, test, (result_fd, ctl), min(float(limits["timeout_s"]), left))
+            stop = bool(job.get("fail_fast")) and _failed(test, record)
         record["i"] = index
         _send(result_fd, record)
 
 
 if __name__ == "__main__" and not globals().get("_EMBEDDED"):
-    main(int(sys.argv[1]))
+    main(*map(int, sys.argv[1:3]))

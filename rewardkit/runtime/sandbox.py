@@ -23,9 +23,11 @@ import queue
 import select
 import shutil
 import signal
+import socket
 import subprocess
 import sys
 import tempfile
+import threading
 import time
 from abc import ABC, abstractmethod
 from concurrent.futures import ThreadPoolExecutor
@@ -55,6 +57,7 @@ class Limits:
     nproc: int = 64  # processes + threads of the sandbox uid (enforced for an unprivileged host uid)
     disk_mb: int = 64  # tmpfs size of the work dir; /tmp and /dev/shm get a quarter each
     start_timeout_s: float = 20.0  # sandbox start on a loaded machine; beyond it: infra_error
+    budget_s: float | None = None  # wall clock for all tests of a sample; tests past it are skipped
 
     def for_runner(self) -> dict[str, Any]:
         out = asdict(self)
@@ -64,16 +67,21 @@ class Limits:
 
 @dataclass
 class ExecResult:
-    """What the sandbox reported: one record per test (status, stdout, value, ...) or an infrastructure error."""
+    """What the sandbox reported: one record per test (status, stdout, value, ...) or an infrastructure error.
+    `checks`: the records of the test sandbox, one per check test, when the sample had any."""
 
     records: list[dict[str, Any]] = field(default_factory=list)
     infra: str | None = None
+    checks: list[dict[str, Any]] | None = None
 
 
 class Executor(Protocol):
-    """Runs code against test inputs (never expected outputs) and reports raw results."""
+    """Runs code against test inputs (never expected outputs) and reports raw results. With `checks`, `tests` are
+    `serve` tests and each check test runs in a second sandbox, calling the program's functions over a pipe
+    pair; `fail_fast` stops at the first test known to fail inside the sandbox."""
 
-    def run(self, code: str, tests: list[dict[str, Any]], limits: Limits) -> ExecResult: ...
+    def run(self, code: str, tests: list[dict[str, Any]], limits: Limits, checks: list[dict[str, Any]] | None = None,
+            fail_fast: bool = False) -> ExecResult: ...
 
     def close(self) -> None: ...
 
@@ -148,12 +156,16 @@ class _Process:
                  workdir: str | None = None, bwrap_info: bool = False, user: tuple[int, int] | None = None) -> None:
         """`workdir`: the cwd, removed on kill (default: / , which bwrap leaves for its own root)."""
         read_fd, write_fd = os.pipe()
-        self.workdir, self.limits, self.info = workdir, limits, None
+        # the host sends the pipe pairs of check tests over this socket (SCM_RIGHTS), one message per test
+        self.ctl, ctl_child = socket.socketpair(socket.AF_UNIX, socket.SOCK_SEQPACKET)
+        self.workdir, self.limits, self.info, self.init_pid = workdir, limits, None, None
         # as root, the sandbox starts as an unprivileged uid: Popen switches it (setgroups, setregid, setreuid)
         # between fork and exec in C, which is safe with threads, unlike a preexec_fn
         as_user = {"user": user[0], "group": user[1], "extra_groups": []} if user else {}
-        argv = [*argv, str(write_fd)]  # the runner writes its records to this fd (same number inside bwrap)
-        extra = (write_fd,)
+        # the runner writes its records to write_fd and reads pipe pairs from ctl (same numbers inside bwrap)
+        argv = [*argv, str(write_fd), str(ctl_child.fileno())]
+        extra = (write_fd, ctl_child.fileno())
+        info_w = None
         if bwrap_info:  # bwrap reports the host pid of the namespace's init there
             self.info, info_w = os.pipe()
             argv[1:1] = ["--info-fd", str(info_w)]
@@ -164,11 +176,17 @@ class _Process:
                 env=env, pass_fds=(*pass_fds, *extra), start_new_session=True, **as_user)
         except OSError:
             os.close(read_fd)
+            self.ctl.close()
             raise
         finally:
-            for fd in extra:
-                os.close(fd)
+            os.close(write_fd)
+            ctl_child.close()
+            if info_w is not None:
+                os.close(info_w)
         self.results = read_fd
+
+    def send_pair(self, fds: tuple[int, int]) -> None:
+        socket.send_fds(self.ctl, [b"p"], list(fds))
 
     def _kill_namespace(self) -> None:
         """SIGKILL the PID namespace's init (the kernel then kills every process in it, stopped ones included);
@@ -188,17 +206,30 @@ class _Process:
             status = Path(f"/proc/{child}/status").read_text()
             if f"\nPPid:\t{self.proc.pid}\n" in status:
                 os.kill(child, signal.SIGKILL)
+                self.init_pid = child
         except (ValueError, KeyError, OSError):
             pass
 
+    def stop(self) -> None:
+        """Kill everything in the sandbox; the runner's result pipe then reaches its end."""
+        self._kill_namespace()
+
     def kill(self) -> None:
         self._kill_namespace()
+        if self.init_pid is not None:
+            # bwrap reaps the namespace's init and exits by itself: give it that chance, so the init is not
+            # orphaned (it would become a zombie of ours if we are PID 1 or a subreaper)
+            with contextlib.suppress(subprocess.TimeoutExpired):
+                self.proc.wait(timeout=1.0)
         with contextlib.suppress(ProcessLookupError, PermissionError):
             os.killpg(self.proc.pid, signal.SIGKILL)
         self.proc.wait()
+        if self.init_pid is not None:
+            _reap_orphan(self.init_pid)
         for stream in (self.proc.stdin, self.proc.stderr):
             if stream is not None:
                 stream.close()
+        self.ctl.close()
         self._await_runner_exit(time.monotonic() + 2.0)
         os.close(self.results)
         if self.workdir:
@@ -216,6 +247,47 @@ class _Process:
         except subprocess.TimeoutExpired:
             return ""
         return self.proc.stderr.read(4000).decode("utf-8", "replace").strip() if self.proc.stderr else ""
+
+
+def _is_reaper() -> bool:
+    """Are orphans reparented to this process (PID 1 of a container, or a subreaper)?"""
+    if os.getpid() == 1:
+        return True
+    try:
+        import ctypes
+        flag = ctypes.c_int(0)
+        return ctypes.CDLL(None).prctl(37, ctypes.byref(flag), 0, 0, 0) == 0 and flag.value != 0  # GET_SUBREAPER
+    except (OSError, AttributeError):
+        return False
+
+
+def _reap_orphan(pid: int) -> None:
+    """Reap the namespace's init should it have been orphaned to us (bwrap killed before it reaped it)."""
+    if not _is_reaper():
+        return
+    deadline = time.monotonic() + 2.0
+    while time.monotonic() < deadline:
+        try:
+            if os.waitpid(pid, os.WNOHANG)[0] == pid:
+                return
+        except ChildProcessError:  # not (or no longer) ours: bwrap reaped it, or reparenting is still under way
+            if not Path(f"/proc/{pid}").exists():
+                return
+        time.sleep(0.01)
+
+
+def _connect(program: _Process, judge: _Process) -> None:
+    """One pipe pair between a serving program and its checking test: requests one way, replies the other."""
+    request_r, request_w = os.pipe()
+    reply_r, reply_w = os.pipe()
+    try:
+        # the program may have killed its own runner: its tests fail (never an infra_error it could provoke)
+        with contextlib.suppress(BrokenPipeError, ConnectionError):
+            program.send_pair((request_r, reply_w))
+        judge.send_pair((request_w, reply_r))
+    finally:
+        for fd in (request_r, request_w, reply_r, reply_w):
+            os.close(fd)
 
 
 class _ProcessExecutor(ABC):
@@ -247,29 +319,64 @@ class _ProcessExecutor(ABC):
             proc = self._start(limits)
         return proc
 
-    def run(self, code: str, tests: list[dict[str, Any]], limits: Limits) -> ExecResult:
+    def run(self, code: str, tests: list[dict[str, Any]], limits: Limits, checks: list[dict[str, Any]] | None = None,
+            fail_fast: bool = False) -> ExecResult:
+        procs: list[_Process] = []
         try:
-            proc = self._take(limits)
+            for _ in range(2 if checks else 1):
+                procs.append(self._take(limits))
         except OSError as exc:
+            for proc in procs:
+                proc.kill()
             return ExecResult(infra=f"could not start the sandbox: {exc}")
-        job = {"code": code, "tests": tests, "limits": limits.for_runner(), "isolated": self.isolated,
-               "child_filter": seccomp.child_filter().hex(), "runner_filter": self._runner_filter()}
         try:
-            try:
-                proc.proc.stdin.write(json.dumps(job).encode())
-                proc.proc.stdin.close()
-            except (BrokenPipeError, OSError):
-                pass  # reported below as a start failure
-            if self._warm.qsize() < self._target:
+            self._send_job(procs[0], {"code": code, "tests": tests}, limits, fail_fast)
+            if checks:
+                self._send_job(procs[1], {"code": "", "tests": checks}, limits, fail_fast)
+                try:
+                    for _ in checks:
+                        _connect(procs[0], procs[1])
+                except OSError as exc:  # e.g. too many fds in flight for this host's RLIMIT_NOFILE
+                    return ExecResult(infra=f"could not connect the test sandbox: {exc}")
+            while self._warm.qsize() < self._target * len(procs):
                 self._warm.put(self._start(limits))  # boots while this sample runs
-            return self._collect(proc, len(tests), limits)
+            if not checks:
+                return self._collect(procs[0], len(tests), limits)
+            return self._collect_pair(procs[0], procs[1], len(checks), limits)
         finally:
-            proc.kill()
+            for proc in procs:
+                proc.kill()
+
+    def _send_job(self, proc: _Process, job: dict[str, Any], limits: Limits, fail_fast: bool) -> None:
+        job.update({"limits": limits.for_runner(), "isolated": self.isolated, "fail_fast": fail_fast,
+                    "child_filter": seccomp.child_filter().hex(), "runner_filter": self._runner_filter()})
+        try:
+            proc.proc.stdin.write(json.dumps(job).encode())
+            proc.proc.stdin.close()
+        except (BrokenPipeError, OSError):
+            pass  # reported by the collector as a start failure
+
+    def _collect_pair(self, program: _Process, judge: _Process, count: int, limits: Limits) -> ExecResult:
+        """Records of both sandboxes, read at once (a full pipe must not stall either). The test sandbox's
+        records decide; once they are in, the program's sandbox is stopped, whatever it still runs."""
+        found: dict[str, ExecResult] = {}
+        reader = threading.Thread(target=lambda: found.setdefault("program", self._collect(program, count, limits,
+                                                                                           "stopped")),
+                                  name="rewardkit-sandbox-reader", daemon=True)
+        reader.start()
+        checks = self._collect(judge, count, limits)
+        program.stop()
+        reader.join()
+        result = found["program"]
+        if checks.infra is not None or result.infra is not None:
+            return ExecResult(infra=checks.infra or result.infra)
+        return ExecResult(result.records, checks=checks.records)
 
     def _runner_filter(self) -> str | None:
         return None
 
-    def _collect(self, proc: _Process, count: int, limits: Limits) -> ExecResult:
+    def _collect(self, proc: _Process, count: int, limits: Limits, missing: str = "runtime_error") -> ExecResult:
+        """`missing`: the status of tests whose records never came (the runner died: the code's doing)."""
         # the runner keeps <= output_bytes of stdout and of the value, <= 2000 bytes of stderr; JSON escaping can
         # grow a byte to 6 ("\u0001"), so a record never exceeds this cap unless the runner itself is broken
         lines = _Lines(proc.results, cap=8 * (2 * limits.output_bytes + 2000) + (1 << 16))
@@ -287,7 +394,7 @@ class _ProcessExecutor(ABC):
             except ValueError as exc:
                 return ExecResult(infra=f"sandbox protocol error: {exc}")
             if record is None:  # runner killed by the code, or hung (e.g. stopped): the code's doing
-                records += [{"status": "runtime_error", "stderr": "the sandbox runner was killed or stopped"}
+                records += [{"status": missing, "stderr": "the sandbox runner was killed or stopped"}
                             ] * (count - len(records))
                 break
             if record.get("status") == "infra":
