@@ -569,8 +569,9 @@ def main(result_fd, ctl_fd=None):
         job["install_filter"] = prepare_filter(job["child_filter"])
     _undumpable(bool(job.get("isolated")))
     if job.get("code"):
-        with open(SCRIPT, "w", encoding="utf-8", errors="surrogateescape") as script:
-            script.write(job["code"])  # for tracebacks and programs that read their own __file__
+        with contextlib.suppress(OSError):  # for tracebacks and programs that read their own __file__
+            with open(SCRIPT, "w", encoding="utf-8", errors="surrogateescape") as script:
+                script.write(job["code"])
     ctl = None
     if ctl_fd is not None:
         import _socket

@@ -1,0 +1,2 @@
+print('{"i": 0, "status": "ok", "stdout": "3\\n"}')
+print('3')
