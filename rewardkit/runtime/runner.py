@@ -23,7 +23,6 @@ rewardkit is visible inside the sandbox.
 """
 
 import _json
-import _pickle
 import builtins
 import contextlib
 import io
@@ -36,8 +35,6 @@ import time
 
 MEMORY_EXIT = 121  # a test process that hit MemoryError exits with this
 SETUP_OK = b"+"  # first byte on the value pipe: limits and filter are in place
-PASSED = b"P"  # a check test ran to its end without an exception and with a sound channel
-INVALID = b"I"  # a check test that cannot be run as written (setup fails, an argument is not data): + reason
 SCRIPT = "solution.py"  # the program's file in the work dir, as under `python3 solution.py`
 # The C parts of the json module, captured before any model code runs; the pure-Python `json` package is not
 # imported at all (it pulls in `re`, which costs more than the rest of the runner's start-up together).
@@ -138,210 +135,12 @@ def _resolve(namespace, fn_name):
     raise NameError(f"the code defines no function {fn_name!r}")
 
 
-# -- values between the serving and the checking process ------------------------------------------------------
-class _StrictPickler(_pickle.Pickler):
-    """Pickles exact built-in data only: the C pickler handles None, bool and exact int, float, str, bytes, list,
-    tuple, dict, set and frozenset itself and asks `reducer_override` about everything else, refused here."""
-
-    def reducer_override(self, obj):
-        if type(obj) is complex:
-            return NotImplemented
-        raise Unserialisable(f"a {type(obj).__name__} object is not plain data")
-
-
-class _PlainUnpickler(_pickle.Unpickler):
-    """Loads plain data only: no class or function is ever looked up (complex numbers aside)."""
-
-    def find_class(self, module, name):
-        if (module, name) == ("builtins", "complex"):
-            return complex
-        raise Unserialisable(f"{module}.{name} is not plain data")
-
-
-def _dumps(value):
-    buffer = io.BytesIO()
-    try:
-        _StrictPickler(buffer, 5).dump(value)
-    except (RecursionError, MemoryError, ValueError, TypeError, _pickle.PicklingError) as exc:
-        raise Unserialisable(f"not plain data ({type(exc).__name__})") from None
-    return buffer.getvalue()
-
-
-def _loads(data):
-    try:
-        return _PlainUnpickler(io.BytesIO(data)).load()
-    except Exception as exc:  # noqa: BLE001 - any malformed frame is the sender's failure
-        raise Unserialisable(f"unreadable value ({type(exc).__name__})") from None
-
-
-def _write_frame(fd, data):
-    view = memoryview(len(data).to_bytes(8, "big") + data)
-    while view:
-        view = view[os.write(fd, view):]
-
-
-def _read_exact(fd, size):
-    chunks, left = [], size
-    while left:
-        chunk = os.read(fd, min(left, 1 << 20))
-        if not chunk:
-            return None
-        chunks.append(chunk)
-        left -= len(chunk)
-    return b"".join(chunks)
-
-
-def _read_frame(fd, cap):
-    """The next frame; None at end of stream; Unserialisable when it is larger than `cap`."""
-    header = _read_exact(fd, 8)
-    if header is None:
-        return None
-    size = int.from_bytes(header, "big")
-    if size > cap:
-        raise Unserialisable(f"a value of {size} bytes is over the cap of {cap}")
-    return _read_exact(fd, size)
-
-
-def _serve(namespace, request_fd, reply_fd, cap):
-    """Answer the checking process's calls until it closes its end (the candidate side of a check test)."""
-    while True:
-        frame = _read_frame(request_fd, 1 << 62)  # requests come from the trusted test process
-        if frame is None:
-            return
-        name, args, kwargs = _loads(frame)
-        try:
-            result = _resolve(namespace, name)(*args, **kwargs)
-            mutable = any(type(arg) in (list, dict, set) for arg in args)  # in-place changes travel back
-            reply = ("ok", result, args if mutable else None)
-        except SystemExit:
-            raise
-        except BaseException as exc:  # noqa: BLE001 - the program's exception, reported to the test
-            reply = ("raise", type(exc).__name__, _message(exc))
-        try:
-            data = _dumps(reply)
-        except Unserialisable as exc:
-            data = _dumps(("bad", f"{name}() returned {exc}"))
-        if len(data) > cap:
-            data = _dumps(("bad", f"{name}() returned a value over the cap of {cap} bytes"))
-        _write_frame(reply_fd, data)
-
-
-def _message(exc):
-    try:
-        text = str(exc)
-    except BaseException:  # noqa: BLE001 - a program exception whose __str__ fails
-        return ""
-    return text[:500] if type(text) is str else ""
-
-
-class CandidateError(Exception):
-    """Raised in the test where the program raised an exception that is not a built-in one."""
-
-
-class _InvalidTest(BaseException):
-    """The test cannot run as written (its arguments are not plain data); BaseException so `except Exception`
-    in a test does not swallow it."""
-
-
-class _Channel:
-    """The checking side of a pipe pair to the serving process."""
-
-    def __init__(self, request_fd, reply_fd, cap):
-        self.request_fd, self.reply_fd, self.cap = request_fd, reply_fd, cap
-        self.broken = None  # why the program's answers can no longer be trusted to exist: the test fails
-        self.invalid = None
-
-    def call(self, name, args, kwargs):
-        if self.broken:
-            raise CandidateError(self.broken)
-        try:
-            request = _dumps((name, args, kwargs))
-        except Unserialisable as exc:
-            self.invalid = f"an argument of {name}() is {exc}"
-            raise _InvalidTest(self.invalid) from None
-        try:
-            _write_frame(self.request_fd, request)
-            frame = _read_frame(self.reply_fd, self.cap)
-            reply = None if frame is None else _loads(frame)
-        except (OSError, Unserialisable) as exc:
-            self.broken = f"{name}(): {exc}"
-            raise CandidateError(self.broken) from None
-        return self._unpack(name, args, reply)
-
-    def _unpack(self, name, args, reply):
-        if type(reply) is tuple and len(reply) == 3 and reply[0] == "ok":
-            _copy_back(args, reply[2])
-            return reply[1]
-        if type(reply) is tuple and len(reply) == 3 and reply[0] == "raise":
-            raise _program_exception(reply[1], reply[2])
-        self.broken = reply[1] if type(reply) is tuple and len(reply) == 2 and type(reply[1]) is str \
-            else f"the program exited or was killed during {name}()"
-        raise CandidateError(self.broken)
-
-
-def _copy_back(args, after):
-    """Mirror the program's in-place changes of list, dict and set arguments, as a shared object would show."""
-    if type(after) is not tuple or len(after) != len(args):
-        return
-    for old, new in zip(args, after, strict=True):
-        if type(old) is type(new) and type(old) is list:
-            old[:] = new
-        elif type(old) is type(new) and type(old) in (dict, set):
-            old.clear()
-            old.update(new)
-
-
-def _program_exception(name, message):
-    """The program's exception as the test sees it: the built-in class of that name, else CandidateError."""
-    cls = getattr(builtins, name, None) if type(name) is str else None
-    message = message if type(message) is str else ""
-    if isinstance(cls, type) and issubclass(cls, Exception):
-        try:
-            return cls(message)
-        except Exception:  # noqa: BLE001 - a built-in whose constructor needs more arguments
-            pass
-    return CandidateError(f"{name}: {message}")
-
-
-class _Proxy:
-    """Stands for a function of the program inside the test process."""
-
-    def __init__(self, name, channel):
-        self.__name__ = self.__qualname__ = name
-        self._channel = channel
-
-    def __call__(self, *args, **kwargs):
-        return self._channel.call(self.__name__, args, kwargs)
-
-    def __repr__(self):
-        return f"<function {self.__name__}>"
-
-
-def _check(test, pair, val_w, cap):
-    """Run the test code against proxies; PASSED on the value pipe only if it ends cleanly."""
-    channel = _Channel(pair[0], pair[1], cap)
-    namespace = {"__name__": "__main__", "__builtins__": builtins}
-    try:
-        exec(compile(test.get("setup") or "", "setup.py", "exec"), namespace)
-    except BaseException as exc:  # noqa: BLE001 - the dataset's setup code fails on its own
-        _write_frame_raw(val_w, INVALID + f"the test setup fails: {type(exc).__name__}: {exc}"[:300].encode())
-        return 0
-    for name, target in test["proxies"]:
-        namespace[name] = _Proxy(target, channel)
-    with contextlib.suppress(_InvalidTest):
-        exec(compile(test["program"], "test.py", "exec"), namespace)
-    if channel.invalid:
-        _write_frame_raw(val_w, INVALID + channel.invalid[:300].encode())
-        return 0
-    if channel.broken:
-        raise CandidateError(channel.broken)
-    _write_frame_raw(val_w, PASSED)
-    return 0
-
-
-def _write_frame_raw(fd, data):
+def _write_all(fd, data):
     while data:
         data = data[os.write(fd, data):]
+
+
+exchange = None  # the value exchange of assert tests (exchange.py beside this file), loaded by main when needed
 
 
 def _run_program(code):
@@ -371,17 +170,17 @@ def _body(job, test, pair, val_w):
     """What a test process does once its limits are in place; returns the exit status."""
     kind, cap = test["kind"], int(job["limits"]["value_bytes"])
     if kind == "check":
-        return _check(test, pair, val_w, cap)
+        return exchange.check(test, pair, val_w, cap)
     try:
         namespace = _run_program(job["code"])
     finally:
         if kind == "stdio":
             _join_threads()
     if kind == "serve":
-        _serve(namespace, pair[0], pair[1], cap)
+        exchange.serve(namespace, _resolve, pair, cap)
     elif kind == "call":
         result = _resolve(namespace, test["fn_name"])(*test["args"])
-        _write_frame_raw(val_w, encode(result, cap).encode())
+        _write_all(val_w, encode(result, cap).encode())
     return 0
 
 
@@ -550,44 +349,68 @@ def _undumpable(required):
 
 def _failed(test, record):
     """Known to have failed inside the sandbox (wrong stdout or return values are only known outside)."""
-    return record["status"] != "ok" or (test["kind"] == "check" and record["value"] != PASSED.decode())
+    return record["status"] != "ok" or (test["kind"] == "check" and record["value"] != exchange.PASSED.decode())
 
 
-def main(result_fd, ctl_fd=None):
-    """Read the job, report `ready`, then one record per test on `result_fd`: tests past the sample's time budget,
-    or after the first known failure when the job is `fail_fast`, are `skipped` without running."""
-    chunks = []
+def _jobs():
+    """Jobs on stdin, one JSON line each, until end of stream (a sample's sandbox gets one; a test sandbox that
+    serves many samples gets one per sample)."""
+    buffer = b""
     while True:
+        line, found, rest = buffer.partition(b"\n")
+        if found:
+            buffer = rest
+            yield _SCAN(line.decode("utf-8"), 0)[0]
+            continue
         data = os.read(0, 1 << 20)
         if not data:
-            break
-        chunks.append(data)
-    job = _SCAN(b"".join(chunks).decode("utf-8"), 0)[0]
-    if job.get("runner_filter"):
-        prepare_filter(job["runner_filter"])()  # local mode: the runner takes the sandbox filter on itself
-    if job.get("child_filter"):
-        job["install_filter"] = prepare_filter(job["child_filter"])
-    _undumpable(bool(job.get("isolated")))
+            if buffer.strip():
+                yield _SCAN(buffer.decode("utf-8"), 0)[0]
+            return
+        buffer += data
+
+
+def run_job(job, channels):
+    """Report `ready`, then one record per test: tests past the sample's time budget, or after the first known
+    failure when the job is `fail_fast`, are `skipped` without running."""
     if job.get("code"):
-        with contextlib.suppress(OSError):  # for tracebacks and programs that read their own __file__
-            with open(SCRIPT, "w", encoding="utf-8", errors="surrogateescape") as script:
-                script.write(job["code"])
-    ctl = None
-    if ctl_fd is not None:
-        import _socket
-        ctl = _socket.socket(fileno=ctl_fd)
-    _send(result_fd, {"ready": True})
+        with contextlib.suppress(OSError), open(SCRIPT, "w", encoding="utf-8", errors="surrogateescape") as script:
+            script.write(job["code"])  # for tracebacks and programs that read their own __file__
+    _send(channels[0], {"ready": True})
     limits, started, stop = job["limits"], time.monotonic(), False
     budget = float(limits.get("budget_s") or 0) or float("inf")
     for index, test in enumerate(job["tests"]):
         left = budget - (time.monotonic() - started)
         if stop or left <= 0:
+            if test["kind"] in ("serve", "check"):  # consume its pipe pair: the next job's must come next
+                for fd in _receive_pair(channels[1]):
+                    os.close(fd)
             record = {"status": "skipped", "stdout": "", "stderr": "", "value": None}
         else:
-            record = run_test(job, test, (result_fd, ctl), min(float(limits["timeout_s"]), left))
+            record = run_test(job, test, channels, min(float(limits["timeout_s"]), left))
             stop = bool(job.get("fail_fast")) and _failed(test, record)
         record["i"] = index
-        _send(result_fd, record)
+        _send(channels[0], record)
+
+
+def main(result_fd, ctl_fd=None):
+    """Run each job on stdin; the first one's filters hold for all (they can only be stacked, never lifted)."""
+    global exchange
+    ctl, install = None, None
+    if ctl_fd is not None:  # assert tests are possible: load the value exchange before any test forks
+        import _socket
+
+        import exchange
+        ctl = _socket.socket(fileno=ctl_fd)
+    for number, job in enumerate(_jobs()):
+        if number == 0:
+            if job.get("runner_filter"):
+                prepare_filter(job["runner_filter"])()  # local mode: the runner takes the sandbox filter itself
+            if job.get("child_filter"):
+                install = prepare_filter(job["child_filter"])
+            _undumpable(bool(job.get("isolated")))
+        job["install_filter"] = install
+        run_job(job, (result_fd, ctl))
 
 
 if __name__ == "__main__" and not globals().get("_EMBEDDED"):

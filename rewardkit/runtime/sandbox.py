@@ -39,6 +39,7 @@ from rewardkit.runtime import seccomp
 from rewardkit.runtime.interpreter import Interpreter, find, sandbox_user
 
 RUNNER = Path(__file__).with_name("runner.py")
+EXCHANGE = Path(__file__).with_name("exchange.py")  # imported by the runner from its own directory
 SANDBOX_UID = 65534  # "nobody" inside the user namespace (the host uid is interpreter.sandbox_user's)
 _ENV = {"PATH": "/usr/bin:/bin", "HOME": "/sandbox", "LANG": "C.UTF-8", "PYTHONHASHSEED": "0",
         "PYTHONUTF8": "1", "PYTHONDONTWRITEBYTECODE": "1"}
@@ -73,6 +74,7 @@ class ExecResult:
     records: list[dict[str, Any]] = field(default_factory=list)
     infra: str | None = None
     checks: list[dict[str, Any]] | None = None
+    complete: bool = True  # every record came from the runner (none filled in for a runner that died)
 
 
 class Executor(Protocol):
@@ -84,6 +86,11 @@ class Executor(Protocol):
             fail_fast: bool = False) -> ExecResult: ...
 
     def close(self) -> None: ...
+
+
+@functools.lru_cache(maxsize=4)
+def _source(path: Path) -> bytes:
+    return path.read_bytes()
 
 
 def bwrap_path() -> str | None:
@@ -102,9 +109,11 @@ def python_files(python: Interpreter) -> tuple[str, ...]:
     return (python.executable, *sorted(p for p in libs if os.path.exists(p) and not p.startswith(inside)))
 
 
-def bwrap_argv(bwrap: str, limits: Limits, seccomp_fd: int, runner_fd: int, python: Interpreter) -> list[str]:
-    """The bubblewrap command line for one sandbox, less the result fd number that the runner takes last.
-    The runner comes in through `runner_fd` (its path may be out of the sandbox uid's reach)."""
+def bwrap_argv(bwrap: str, limits: Limits, seccomp_fd: int, runner_fd: int, python: Interpreter,
+               exchange_fd: int | None = None) -> list[str]:
+    """The bubblewrap command line for one sandbox, less the result and ctl fd numbers that the runner takes last.
+    The runner (and the value exchange it imports) come in through fds (their paths may be out of the sandbox
+    uid's reach)."""
     argv = [bwrap, "--unshare-all", "--unshare-user", "--disable-userns", "--uid", str(SANDBOX_UID),
             "--gid", str(SANDBOX_UID), "--hostname", "sandbox", "--cap-drop", "ALL", "--die-with-parent",
             "--new-session", "--clearenv"]
@@ -118,6 +127,8 @@ def bwrap_argv(bwrap: str, limits: Limits, seccomp_fd: int, runner_fd: int, pyth
     for path in python_files(python):
         argv += ["--ro-bind", path, path]
     disk = limits.disk_mb << 20
+    if exchange_fd is not None:
+        argv += ["--ro-bind-data", str(exchange_fd), "/exchange.py"]
     argv += ["--ro-bind-data", str(runner_fd), "/runner.py", "--dev", "/dev",
              "--size", str(disk // 4), "--tmpfs", "/dev/shm", "--size", str(disk // 4), "--tmpfs", "/tmp",
              "--size", str(disk), "--tmpfs", "/sandbox", "--chdir", "/sandbox",
@@ -284,7 +295,7 @@ def _connect(program: _Process, judge: _Process) -> None:
         # the program may have killed its own runner: its tests fail (never an infra_error it could provoke)
         with contextlib.suppress(BrokenPipeError, ConnectionError):
             program.send_pair((request_r, reply_w))
-        judge.send_pair((request_w, reply_r))
+        judge.send_pair((request_w, reply_r))  # OSError (the host out of fds): an infra_error
     finally:
         for fd in (request_r, request_w, reply_r, reply_w):
             os.close(fd)
@@ -297,6 +308,7 @@ class _ProcessExecutor(ABC):
 
     def __init__(self, warm: int = 1) -> None:
         self._warm: queue.Queue[_Process] = queue.Queue()
+        self._judges: queue.Queue[_Process] = queue.Queue()  # idle test sandboxes of check tests
         self._target = max(0, warm)
         # bwrap --die-with-parent (PR_SET_PDEATHSIG) fires when the *thread* that started it exits, so every
         # sandbox is started from this one long-lived thread, never from a short-lived worker thread
@@ -321,38 +333,60 @@ class _ProcessExecutor(ABC):
 
     def run(self, code: str, tests: list[dict[str, Any]], limits: Limits, checks: list[dict[str, Any]] | None = None,
             fail_fast: bool = False) -> ExecResult:
-        procs: list[_Process] = []
         try:
-            for _ in range(2 if checks else 1):
-                procs.append(self._take(limits))
+            proc = self._take(limits)
         except OSError as exc:
-            for proc in procs:
-                proc.kill()
             return ExecResult(infra=f"could not start the sandbox: {exc}")
         try:
-            self._send_job(procs[0], {"code": code, "tests": tests}, limits, fail_fast)
-            if checks:
-                self._send_job(procs[1], {"code": "", "tests": checks}, limits, fail_fast)
-                try:
-                    for _ in checks:
-                        _connect(procs[0], procs[1])
-                except OSError as exc:  # e.g. too many fds in flight for this host's RLIMIT_NOFILE
-                    return ExecResult(infra=f"could not connect the test sandbox: {exc}")
-            while self._warm.qsize() < self._target * len(procs):
+            self._send_job(proc, {"code": code, "tests": tests}, limits, fail_fast)
+            if self._warm.qsize() < self._target:
                 self._warm.put(self._start(limits))  # boots while this sample runs
             if not checks:
-                return self._collect(procs[0], len(tests), limits)
-            return self._collect_pair(procs[0], procs[1], len(checks), limits)
+                return self._collect(proc, len(tests), limits)
+            return self._run_checks(proc, checks, limits, fail_fast)
+        except OSError as exc:
+            return ExecResult(infra=f"could not start the test sandbox: {exc}")
         finally:
-            for proc in procs:
-                proc.kill()
+            proc.kill()
 
-    def _send_job(self, proc: _Process, job: dict[str, Any], limits: Limits, fail_fast: bool) -> None:
+    def _run_checks(self, program: _Process, checks: list[dict[str, Any]], limits: Limits,
+                    fail_fast: bool) -> ExecResult:
+        """Check tests in a test sandbox, which serves sample after sample: only trusted test code runs there,
+        and only plain data comes in. It is dropped at the first sign of trouble (a record missing)."""
+        judge = self._take_judge(limits)
+        healthy = False
+        try:
+            self._send_job(judge, {"code": "", "tests": checks}, limits, fail_fast, last=False)
+            for _ in checks:
+                _connect(program, judge)
+            result = self._collect_pair(program, judge, len(checks), limits)
+            healthy = result.infra is None and result.complete
+            return result
+        finally:
+            if healthy:
+                self._judges.put(judge)
+            else:
+                judge.kill()
+
+    def _take_judge(self, limits: Limits) -> _Process:
+        try:
+            judge = self._judges.get_nowait()
+        except queue.Empty:
+            return self._start(limits)
+        if judge.limits.disk_mb != limits.disk_mb or judge.proc.poll() is not None:
+            judge.kill()
+            return self._start(limits)
+        return judge
+
+    def _send_job(self, proc: _Process, job: dict[str, Any], limits: Limits, fail_fast: bool,
+                  last: bool = True) -> None:
         job.update({"limits": limits.for_runner(), "isolated": self.isolated, "fail_fast": fail_fast,
                     "child_filter": seccomp.child_filter().hex(), "runner_filter": self._runner_filter()})
         try:
-            proc.proc.stdin.write(json.dumps(job).encode())
-            proc.proc.stdin.close()
+            proc.proc.stdin.write(json.dumps(job).encode() + b"\n")
+            proc.proc.stdin.flush()
+            if last:
+                proc.proc.stdin.close()
         except (BrokenPipeError, OSError):
             pass  # reported by the collector as a start failure
 
@@ -360,23 +394,29 @@ class _ProcessExecutor(ABC):
         """Records of both sandboxes, read at once (a full pipe must not stall either). The test sandbox's
         records decide; once they are in, the program's sandbox is stopped, whatever it still runs."""
         found: dict[str, ExecResult] = {}
-        reader = threading.Thread(target=lambda: found.setdefault("program", self._collect(program, count, limits,
-                                                                                           "stopped")),
-                                  name="rewardkit-sandbox-reader", daemon=True)
+        started = threading.Event()
+
+        def read_program() -> None:
+            found["program"] = self._collect(program, count, limits, "stopped", started)
+
+        reader = threading.Thread(target=read_program, name="rewardkit-sandbox-reader", daemon=True)
         reader.start()
         checks = self._collect(judge, count, limits)
+        started.wait(limits.start_timeout_s + 1)  # a start failure is an infra_error, never stopped into one
         program.stop()
         reader.join()
         result = found["program"]
         if checks.infra is not None or result.infra is not None:
             return ExecResult(infra=checks.infra or result.infra)
-        return ExecResult(result.records, checks=checks.records)
+        return ExecResult(result.records, checks=checks.records, complete=checks.complete)
 
     def _runner_filter(self) -> str | None:
         return None
 
-    def _collect(self, proc: _Process, count: int, limits: Limits, missing: str = "runtime_error") -> ExecResult:
-        """`missing`: the status of tests whose records never came (the runner died: the code's doing)."""
+    def _collect(self, proc: _Process, count: int, limits: Limits, missing: str = "runtime_error",
+                 started: threading.Event | None = None) -> ExecResult:
+        """`missing`: the status of tests whose records never came (the runner died: the code's doing);
+        `started` is set once the runner is known to have started, or not to."""
         # the runner keeps <= output_bytes of stdout and of the value, <= 2000 bytes of stderr; JSON escaping can
         # grow a byte to 6 ("\u0001"), so a record never exceeds this cap unless the runner itself is broken
         lines = _Lines(proc.results, cap=8 * (2 * limits.output_bytes + 2000) + (1 << 16))
@@ -384,6 +424,9 @@ class _ProcessExecutor(ABC):
             ready = lines.next(time.monotonic() + limits.start_timeout_s)
         except ValueError as exc:
             return ExecResult(infra=f"sandbox protocol error: {exc}")
+        finally:
+            if started is not None:
+                started.set()
         if not ready or not ready.get("ready"):
             return ExecResult(infra=f"the sandbox did not start: {proc.stderr_tail() or 'no ready signal'}")
         records: list[dict[str, Any]] = []
@@ -396,18 +439,19 @@ class _ProcessExecutor(ABC):
             if record is None:  # runner killed by the code, or hung (e.g. stopped): the code's doing
                 records += [{"status": missing, "stderr": "the sandbox runner was killed or stopped"}
                             ] * (count - len(records))
-                break
+                return ExecResult(records, complete=False)
             if record.get("status") == "infra":
                 return ExecResult(infra="a test process could not set its limits or seccomp filter")
             records.append(record)
         return ExecResult(records)
 
     def close(self) -> None:
-        while True:
-            try:
-                self._warm.get_nowait().kill()
-            except queue.Empty:
-                return
+        for pool in (self._warm, self._judges):
+            while True:
+                try:
+                    pool.get_nowait().kill()
+                except queue.Empty:
+                    break
 
     def __del__(self) -> None:
         self.close()
@@ -430,9 +474,10 @@ class BwrapExecutor(_ProcessExecutor):
         self.python = find(python, self.user)
 
     def _spawn(self, limits: Limits) -> _Process:
-        fds = (seccomp.memfd_with(seccomp.sandbox_filter()), seccomp.memfd_with(RUNNER.read_bytes(), "rk-runner"))
+        fds = (seccomp.memfd_with(seccomp.sandbox_filter()), seccomp.memfd_with(_source(RUNNER), "rk-runner"),
+               seccomp.memfd_with(_source(EXCHANGE), "rk-exchange"))
         try:
-            return _Process(bwrap_argv(self.bwrap, limits, *fds, self.python), fds,
+            return _Process(bwrap_argv(self.bwrap, limits, fds[0], fds[1], self.python, fds[2]), fds,
                             {"PATH": os.environ.get("PATH", "")}, limits, bwrap_info=True, user=self.user)
         finally:
             for fd in fds:
