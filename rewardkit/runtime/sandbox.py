@@ -326,6 +326,7 @@ class _ProcessExecutor(ABC):
         # used sandboxes are killed off the scoring path (their results are in; killing waits for bwrap's exit)
         self._reaper = ThreadPoolExecutor(max_workers=1, thread_name_prefix="rewardkit-sandbox-reaper")
         self._pending = 0  # warm sandboxes being started
+        self._closed = False
         self._pending_lock = threading.Lock()
 
     @abstractmethod
@@ -345,7 +346,11 @@ class _ProcessExecutor(ABC):
 
     def _spawn_warm(self, limits: Limits) -> None:
         try:
-            self._warm.put(self._spawn(limits, PROGRAM_PRELOAD))
+            proc = self._spawn(limits, PROGRAM_PRELOAD)
+            if self._closed:
+                proc.kill()
+            else:
+                self._warm.put(proc)
         except OSError:
             pass  # the next sample starts its own sandbox and reports the failure
         finally:
@@ -411,7 +416,8 @@ class _ProcessExecutor(ABC):
     def _send_job(self, proc: _Process, job: dict[str, Any], limits: Limits, fail_fast: bool,
                   last: bool = True) -> None:
         job.update({"limits": limits.for_runner(), "isolated": self.isolated, "fail_fast": fail_fast,
-                    "child_filter": seccomp.child_filter().hex(), "runner_filter": self._runner_filter()})
+                    "own_workdir": True, "child_filter": seccomp.child_filter().hex(),
+                    "runner_filter": self._runner_filter()})
         try:
             proc.proc.stdin.write(json.dumps(job).encode() + b"\n")
             proc.proc.stdin.flush()
@@ -479,11 +485,15 @@ class _ProcessExecutor(ABC):
             records.append(record)
         return ExecResult(records)
 
-    def close(self) -> None:
-        """Kill every sandbox: warm, idle, being started or being killed (none is left when this returns)."""
-        with contextlib.suppress(RuntimeError):  # at interpreter exit no new work is taken: kill what is here
-            self._spawner.submit(lambda: None).result()
-            self._reaper.submit(lambda: None).result()
+    def close(self, wait: bool = True) -> None:
+        """Kill every sandbox: warm, idle, being started or being killed (with `wait`, none is left when this
+        returns; never waited for from the executor's own threads, where it would wait for itself)."""
+        self._closed = True
+        own = threading.current_thread().name.startswith(("rewardkit-sandbox-spawner", "rewardkit-sandbox-reaper"))
+        if wait and not own:
+            with contextlib.suppress(RuntimeError):  # at interpreter exit no new work is taken: kill what is here
+                self._spawner.submit(lambda: None).result()
+                self._reaper.submit(lambda: None).result()
         for pool in (self._warm, self._judges):
             while True:
                 try:
@@ -492,7 +502,7 @@ class _ProcessExecutor(ABC):
                     break
 
     def __del__(self) -> None:
-        self.close()
+        self.close(wait=False)
 
 
 class BwrapExecutor(_ProcessExecutor):
