@@ -59,7 +59,7 @@ PYTHON_SEMANTICS = [
     ("def f(x):\n    return x + 1", ["y = f(1)\nassert f(y) == 3"], 1.0),  # a call that uses an earlier result
     ("def f(x):\n    raise ValueError(x)", ["try:\n    f(1)\nexcept ValueError:\n    pass\nelse:\n    assert False"],
      1.0),
-    ("def f(x):\n    raise KeyError(x)", ["try:\n    f(1)\nexcept ValueError:\n    pass"], 0.0),
+    ("def f(x):\n    raise KeyError(x)", ["try:\n    f(1)\nexcept ValueError:\n    pass\nassert True"], 0.0),
     ("def f(x):\n    return x", ["assert f(2) == 2", "assert f(3) == 4"], 0.5),  # one verdict per assert
     ("import math\ndef area(r):\n    return math.pi * r * r", ["assert math.isclose(area(2), 12.566, rel_tol=1e-3)"],
      1.0),  # a module the test uses without importing it
@@ -94,7 +94,6 @@ def test_humaneval_2_tolerance_asserts_are_not_dropped(scorer, body, value):
     "import os\nos._exit(0)",
     "def f():\n    import os\n    os._exit(0)",
     "import sys\ndef f():\n    sys.exit(0)",
-    "def f():\n    x = []\n    x.append(x)\n    return x",
 ])
 def test_program_objects_never_reach_the_verdict(scorer, program):
     """Not plain data, or no answer at all: the call fails, even in a test that catches every exception."""

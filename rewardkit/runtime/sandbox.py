@@ -222,10 +222,10 @@ class _Process:
         self.info = None
         try:
             child = int(json.loads(data)["child-pid"])
+            self.init_pid = child
             status = Path(f"/proc/{child}/status").read_text()
             if f"\nPPid:\t{self.proc.pid}\n" in status:
                 os.kill(child, signal.SIGKILL)
-                self.init_pid = child
         except (ValueError, KeyError, OSError):
             pass
 
@@ -238,8 +238,8 @@ class _Process:
         if self.reader is not None:
             self.reader.join()
         if self.init_pid is not None:
-            # bwrap reaps the namespace's init and exits by itself: give it that chance, so the init is not
-            # orphaned (it would become a zombie of ours if we are PID 1 or a subreaper)
+            # bwrap reaps the namespace's init (killed, or gone with its runner) and exits by itself: give it that
+            # chance, so the init is not orphaned (it would become a zombie of ours if we are PID 1 or a subreaper)
             with contextlib.suppress(subprocess.TimeoutExpired):
                 self.proc.wait(timeout=1.0)
         with contextlib.suppress(ProcessLookupError, PermissionError):
