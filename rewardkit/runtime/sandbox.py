@@ -42,8 +42,7 @@ RUNNER = Path(__file__).with_name("runner.py")
 # imported by a runner while it waits for work (forked tests then find them loaded): a program's sandbox, fresh per
 # sample, takes what programs most import; a test sandbox, which serves many samples, what test code imports too
 PROGRAM_PRELOAD = ()
-JUDGE_PRELOAD = ("typing", "math", "random", "re", "collections", "itertools", "functools", "string", "copy",
-                 "heapq", "bisect", "hashlib", "fractions", "decimal", "statistics")
+JUDGE_PRELOAD = ("typing", "math", "random", "re", "collections", "itertools", "functools", "string", "copy")
 EXCHANGE = Path(__file__).with_name("exchange.py")  # imported by the runner from its own directory
 SANDBOX_UID = 65534  # "nobody" inside the user namespace (the host uid is interpreter.sandbox_user's)
 _ENV = {"PATH": "/usr/bin:/bin", "HOME": "/sandbox", "LANG": "C.UTF-8", "PYTHONHASHSEED": "0",
