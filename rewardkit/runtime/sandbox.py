@@ -429,10 +429,10 @@ class _ProcessExecutor(ABC):
         """Records of both sandboxes, read at once (a full pipe must not stall either). The test sandbox's
         records decide; once they are in, the program's sandbox is stopped, whatever it still runs."""
         found: dict[str, ExecResult] = {}
-        started = threading.Event()
+        started, got = threading.Event(), [0]
 
         def read_program() -> None:
-            found["program"] = self._collect(program, count, limits, "stopped", started)
+            found["program"] = self._collect(program, count, limits, "stopped", started, got)
 
         reader = threading.Thread(target=read_program, name="rewardkit-sandbox-reader", daemon=True)
         reader.start()
@@ -442,6 +442,10 @@ class _ProcessExecutor(ABC):
             # every test passed, calling the program: its own records add nothing; it is stopped off this path
             return ExecResult([{} for _ in checks.records], checks=checks.records, complete=checks.complete)
         started.wait(limits.start_timeout_s + 1)  # a start failure is an infra_error, never stopped into one
+        ran = sum(r.get("status") != "skipped" for r in checks.records)
+        deadline = time.monotonic() + 1.0  # the program's records of the tests that ran follow within moments
+        while got[0] < ran and reader.is_alive() and time.monotonic() < deadline:
+            reader.join(0.005)
         program.stop()
         reader.join()
         result = found["program"]
@@ -453,9 +457,9 @@ class _ProcessExecutor(ABC):
         return None
 
     def _collect(self, proc: _Process, count: int, limits: Limits, missing: str = "runtime_error",
-                 started: threading.Event | None = None) -> ExecResult:
+                 started: threading.Event | None = None, got: list[int] | None = None) -> ExecResult:
         """`missing`: the status of tests whose records never came (the runner died: the code's doing);
-        `started` is set once the runner is known to have started, or not to."""
+        `started` is set once the runner is known to have started, or not to; `got[0]` counts the records."""
         # the runner keeps <= output_bytes of stdout and of the value, <= 2000 bytes of stderr; JSON escaping can
         # grow a byte to 6 ("\u0001"), so a record never exceeds this cap unless the runner itself is broken
         lines = _Lines(proc.results, cap=8 * (2 * limits.output_bytes + 2000) + (1 << 16))
@@ -482,6 +486,8 @@ class _ProcessExecutor(ABC):
             if record.get("status") == "infra":
                 return ExecResult(infra="a test process could not set its limits or seccomp filter")
             records.append(record)
+            if got is not None:
+                got[0] = len(records)
         return ExecResult(records)
 
     def close(self, wait: bool = True) -> None:
