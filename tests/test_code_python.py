@@ -226,3 +226,28 @@ def test_no_zombie_when_rewardkit_is_pid_1():
                            str(REPO)], capture_output=True, text=True, timeout=240, check=False)
     assert done.returncode == 0, done.stderr[-2000:]
     assert "zombies 0 pid 1" in done.stdout, done.stdout
+
+
+def test_the_test_code_never_enters_the_programs_sandbox(scorer, monkeypatch):
+    """The program searches its whole process for the expected value; the job it was given holds no test code."""
+    from rewardkit.runtime import sandbox
+    jobs = []
+    original = sandbox._ProcessExecutor._send_job
+
+    def recording(self, proc, job, *args, **kwargs):
+        jobs.append(dict(job))
+        return original(self, proc, job, *args, **kwargs)
+
+    monkeypatch.setattr(sandbox._ProcessExecutor, "_send_job", recording)
+    snoop = """
+    import gc, sys
+    def f():
+        for obj in gc.get_objects():
+            if isinstance(obj, str) and "SECRET-" in obj and obj != "SECRET-":
+                return obj
+        return sys.stdin.read()
+    """
+    assert score(scorer, snoop, ["assert f() == 'SECRET-771'"]).value == 0.0
+    program_jobs = [job for job in jobs if job.get("code")]
+    assert program_jobs and all("SECRET-771" not in str(job) for job in program_jobs)
+    assert any("SECRET-771" in str(job) for job in jobs if not job.get("code"))  # the test sandbox's job
