@@ -39,7 +39,7 @@ _BOX_COMMANDS = ("\\boxed", "\\fbox")
 _BRACE_TOKEN = re.compile(r"\\.|[{}]", re.DOTALL)
 # Only the fence itself: the info string is read up to the newline with str.find. A pattern that also ran
 # `[\w+#.-]*[^\n]*\n` backtracked quadratically on a long last line with no newline ("```" + 50k characters).
-_FENCE = re.compile(r"^[ \t]*(```+|~~~+)", re.MULTILINE)
+_FENCE = re.compile(r"(```+|~~~+)")  # an opening fence may follow text on its line: "<answer>```python"
 _INFO_LANGUAGE = re.compile(r"[ \t]*([\w+#.-]*)")
 
 
@@ -597,7 +597,9 @@ def _one_number(sentence: str) -> str:
 
 
 def code_blocks(text: str) -> list[tuple[str, str]]:
-    """Every closed fenced block as (language, code); language is lower-case and may be ''."""
+    """Every closed fenced block as (language, code); language is lower-case and may be ''. The opening fence may
+    stand anywhere on its line (`Here: ```python`); the closing one starts a line and may be followed by a tag
+    or text (```</answer>), but not by an info string."""
     blocks, pos = [], 0
     while True:
         match = _FENCE.search(text, pos)
@@ -609,7 +611,9 @@ def code_blocks(text: str) -> list[tuple[str, str]]:
         fence = match.group(1)
         language = _INFO_LANGUAGE.match(text, match.end(), line_end).group(1).lower()
         body_start = line_end + 1
-        close = re.compile(rf"^[ \t]*{re.escape(fence[0])}{{{len(fence)},}}[ \t]*$", re.MULTILINE)
+        # at a line start, not followed by an info string (that would open a block): "```", "```</answer>"
+        close = re.compile(rf"^[ \t]*{re.escape(fence[0])}{{{len(fence)},}}(?![\w+#.{re.escape(fence[0])}-])",
+                           re.MULTILINE)
         end = close.search(text, body_start)
         if end is None:
             return blocks

@@ -70,7 +70,7 @@ def test_request_carries_runner_and_inputs_never_expected_outputs(scorer):
     scorer.score({"completion": GOOD, "tests": tests})
     (request,) = FakeSandboxFusion.requests
     assert request["path"] == "/run_code" and request["language"] == "python"
-    assert "def main(result_fd)" in request["code"] and request["code"].rstrip().endswith("main(1)")
+    assert "def main(result_fd" in request["code"] and request["code"].rstrip().endswith("main(1)")
     job = json.loads(request["stdin"])
     assert job["tests"] == [{"kind": "stdio", "input": "1 2\n"}] and job["isolated"] is False
     assert "expected-output-771" not in json.dumps(request)

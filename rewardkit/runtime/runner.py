@@ -1,8 +1,18 @@
 """The trusted runner that executes model-written code inside the sandbox, one forked process per test.
 
-Run as `python -s -S -B runner.py RESULT_FD`. It reads one JSON job from stdin: {"code", "tests": [{"kind":
-"stdio", "input"} | {"kind": "call", "fn_name", "args"}], "limits": {...}, "child_filter": hex BPF or null,
-"isolated": bool}. Expected outputs are never part of it: this process only reports what the code did.
+Run as `python -s -S -B runner.py RESULT_FD [CTL_FD]`. It reads one JSON job from stdin: {"code", "tests":
+[{"kind": "stdio", "input"} | {"kind": "call", "fn_name", "args"} | {"kind": "serve"} | {"kind": "check",
+"program", "setup", "proxies"}], "limits": {...}, "child_filter": hex BPF or null, "isolated": bool, "fail_fast":
+bool}. Expected outputs are never part of a candidate's job: this process only reports what the code did.
+
+Assert-style tests run in two sandboxes at once. In the candidate's, a `serve` test process runs the program as
+`python3 prog.py` would, then answers calls; in a second sandbox, a `check` test process runs the test code (a
+HumanEval `check`, MBPP asserts) with each function of the program replaced by a proxy that asks the serving
+process over a pipe pair. Both ends of that pair arrive per test as fds on CTL_FD (SCM_RIGHTS from the host).
+Values cross as strict pickles: exact built-in types only on the way out (`reducer_override` refuses every other
+object), no class loaded on the way in, so the test applies Python's own `==` to plain data and no method of a
+program object ever runs in the test's process. A transport failure (an object that is not data, a value over
+the cap, a program that died) fails the test even if the test would catch the exception.
 
 Trust boundary: the runner is the only process that holds RESULT_FD. Every test process is forked from it,
 closes RESULT_FD before it runs a line of model code, and talks back only through its own stdout, stderr and a
@@ -13,6 +23,7 @@ rewardkit is visible inside the sandbox.
 """
 
 import _json
+import builtins
 import contextlib
 import io
 import os
@@ -24,6 +35,7 @@ import time
 
 MEMORY_EXIT = 121  # a test process that hit MemoryError exits with this
 SETUP_OK = b"+"  # first byte on the value pipe: limits and filter are in place
+SCRIPT = "solution.py"  # the program's file in the work dir, as under `python3 solution.py`
 # The C parts of the json module, captured before any model code runs; the pure-Python `json` package is not
 # imported at all (it pulls in `re`, which costs more than the rest of the runner's start-up together).
 _ENCODE_STR = _json.encode_basestring
@@ -123,7 +135,56 @@ def _resolve(namespace, fn_name):
     raise NameError(f"the code defines no function {fn_name!r}")
 
 
-def _child(job, test, fds):
+def _write_all(fd, data):
+    while data:
+        data = data[os.write(fd, data):]
+
+
+exchange = None  # the value exchange of assert tests (exchange.py beside this file), loaded by main when needed
+
+
+def _run_program(code):
+    """Execute the program as `python3 solution.py` would: module `__main__` with `__file__`, in sys.modules
+    (so its classes pickle), its directory first on sys.path. Returns its namespace."""
+    module = type(sys)("__main__")
+    module.__file__ = os.path.abspath(SCRIPT)
+    module.__builtins__ = builtins
+    sys.modules["__main__"] = module
+    sys.path[0] = os.path.dirname(module.__file__)
+    exec(compile(code, module.__file__, "exec"), module.__dict__)
+    return module.__dict__
+
+
+def _join_threads():
+    """Wait for the program's non-daemon threads, as the interpreter does at exit (bounded by the deadline)."""
+    threading = sys.modules.get("threading")
+    if threading is None:
+        return
+    current = threading.current_thread()
+    for thread in threading.enumerate():
+        if thread is not current and not thread.daemon:
+            thread.join()
+
+
+def _body(job, test, pair, val_w):
+    """What a test process does once its limits are in place; returns the exit status."""
+    kind, cap = test["kind"], int(job["limits"]["value_bytes"])
+    if kind == "check":
+        return exchange.check(test, pair, val_w, cap)
+    try:
+        namespace = _run_program(job["code"])
+    finally:
+        if kind == "stdio":
+            _join_threads()
+    if kind == "serve":
+        exchange.serve(namespace, _resolve, pair, cap)
+    elif kind == "call":
+        result = _resolve(namespace, test["fn_name"])(*test["args"])
+        _write_all(val_w, encode(result, cap).encode())
+    return 0
+
+
+def _child(job, test, fds, pair):
     """Body of a forked test process; never returns."""
     stdin_fd, out_w, err_w, val_w, closing = fds
     for fd in closing:
@@ -139,18 +200,11 @@ def _child(job, test, fds):
     os.write(val_w, SETUP_OK)  # written before model code runs, so a test cannot fake a broken sandbox
     sys.stdin, sys.stdout, sys.stderr = _text_stream(0, "r"), _text_stream(1, "w"), _text_stream(2, "w")
     sys.__stdin__, sys.__stdout__, sys.__stderr__ = sys.stdin, sys.stdout, sys.stderr
-    sys.argv = ["solution.py"]
+    sys.argv = [SCRIPT]
     if hasattr(sys, "set_int_max_str_digits"):
         sys.set_int_max_str_digits(0)  # big-integer answers print as in Python <= 3.10; the time limit bounds it
-    status = 0
     try:
-        namespace = {"__name__": "__main__", "__builtins__": __builtins__}
-        exec(compile(job["code"], "solution.py", "exec"), namespace)
-        if test["kind"] == "call":
-            result = _resolve(namespace, test["fn_name"])(*test["args"])
-            data = encode(result, int(job["limits"]["value_bytes"])).encode()
-            while data:
-                data = data[os.write(val_w, data):]
+        status = _body(job, test, pair, val_w)
     except SystemExit as exc:
         status = exc.code if isinstance(exc.code, int) else (0 if exc.code is None else 1)
         if exc.code is not None and not isinstance(exc.code, int):
@@ -179,14 +233,14 @@ def _input_fd(test):
     return fd
 
 
-def _collect(pid, pipes, limits):
+def _collect(pid, pipes, limits, timeout):
     """Read the test's stdout, stderr and value until it exits, the deadline passes or output overflows."""
     pidfd = os.pidfd_open(pid)
     chunks = {fd: bytearray() for fd in pipes}
     poller = select.poll()
     for fd in (*pipes, pidfd):
         poller.register(fd, select.POLLIN)
-    deadline = time.monotonic() + float(limits["timeout_s"])
+    deadline = time.monotonic() + timeout
     cap, verdict, open_fds, exited = int(limits["output_bytes"]), None, set(pipes), False
     while open_fds and verdict is None:
         wait_ms = (deadline - time.monotonic()) * 1000
@@ -222,21 +276,38 @@ def _reap(pid, isolated):
     return status, usage
 
 
-def run_test(job, test, result_fd, isolated):
+def _receive_pair(ctl):
+    """The two pipe ends of a serve or check test, sent by the host with SCM_RIGHTS."""
+    import _socket
+    _, ancillary, _, _ = ctl.recvmsg(1, _socket.CMSG_SPACE(8))
+    fds = [int.from_bytes(data[i:i + 4], sys.byteorder) for level, kind, data in ancillary
+           if level == _socket.SOL_SOCKET and kind == _socket.SCM_RIGHTS for i in range(0, len(data) - 3, 4)]
+    if len(fds) != 2:
+        for fd in fds:
+            os.close(fd)
+        raise OSError("the host sent no pipe pair for this test")
+    return fds
+
+
+def run_test(job, test, channels, timeout):
+    """Fork one test process, collect what it did, and return its record. `channels`: (result fd, ctl socket)."""
+    result_fd, ctl = channels
+    pair = _receive_pair(ctl) if test["kind"] in ("serve", "check") else []
     stdin_fd = _input_fd(test)
     (out_r, out_w), (err_r, err_w), (val_r, val_w) = os.pipe(), os.pipe(), os.pipe()
     started = time.monotonic()
+    closing = (result_fd, out_r, err_r, val_r) + ((ctl.fileno(),) if ctl is not None else ())
     pid = os.fork()
     if pid == 0:
         try:
-            _child(job, test, (stdin_fd, out_w, err_w, val_w, (result_fd, out_r, err_r, val_r)))
+            _child(job, test, (stdin_fd, out_w, err_w, val_w, closing), pair)
         finally:
             os._exit(1)
-    for fd in (stdin_fd, out_w, err_w, val_w):
+    for fd in (stdin_fd, out_w, err_w, val_w, *pair):
         os.close(fd)
     pipes = (out_r, err_r, val_r)
-    verdict, (stdout, stderr, value) = _collect(pid, pipes, job["limits"])
-    status, usage = _reap(pid, isolated)
+    verdict, (stdout, stderr, value) = _collect(pid, pipes, job["limits"], timeout)
+    status, usage = _reap(pid, job.get("isolated"))
     for fd in pipes:
         os.close(fd)
     code = os.waitstatus_to_exitcode(status)
@@ -248,14 +319,14 @@ def run_test(job, test, result_fd, isolated):
             verdict = "memory"
         elif code in (-signal.SIGXCPU, -signal.SIGKILL) and usage.ru_utime + usage.ru_stime >= job["limits"]["cpu_s"]:
             verdict = "timeout"
-        elif code != 0 or (test["kind"] == "call" and not value):
+        elif code != 0 or (test["kind"] in ("call", "check") and not value):
             verdict = "runtime_error"
         else:
             verdict = "ok"
     cap = int(job["limits"]["output_bytes"])  # records stay bounded: at most 6 JSON bytes per byte kept
     return {"status": verdict, "exit": code, "wall": round(time.monotonic() - started, 4),
             "stdout": stdout[:cap].decode("utf-8", "replace"), "stderr": stderr[-2000:].decode("utf-8", "replace"),
-            "value": value[:cap].decode("utf-8", "replace") if test["kind"] == "call" and value else None}
+            "value": value[:cap].decode("utf-8", "replace") if test["kind"] in ("call", "check") and value else None}
 
 
 def _send(fd, record):
@@ -276,27 +347,76 @@ def _undumpable(required):
             raise
 
 
-def main(result_fd):
-    """Read the job, report `ready`, then one record per test on `result_fd`."""
-    chunks = []
+def _failed(test, record):
+    """Known to have failed inside the sandbox (wrong stdout or return values are only known outside)."""
+    return record["status"] != "ok" or (test["kind"] == "check" and record["value"] != exchange.PASSED.decode())
+
+
+def _jobs():
+    """Jobs on stdin, one JSON line each, until end of stream (a sample's sandbox gets one; a test sandbox that
+    serves many samples gets one per sample)."""
+    buffer = b""
     while True:
+        line, found, rest = buffer.partition(b"\n")
+        if found:
+            buffer = rest
+            yield _SCAN(line.decode("utf-8"), 0)[0]
+            continue
         data = os.read(0, 1 << 20)
         if not data:
-            break
-        chunks.append(data)
-    job = _SCAN(b"".join(chunks).decode("utf-8"), 0)[0]
-    isolated = bool(job.get("isolated"))
-    if job.get("runner_filter"):
-        prepare_filter(job["runner_filter"])()  # local mode: the runner takes the sandbox filter on itself
-    if job.get("child_filter"):
-        job["install_filter"] = prepare_filter(job["child_filter"])
-    _undumpable(isolated)
-    _send(result_fd, {"ready": True})
+            if buffer.strip():
+                yield _SCAN(buffer.decode("utf-8"), 0)[0]
+            return
+        buffer += data
+
+
+def run_job(job, channels):
+    """Report `ready`, then one record per test: tests past the sample's time budget, or after the first known
+    failure when the job is `fail_fast`, are `skipped` without running."""
+    if job.get("code") and job.get("own_workdir"):  # a work dir of the sample's own (not SandboxFusion's cwd)
+        with contextlib.suppress(OSError), open(SCRIPT, "w", encoding="utf-8", errors="surrogateescape") as script:
+            script.write(job["code"])  # for tracebacks and programs that read their own __file__
+    _send(channels[0], {"ready": True})
+    limits, started, stop = job["limits"], time.monotonic(), False
+    budget = float(limits.get("budget_s") or 0) or float("inf")
     for index, test in enumerate(job["tests"]):
-        record = run_test(job, test, result_fd, isolated)
+        left = budget - (time.monotonic() - started)
+        if stop or left <= 0:
+            if test["kind"] in ("serve", "check"):  # consume its pipe pair: the next job's must come next
+                for fd in _receive_pair(channels[1]):
+                    os.close(fd)
+            record = {"status": "skipped", "stdout": "", "stderr": "", "value": None}
+        else:
+            record = run_test(job, test, channels, min(float(limits["timeout_s"]), left))
+            stop = bool(job.get("fail_fast")) and _failed(test, record)
         record["i"] = index
-        _send(result_fd, record)
+        _send(channels[0], record)
+
+
+def main(result_fd, ctl_fd=None, preload=""):
+    """Run each job on stdin; the first one's filters hold for all (they can only be stacked, never lifted).
+    `preload`: standard-library modules (comma-separated) imported while the runner waits for its first job, so
+    that test processes forked later find them loaded (`from typing import List` costs ~20 ms otherwise)."""
+    global exchange
+    for name in filter(None, preload.split(",")):
+        with contextlib.suppress(ImportError):
+            __import__(name)
+    ctl, install = None, None
+    if ctl_fd is not None:  # assert tests are possible: load the value exchange before any test forks
+        import _socket
+
+        import exchange
+        ctl = _socket.socket(fileno=ctl_fd)
+    for number, job in enumerate(_jobs()):
+        if number == 0:
+            if job.get("runner_filter"):
+                prepare_filter(job["runner_filter"])()  # local mode: the runner takes the sandbox filter itself
+            if job.get("child_filter"):
+                install = prepare_filter(job["child_filter"])
+            _undumpable(bool(job.get("isolated")))
+        job["install_filter"] = install
+        run_job(job, (result_fd, ctl))
 
 
 if __name__ == "__main__" and not globals().get("_EMBEDDED"):
-    main(int(sys.argv[1]))
+    main(int(sys.argv[1]), int(sys.argv[2]), *sys.argv[3:4])

@@ -23,9 +23,11 @@ import queue
 import select
 import shutil
 import signal
+import socket
 import subprocess
 import sys
 import tempfile
+import threading
 import time
 from abc import ABC, abstractmethod
 from concurrent.futures import ThreadPoolExecutor
@@ -37,6 +39,11 @@ from rewardkit.runtime import seccomp
 from rewardkit.runtime.interpreter import Interpreter, find, sandbox_user
 
 RUNNER = Path(__file__).with_name("runner.py")
+# imported by a runner while it waits for work (forked tests then find them loaded): a program's sandbox, fresh per
+# sample, takes what programs most import; a test sandbox, which serves many samples, what test code imports too
+PROGRAM_PRELOAD = ()
+JUDGE_PRELOAD = ("typing", "math", "random", "re", "collections", "itertools", "functools", "string", "copy")
+EXCHANGE = Path(__file__).with_name("exchange.py")  # imported by the runner from its own directory
 SANDBOX_UID = 65534  # "nobody" inside the user namespace (the host uid is interpreter.sandbox_user's)
 _ENV = {"PATH": "/usr/bin:/bin", "HOME": "/sandbox", "LANG": "C.UTF-8", "PYTHONHASHSEED": "0",
         "PYTHONUTF8": "1", "PYTHONDONTWRITEBYTECODE": "1"}
@@ -55,6 +62,7 @@ class Limits:
     nproc: int = 64  # processes + threads of the sandbox uid (enforced for an unprivileged host uid)
     disk_mb: int = 64  # tmpfs size of the work dir; /tmp and /dev/shm get a quarter each
     start_timeout_s: float = 20.0  # sandbox start on a loaded machine; beyond it: infra_error
+    budget_s: float | None = None  # wall clock for all tests of a sample; tests past it are skipped
 
     def for_runner(self) -> dict[str, Any]:
         out = asdict(self)
@@ -64,18 +72,29 @@ class Limits:
 
 @dataclass
 class ExecResult:
-    """What the sandbox reported: one record per test (status, stdout, value, ...) or an infrastructure error."""
+    """What the sandbox reported: one record per test (status, stdout, value, ...) or an infrastructure error.
+    `checks`: the records of the test sandbox, one per check test, when the sample had any."""
 
     records: list[dict[str, Any]] = field(default_factory=list)
     infra: str | None = None
+    checks: list[dict[str, Any]] | None = None
+    complete: bool = True  # every record came from the runner (none filled in for a runner that died)
 
 
 class Executor(Protocol):
-    """Runs code against test inputs (never expected outputs) and reports raw results."""
+    """Runs code against test inputs (never expected outputs) and reports raw results. With `checks`, `tests` are
+    `serve` tests and each check test runs in a second sandbox, calling the program's functions over a pipe
+    pair; `fail_fast` stops at the first test known to fail inside the sandbox."""
 
-    def run(self, code: str, tests: list[dict[str, Any]], limits: Limits) -> ExecResult: ...
+    def run(self, code: str, tests: list[dict[str, Any]], limits: Limits, checks: list[dict[str, Any]] | None = None,
+            fail_fast: bool = False) -> ExecResult: ...
 
     def close(self) -> None: ...
+
+
+@functools.lru_cache(maxsize=4)
+def _source(path: Path) -> bytes:
+    return path.read_bytes()
 
 
 def bwrap_path() -> str | None:
@@ -94,9 +113,11 @@ def python_files(python: Interpreter) -> tuple[str, ...]:
     return (python.executable, *sorted(p for p in libs if os.path.exists(p) and not p.startswith(inside)))
 
 
-def bwrap_argv(bwrap: str, limits: Limits, seccomp_fd: int, runner_fd: int, python: Interpreter) -> list[str]:
-    """The bubblewrap command line for one sandbox, less the result fd number that the runner takes last.
-    The runner comes in through `runner_fd` (its path may be out of the sandbox uid's reach)."""
+def bwrap_argv(bwrap: str, limits: Limits, seccomp_fd: int, runner_fd: int, python: Interpreter,
+               exchange_fd: int | None = None) -> list[str]:
+    """The bubblewrap command line for one sandbox, less the result and ctl fd numbers that the runner takes last.
+    The runner (and the value exchange it imports) come in through fds (their paths may be out of the sandbox
+    uid's reach)."""
     argv = [bwrap, "--unshare-all", "--unshare-user", "--disable-userns", "--uid", str(SANDBOX_UID),
             "--gid", str(SANDBOX_UID), "--hostname", "sandbox", "--cap-drop", "ALL", "--die-with-parent",
             "--new-session", "--clearenv"]
@@ -110,6 +131,8 @@ def bwrap_argv(bwrap: str, limits: Limits, seccomp_fd: int, runner_fd: int, pyth
     for path in python_files(python):
         argv += ["--ro-bind", path, path]
     disk = limits.disk_mb << 20
+    if exchange_fd is not None:
+        argv += ["--ro-bind-data", str(exchange_fd), "/exchange.py"]
     argv += ["--ro-bind-data", str(runner_fd), "/runner.py", "--dev", "/dev",
              "--size", str(disk // 4), "--tmpfs", "/dev/shm", "--size", str(disk // 4), "--tmpfs", "/tmp",
              "--size", str(disk), "--tmpfs", "/sandbox", "--chdir", "/sandbox",
@@ -145,15 +168,22 @@ class _Process:
     """One started sandbox (or local runner) waiting for its job on stdin."""
 
     def __init__(self, argv: list[str], pass_fds: tuple[int, ...], env: dict[str, str], limits: Limits,
-                 workdir: str | None = None, bwrap_info: bool = False, user: tuple[int, int] | None = None) -> None:
-        """`workdir`: the cwd, removed on kill (default: / , which bwrap leaves for its own root)."""
+                 workdir: str | None = None, bwrap_info: bool = False, user: tuple[int, int] | None = None,
+                 preload: tuple[str, ...] = ()) -> None:
+        """`workdir`: the cwd, removed on kill (default: / , which bwrap leaves for its own root); `preload`: modules
+        the runner imports while it waits."""
         read_fd, write_fd = os.pipe()
-        self.workdir, self.limits, self.info = workdir, limits, None
+        # the host sends the pipe pairs of check tests over this socket (SCM_RIGHTS), one message per test
+        self.ctl, ctl_child = socket.socketpair(socket.AF_UNIX, socket.SOCK_SEQPACKET)
+        self.workdir, self.limits, self.info, self.init_pid = workdir, limits, None, None
+        self.reader: threading.Thread | None = None  # a thread still reading `results`
         # as root, the sandbox starts as an unprivileged uid: Popen switches it (setgroups, setregid, setreuid)
         # between fork and exec in C, which is safe with threads, unlike a preexec_fn
         as_user = {"user": user[0], "group": user[1], "extra_groups": []} if user else {}
-        argv = [*argv, str(write_fd)]  # the runner writes its records to this fd (same number inside bwrap)
-        extra = (write_fd,)
+        # the runner writes its records to write_fd and reads pipe pairs from ctl (same numbers inside bwrap)
+        argv = [*argv, str(write_fd), str(ctl_child.fileno()), ",".join(preload)]
+        extra = (write_fd, ctl_child.fileno())
+        info_w = None
         if bwrap_info:  # bwrap reports the host pid of the namespace's init there
             self.info, info_w = os.pipe()
             argv[1:1] = ["--info-fd", str(info_w)]
@@ -164,11 +194,17 @@ class _Process:
                 env=env, pass_fds=(*pass_fds, *extra), start_new_session=True, **as_user)
         except OSError:
             os.close(read_fd)
+            self.ctl.close()
             raise
         finally:
-            for fd in extra:
-                os.close(fd)
+            os.close(write_fd)
+            ctl_child.close()
+            if info_w is not None:
+                os.close(info_w)
         self.results = read_fd
+
+    def send_pair(self, fds: tuple[int, int]) -> None:
+        socket.send_fds(self.ctl, [b"p"], list(fds))
 
     def _kill_namespace(self) -> None:
         """SIGKILL the PID namespace's init (the kernel then kills every process in it, stopped ones included);
@@ -185,20 +221,35 @@ class _Process:
         self.info = None
         try:
             child = int(json.loads(data)["child-pid"])
+            self.init_pid = child
             status = Path(f"/proc/{child}/status").read_text()
             if f"\nPPid:\t{self.proc.pid}\n" in status:
                 os.kill(child, signal.SIGKILL)
         except (ValueError, KeyError, OSError):
             pass
 
+    def stop(self) -> None:
+        """Kill everything in the sandbox; the runner's result pipe then reaches its end."""
+        self._kill_namespace()
+
     def kill(self) -> None:
         self._kill_namespace()
+        if self.reader is not None:
+            self.reader.join()
+        if self.init_pid is not None:
+            # bwrap reaps the namespace's init (killed, or gone with its runner) and exits by itself: give it that
+            # chance, so the init is not orphaned (it would become a zombie of ours if we are PID 1 or a subreaper)
+            with contextlib.suppress(subprocess.TimeoutExpired):
+                self.proc.wait(timeout=1.0)
         with contextlib.suppress(ProcessLookupError, PermissionError):
             os.killpg(self.proc.pid, signal.SIGKILL)
         self.proc.wait()
+        if self.init_pid is not None:
+            _reap_orphan(self.init_pid)
         for stream in (self.proc.stdin, self.proc.stderr):
             if stream is not None:
                 stream.close()
+        self.ctl.close()
         self._await_runner_exit(time.monotonic() + 2.0)
         os.close(self.results)
         if self.workdir:
@@ -218,6 +269,47 @@ class _Process:
         return self.proc.stderr.read(4000).decode("utf-8", "replace").strip() if self.proc.stderr else ""
 
 
+def _is_reaper() -> bool:
+    """Are orphans reparented to this process (PID 1 of a container, or a subreaper)?"""
+    if os.getpid() == 1:
+        return True
+    try:
+        import ctypes
+        flag = ctypes.c_int(0)
+        return ctypes.CDLL(None).prctl(37, ctypes.byref(flag), 0, 0, 0) == 0 and flag.value != 0  # GET_SUBREAPER
+    except (OSError, AttributeError):
+        return False
+
+
+def _reap_orphan(pid: int) -> None:
+    """Reap the namespace's init should it have been orphaned to us (bwrap killed before it reaped it)."""
+    if not _is_reaper():
+        return
+    deadline = time.monotonic() + 2.0
+    while time.monotonic() < deadline:
+        try:
+            if os.waitpid(pid, os.WNOHANG)[0] == pid:
+                return
+        except ChildProcessError:  # not (or no longer) ours: bwrap reaped it, or reparenting is still under way
+            if not Path(f"/proc/{pid}").exists():
+                return
+        time.sleep(0.01)
+
+
+def _connect(program: _Process, judge: _Process) -> None:
+    """One pipe pair between a serving program and its checking test: requests one way, replies the other."""
+    request_r, request_w = os.pipe()
+    reply_r, reply_w = os.pipe()
+    try:
+        # the program may have killed its own runner: its tests fail (never an infra_error it could provoke)
+        with contextlib.suppress(BrokenPipeError, ConnectionError):
+            program.send_pair((request_r, reply_w))
+        judge.send_pair((request_w, reply_r))  # OSError (the host out of fds): an infra_error
+    finally:
+        for fd in (request_r, request_w, reply_r, reply_w):
+            os.close(fd)
+
+
 class _ProcessExecutor(ABC):
     """Shared by the bubblewrap and local executors: warm processes, job hand-over, record collection."""
 
@@ -225,17 +317,44 @@ class _ProcessExecutor(ABC):
 
     def __init__(self, warm: int = 1) -> None:
         self._warm: queue.Queue[_Process] = queue.Queue()
+        self._judges: queue.Queue[_Process] = queue.Queue()  # idle test sandboxes of check tests
         self._target = max(0, warm)
         # bwrap --die-with-parent (PR_SET_PDEATHSIG) fires when the *thread* that started it exits, so every
         # sandbox is started from this one long-lived thread, never from a short-lived worker thread
         self._spawner = ThreadPoolExecutor(max_workers=1, thread_name_prefix="rewardkit-sandbox-spawner")
+        # used sandboxes are killed off the scoring path (their results are in; killing waits for bwrap's exit)
+        self._reaper = ThreadPoolExecutor(max_workers=1, thread_name_prefix="rewardkit-sandbox-reaper")
+        self._pending = 0  # warm sandboxes being started
+        self._closed = False
+        self._pending_lock = threading.Lock()
 
     @abstractmethod
-    def _spawn(self, limits: Limits) -> _Process:
+    def _spawn(self, limits: Limits, preload: tuple[str, ...]) -> _Process:
         """Start one runner process under `limits` (a bwrap sandbox, or a plain local process)."""
 
-    def _start(self, limits: Limits) -> _Process:
-        return self._spawner.submit(self._spawn, limits).result()
+    def _start(self, limits: Limits, preload: tuple[str, ...] = PROGRAM_PRELOAD) -> _Process:
+        return self._spawner.submit(self._spawn, limits, preload).result()
+
+    def _refill(self, limits: Limits) -> None:
+        """Start a warm sandbox in the background (a sample never waits for the next one's start)."""
+        with self._pending_lock:
+            if self._warm.qsize() + self._pending >= self._target:
+                return
+            self._pending += 1
+        self._spawner.submit(self._spawn_warm, limits)
+
+    def _spawn_warm(self, limits: Limits) -> None:
+        try:
+            proc = self._spawn(limits, PROGRAM_PRELOAD)
+            if self._closed:
+                proc.kill()
+            else:
+                self._warm.put(proc)
+        except OSError:
+            pass  # the next sample starts its own sandbox and reports the failure
+        finally:
+            with self._pending_lock:
+                self._pending -= 1
 
     def _take(self, limits: Limits) -> _Process:
         try:
@@ -247,29 +366,100 @@ class _ProcessExecutor(ABC):
             proc = self._start(limits)
         return proc
 
-    def run(self, code: str, tests: list[dict[str, Any]], limits: Limits) -> ExecResult:
+    def run(self, code: str, tests: list[dict[str, Any]], limits: Limits, checks: list[dict[str, Any]] | None = None,
+            fail_fast: bool = False) -> ExecResult:
         try:
             proc = self._take(limits)
         except OSError as exc:
             return ExecResult(infra=f"could not start the sandbox: {exc}")
-        job = {"code": code, "tests": tests, "limits": limits.for_runner(), "isolated": self.isolated,
-               "child_filter": seccomp.child_filter().hex(), "runner_filter": self._runner_filter()}
         try:
-            try:
-                proc.proc.stdin.write(json.dumps(job).encode())
-                proc.proc.stdin.close()
-            except (BrokenPipeError, OSError):
-                pass  # reported below as a start failure
-            if self._warm.qsize() < self._target:
-                self._warm.put(self._start(limits))  # boots while this sample runs
-            return self._collect(proc, len(tests), limits)
+            self._send_job(proc, {"code": code, "tests": tests}, limits, fail_fast)
+            self._refill(limits)  # boots while this sample runs
+            if not checks:
+                return self._collect(proc, len(tests), limits)
+            return self._run_checks(proc, checks, limits, fail_fast)
+        except OSError as exc:
+            return ExecResult(infra=f"could not start the test sandbox: {exc}")
         finally:
-            proc.kill()
+            self._reaper.submit(proc.kill)
+
+    def _run_checks(self, program: _Process, checks: list[dict[str, Any]], limits: Limits,
+                    fail_fast: bool) -> ExecResult:
+        """Check tests in a test sandbox, which serves sample after sample: only trusted test code runs there,
+        and only plain data comes in. It is dropped at the first sign of trouble (a record missing)."""
+        judge = self._take_judge(limits)
+        healthy = False
+        try:
+            self._send_job(judge, {"code": "", "tests": checks}, limits, fail_fast, last=False)
+            for _ in checks:
+                _connect(program, judge)
+            result = self._collect_pair(program, judge, len(checks), limits)
+            healthy = result.infra is None and result.complete
+            return result
+        finally:
+            if healthy:
+                self._judges.put(judge)
+            else:
+                self._reaper.submit(judge.kill)
+
+    def _take_judge(self, limits: Limits) -> _Process:
+        try:
+            judge = self._judges.get_nowait()
+        except queue.Empty:
+            return self._start(limits, JUDGE_PRELOAD)
+        if judge.limits.disk_mb != limits.disk_mb or judge.proc.poll() is not None:
+            judge.kill()
+            return self._start(limits, JUDGE_PRELOAD)
+        return judge
+
+    def _send_job(self, proc: _Process, job: dict[str, Any], limits: Limits, fail_fast: bool,
+                  last: bool = True) -> None:
+        job.update({"limits": limits.for_runner(), "isolated": self.isolated, "fail_fast": fail_fast,
+                    "own_workdir": True, "child_filter": seccomp.child_filter().hex(),
+                    "runner_filter": self._runner_filter()})
+        try:
+            proc.proc.stdin.write(json.dumps(job).encode() + b"\n")
+            proc.proc.stdin.flush()
+            if last:
+                proc.proc.stdin.close()
+        except (BrokenPipeError, OSError):
+            pass  # reported by the collector as a start failure
+
+    def _collect_pair(self, program: _Process, judge: _Process, count: int, limits: Limits) -> ExecResult:
+        """Records of both sandboxes, read at once (a full pipe must not stall either). The test sandbox's
+        records decide; once they are in, the program's sandbox is stopped, whatever it still runs."""
+        found: dict[str, ExecResult] = {}
+        started, got = threading.Event(), [0]
+
+        def read_program() -> None:
+            found["program"] = self._collect(program, count, limits, "stopped", started, got)
+
+        reader = threading.Thread(target=read_program, name="rewardkit-sandbox-reader", daemon=True)
+        reader.start()
+        program.reader = reader  # joined before the sandbox is killed and its pipe closed
+        checks = self._collect(judge, count, limits)
+        if checks.infra is None and all(r.get("status") == "ok" and r.get("value") == "P" for r in checks.records):
+            # every test passed, calling the program: its own records add nothing; it is stopped off this path
+            return ExecResult([{} for _ in checks.records], checks=checks.records, complete=checks.complete)
+        started.wait(limits.start_timeout_s + 1)  # a start failure is an infra_error, never stopped into one
+        ran = sum(r.get("status") != "skipped" for r in checks.records)
+        deadline = time.monotonic() + 1.0  # the program's records of the tests that ran follow within moments
+        while got[0] < ran and reader.is_alive() and time.monotonic() < deadline:
+            reader.join(0.005)
+        program.stop()
+        reader.join()
+        result = found["program"]
+        if checks.infra is not None or result.infra is not None:
+            return ExecResult(infra=checks.infra or result.infra)
+        return ExecResult(result.records, checks=checks.records, complete=checks.complete)
 
     def _runner_filter(self) -> str | None:
         return None
 
-    def _collect(self, proc: _Process, count: int, limits: Limits) -> ExecResult:
+    def _collect(self, proc: _Process, count: int, limits: Limits, missing: str = "runtime_error",
+                 started: threading.Event | None = None, got: list[int] | None = None) -> ExecResult:
+        """`missing`: the status of tests whose records never came (the runner died: the code's doing);
+        `started` is set once the runner is known to have started, or not to; `got[0]` counts the records."""
         # the runner keeps <= output_bytes of stdout and of the value, <= 2000 bytes of stderr; JSON escaping can
         # grow a byte to 6 ("\u0001"), so a record never exceeds this cap unless the runner itself is broken
         lines = _Lines(proc.results, cap=8 * (2 * limits.output_bytes + 2000) + (1 << 16))
@@ -277,6 +467,9 @@ class _ProcessExecutor(ABC):
             ready = lines.next(time.monotonic() + limits.start_timeout_s)
         except ValueError as exc:
             return ExecResult(infra=f"sandbox protocol error: {exc}")
+        finally:
+            if started is not None:
+                started.set()
         if not ready or not ready.get("ready"):
             return ExecResult(infra=f"the sandbox did not start: {proc.stderr_tail() or 'no ready signal'}")
         records: list[dict[str, Any]] = []
@@ -287,23 +480,34 @@ class _ProcessExecutor(ABC):
             except ValueError as exc:
                 return ExecResult(infra=f"sandbox protocol error: {exc}")
             if record is None:  # runner killed by the code, or hung (e.g. stopped): the code's doing
-                records += [{"status": "runtime_error", "stderr": "the sandbox runner was killed or stopped"}
+                records += [{"status": missing, "stderr": "the sandbox runner was killed or stopped"}
                             ] * (count - len(records))
-                break
+                return ExecResult(records, complete=False)
             if record.get("status") == "infra":
                 return ExecResult(infra="a test process could not set its limits or seccomp filter")
             records.append(record)
+            if got is not None:
+                got[0] = len(records)
         return ExecResult(records)
 
-    def close(self) -> None:
-        while True:
-            try:
-                self._warm.get_nowait().kill()
-            except queue.Empty:
-                return
+    def close(self, wait: bool = True) -> None:
+        """Kill every sandbox: warm, idle, being started or being killed (with `wait`, none is left when this
+        returns; never waited for from the executor's own threads, where it would wait for itself)."""
+        self._closed = True
+        own = threading.current_thread().name.startswith(("rewardkit-sandbox-spawner", "rewardkit-sandbox-reaper"))
+        if wait and not own:
+            with contextlib.suppress(RuntimeError):  # at interpreter exit no new work is taken: kill what is here
+                self._spawner.submit(lambda: None).result()
+                self._reaper.submit(lambda: None).result()
+        for pool in (self._warm, self._judges):
+            while True:
+                try:
+                    pool.get_nowait().kill()
+                except queue.Empty:
+                    break
 
     def __del__(self) -> None:
-        self.close()
+        self.close(wait=False)
 
 
 class BwrapExecutor(_ProcessExecutor):
@@ -322,11 +526,13 @@ class BwrapExecutor(_ProcessExecutor):
         self.user = sandbox_user(uid)
         self.python = find(python, self.user)
 
-    def _spawn(self, limits: Limits) -> _Process:
-        fds = (seccomp.memfd_with(seccomp.sandbox_filter()), seccomp.memfd_with(RUNNER.read_bytes(), "rk-runner"))
+    def _spawn(self, limits: Limits, preload: tuple[str, ...]) -> _Process:
+        fds = (seccomp.memfd_with(seccomp.sandbox_filter()), seccomp.memfd_with(_source(RUNNER), "rk-runner"),
+               seccomp.memfd_with(_source(EXCHANGE), "rk-exchange"))
         try:
-            return _Process(bwrap_argv(self.bwrap, limits, *fds, self.python), fds,
-                            {"PATH": os.environ.get("PATH", "")}, limits, bwrap_info=True, user=self.user)
+            return _Process(bwrap_argv(self.bwrap, limits, fds[0], fds[1], self.python, fds[2]), fds,
+                            {"PATH": os.environ.get("PATH", "")}, limits, bwrap_info=True, user=self.user,
+                            preload=preload)
         finally:
             for fd in fds:
                 os.close(fd)
@@ -337,10 +543,10 @@ class LocalExecutor(_ProcessExecutor):
 
     isolated = False
 
-    def _spawn(self, limits: Limits) -> _Process:
+    def _spawn(self, limits: Limits, preload: tuple[str, ...]) -> _Process:
         workdir = tempfile.mkdtemp(prefix="rewardkit-code-")
         argv = [sys.executable, "-s", "-S", "-B", str(RUNNER)]
-        return _Process(argv, (), {**_ENV, "HOME": workdir}, limits, workdir=workdir)
+        return _Process(argv, (), {**_ENV, "HOME": workdir}, limits, workdir=workdir, preload=preload)
 
     def _runner_filter(self) -> str | None:
         return seccomp.sandbox_filter().hex()

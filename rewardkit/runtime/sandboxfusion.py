@@ -31,14 +31,19 @@ class SandboxFusionExecutor:
         self.url = url.rstrip("/") + "/run_code"
         self.request_timeout_s = request_timeout_s
 
-    def build_request(self, code: str, tests: list[dict[str, Any]], limits: Limits) -> dict[str, Any]:
+    def build_request(self, code: str, tests: list[dict[str, Any]], limits: Limits, fail_fast: bool = False
+                      ) -> dict[str, Any]:
         job = {"code": code, "tests": tests, "limits": limits.for_runner(), "isolated": False,
-               "child_filter": None, "runner_filter": None}
+               "child_filter": None, "runner_filter": None, "fail_fast": fail_fast}
         return {"code": runner_program(), "language": "python", "stdin": json.dumps(job), "compile_timeout": 10,
                 "run_timeout": limits.timeout_s * max(1, len(tests)) + _PROTOCOL_SLACK_S}
 
-    def run(self, code: str, tests: list[dict[str, Any]], limits: Limits) -> ExecResult:
-        request = self.build_request(code, tests, limits)
+    def run(self, code: str, tests: list[dict[str, Any]], limits: Limits, checks: list[dict[str, Any]] | None = None,
+            fail_fast: bool = False) -> ExecResult:
+        """`checks` (assert tests) need a second sandbox, which one SandboxFusion request cannot give."""
+        if checks:
+            return ExecResult(infra="assert tests cannot run on SandboxFusion (no second sandbox for the test code)")
+        request = self.build_request(code, tests, limits, fail_fast)
         body = json.dumps(request).encode()
         http = urllib.request.Request(self.url, data=body, headers={"Content-Type": "application/json"})
         timeout = self.request_timeout_s or request["run_timeout"] + 30

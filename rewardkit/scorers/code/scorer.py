@@ -1,9 +1,13 @@
 """The `code` scorer: extract the completion's program, run it against the sample's tests in a sandbox, judge
 outside, and turn the per-test verdicts into a reward (fraction passed, all-or-nothing, or open-r1's weighted form).
+
+Stdin/stdout and APPS call tests are judged on the host (verdict.py); assert tests (HumanEval `check`, MBPP
+asserts) run as written in a second sandbox that calls the program through proxies (runtime/runner.py).
 """
 
 from __future__ import annotations
 
+import ast
 import hashlib
 import json
 import os
@@ -42,6 +46,10 @@ class CodeParams(BaseModel):
     max_tests: int | None = Field(None, ge=1, description="run a deterministic subset of at most N tests")
     subset_seed: int = Field(0, description="seed of the test subset")
     timeout_s: float = Field(4.0, gt=0, le=120, description="wall-clock limit per test (CPU limit: next second)")
+    sample_timeout_s: float | None = Field(60.0, gt=0, description="wall clock for all tests of a sample; tests "
+                                           "not started within it count as failed (null: no budget)")
+    fail_fast: bool | None = Field(None, description="stop a sample at its first test known to fail (timeout, "
+                                   "error, failed assert); default: on for reward binary")
     memory_mb: int = Field(512, ge=32, le=65536, description="address-space limit per test process")
     output_kb: int = Field(1024, ge=1, description="cap on stdout + stderr + return value per test")
     float_tol: float = Field(1e-6, ge=0, description="tolerance on numeric stdout tokens and float returns")
@@ -113,14 +121,14 @@ class Code(Scorer):
             return SandboxFusionExecutor(self.params.sandboxfusion_url)
         from rewardkit.runtime.sandbox import BwrapExecutor, LocalExecutor
         if self.params.isolation == "local":
-            return LocalExecutor(self.workers)
-        return BwrapExecutor(warm=self.workers, python=self.params.python, uid=self.params.sandbox_uid)
+            return LocalExecutor(2 * self.workers)
+        return BwrapExecutor(warm=2 * self.workers, python=self.params.python, uid=self.params.sandbox_uid)
 
     def _limits(self):
         from rewardkit.runtime.sandbox import Limits
         cap = self.params.output_kb * 1024
         return Limits(timeout_s=self.params.timeout_s, memory_mb=self.params.memory_mb, output_bytes=cap,
-                      value_bytes=cap)
+                      value_bytes=cap, budget_s=self.params.sample_timeout_s)
 
     def close(self) -> None:
         """Stop the warm sandboxes (they also die with this process)."""
@@ -140,32 +148,40 @@ class Code(Scorer):
                 executor = self._get_executor()
             except (OSError, ConfigError) as exc:
                 return [p if isinstance(p, Score) else _infra(str(exc)) for p in prepared]
-            limits = self._limits()
             with ThreadPoolExecutor(min(self.workers, len(jobs))) as threads:
-                results = iter(threads.map(lambda job: executor.run(job[0], [c.for_sandbox() for c in job[1]],
-                                                                    limits), jobs))
-            prepared = [p if isinstance(p, Score) else self._judge(p[1], p[2], next(results)) for p in prepared]
+                results = iter(threads.map(lambda job: self._run(executor, job[0], job[1]), jobs))
+            prepared = [p if isinstance(p, Score) else self._judge(p[1], next(results)) for p in prepared]
         return prepared
 
-    def _prepare(self, sample: Sample) -> Score | tuple[str, list[TestCase], ParsedTests]:
+    def _run(self, executor, code: str, cases: list[TestCase]):
+        checks = [c.for_judge() for c in cases if c.kind == "check"] or None
+        fail_fast = self.params.reward == "binary" if self.params.fail_fast is None else self.params.fail_fast
+        return executor.run(code, [c.for_sandbox() for c in cases], self._limits(), checks=checks,
+                            fail_fast=fail_fast)
+
+    def _prepare(self, sample: Sample) -> Score | tuple[str, list[TestCase]]:
         """The code and tests of a sample, or the Score when there is nothing to run."""
         parsed = self._tests(sample)
         if parsed.error or not parsed.cases:
-            return Score.skip(parsed.error or "no convertible tests", Status.INVALID_INPUT)
+            return Score.skip(parsed.error or "no usable tests", Status.INVALID_INPUT)
+        if self.params.isolation == "sandboxfusion" and parsed.cases[0].kind == "check":
+            return Score.skip("assert tests need a second sandbox for the test code: use isolation bwrap "
+                              "(SandboxFusion runs stdio and call tests)", Status.INVALID_INPUT)
         code = self._extract(sample.completion_text)
         if code is None or not code.strip():
             return Score(0.0, reason=f"no {self.params.language} code found ({self.params.extract})",
                          details={"passed": 0, "total": len(parsed.cases)})
         if len(code) > _MAX_CODE_CHARS:
             return Score(0.0, reason=f"code longer than {_MAX_CODE_CHARS} characters")
-        return code, self._subset(parsed.cases), parsed
+        return code, self._subset(parsed.cases)
 
     def _tests(self, sample: Sample) -> ParsedTests:
         fields = (self.params.tests_field,) if self.params.tests_field else TEST_FIELDS
         for key in fields:
             if sample.has(key):
                 fn_name = sample.get("fn_name") or sample.get("entry_point")
-                return parse_tests(sample.get(key), fn_name if isinstance(fn_name, str) else None)
+                fn_name = fn_name if isinstance(fn_name, str) else None
+                return parse_tests(sample.get(key), fn_name, setup=_setup(sample, fn_name))
         return ParsedTests(error=f"the sample has no tests (looked in: {', '.join(fields)})")
 
     def _extract(self, text: str) -> str | None:
@@ -188,15 +204,21 @@ class Code(Scorer):
         chosen = sorted(random.Random(digest).sample(range(len(cases)), limit))
         return [cases[i] for i in chosen]
 
-    def _judge(self, cases: list[TestCase], parsed: ParsedTests, result) -> Score:
+    def _judge(self, cases: list[TestCase], result) -> Score:
         if result.infra is not None:
             return _infra(result.infra)
-        verdicts = [self._verdict(c, r) for c, r in zip(cases, result.records, strict=True)]
+        if result.checks is not None:
+            invalid = next((r["value"][1:] for r in result.checks if str(r.get("value") or "").startswith("I")), None)
+            if invalid is not None:
+                return Score.skip(f"a test cannot run as written: {invalid}", Status.INVALID_INPUT)
+            verdicts = [_check_verdict(c, r) for c, r in zip(result.checks, result.records, strict=True)]
+        else:
+            verdicts = [self._verdict(c, r) for c, r in zip(cases, result.records, strict=True)]
         passed = sum(v["status"] == "passed" for v in verdicts)
         fraction = passed / len(cases)
         value = {"fraction": fraction, "binary": float(passed == len(cases)),
                  "weighted": float(passed == len(cases)) + 0.1 * fraction}[self.params.reward]
-        details = {"passed": passed, "total": len(cases), "skipped": parsed.skipped, "tests": verdicts}
+        details = {"passed": passed, "total": len(cases), "tests": verdicts}
         return Score(value, reason=f"{passed}/{len(cases)} tests passed", details=details)
 
     def _verdict(self, case: TestCase, record: dict[str, Any]) -> dict[str, Any]:
@@ -208,13 +230,49 @@ class Code(Scorer):
             else:
                 good = stdout_matches(str(record.get("stdout", "")), str(case.expected), self.params.float_tol)
             status = "passed" if good else "wrong_answer"
-        out = {"status": status if status in _STATUSES else "runtime_error", "wall": record.get("wall")}
-        if out["status"] == "runtime_error" and record.get("stderr"):
-            out["error"] = str(record["stderr"])[-300:]
-        return out
+        return _with_error(status, record, record)
 
 
-_STATUSES = ("passed", "wrong_answer", "runtime_error", "timeout", "memory", "output_limit")
+def _check_verdict(check: dict[str, Any], program: dict[str, Any]) -> dict[str, Any]:
+    """A check test passes when its test process said so; otherwise the program's own failure (timeout, memory,
+    a crash before serving) names the status, else the test's (a failed assert is a wrong answer)."""
+    if check.get("status") == "ok" and check.get("value") == "P":
+        return {"status": "passed", "wall": check.get("wall")}
+    own = program.get("status")
+    if own in ("timeout", "memory", "output_limit", "runtime_error"):
+        return _with_error(own, check, program)
+    status = {"timeout": "timeout", "skipped": "skipped"}.get(str(check.get("status")), "wrong_answer")
+    return _with_error(status, check, check)
+
+
+def _with_error(status: Any, timing: dict[str, Any], record: dict[str, Any]) -> dict[str, Any]:
+    out = {"status": status if status in _STATUSES else "runtime_error", "wall": timing.get("wall")}
+    if out["status"] in ("runtime_error", "wrong_answer") and record.get("stderr"):
+        out["error"] = str(record["stderr"])[-300:]
+    return out
+
+
+def _setup(sample: Sample, entry_point: str | None) -> str:
+    """Trusted code that assert tests run after: MBPP's `test_setup_code` / `test_imports`, and a HumanEval
+    prompt (one that parses and defines the entry point: its helpers, such as `poly`, come from it, never from
+    the program)."""
+    parts = []
+    prompt = sample.get("prompt")
+    if entry_point and isinstance(prompt, str) and f"def {entry_point}(" in prompt:
+        try:
+            ast.parse(prompt)
+            parts.append(prompt)
+        except (SyntaxError, ValueError, RecursionError, MemoryError):
+            pass
+    for key in ("test_setup_code", "test_imports"):
+        value = sample.get(key)
+        value = "\n".join(v for v in value if isinstance(v, str)) if isinstance(value, list) else value
+        if isinstance(value, str) and value.strip():
+            parts.append(value)
+    return "\n".join(parts)
+
+
+_STATUSES = ("passed", "wrong_answer", "runtime_error", "timeout", "memory", "output_limit", "skipped")
 
 
 def _infra(message: str) -> Score:
