@@ -481,7 +481,7 @@ def test_plugin_families_come_from_the_entry_point_group(tmp_path, monkeypatch):
               metadata.EntryPoint("broken", "probe_plugin:Broken", families.ENTRY_POINT_GROUP),
               metadata.EntryPoint("missing", "no_such_module_xyz:Thing", families.ENTRY_POINT_GROUP)]
     real = metadata.entry_points
-    monkeypatch.setattr(families.metadata, "entry_points",
+    monkeypatch.setattr(metadata, "entry_points",
                         lambda group=None, **kw: points if group == families.ENTRY_POINT_GROUP else real(group=group,
                                                                                                         **kw))
     families.refresh_entry_points()

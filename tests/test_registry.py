@@ -117,7 +117,7 @@ def test_a_plugin_that_fails_at_import_is_listed_as_unavailable(tmp_path, monkey
     (tmp_path / "rk_broken_plugin.py").write_text("raise RuntimeError('needs a GPU')\n")
     monkeypatch.syspath_prepend(str(tmp_path))
     broken = metadata.EntryPoint("broken_scorer", "rk_broken_plugin:Scorer", registry.ENTRY_POINT_GROUP)
-    monkeypatch.setattr(registry, "_entry_points", {"broken_scorer": broken})
+    monkeypatch.setattr(registry.SCORERS, "_entry_points", {"broken_scorer": broken})
     rows = {row["name"]: row for row in registry.describe_all()}
     assert "RuntimeError: needs a GPU" in rows["broken_scorer"]["description"]
     assert rows["think_format"]["params"]
