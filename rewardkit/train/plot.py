@@ -36,17 +36,7 @@ def plot_rewards(history: Sequence[Mapping[str, Any]], path: str | Path, compone
     fig, (left, right) = plt.subplots(1, 2, figsize=(10, 3.6), dpi=100, sharex=True)
     _total(left, steps, history, window)
     _components(right, steps, history, components, window)
-    for ax in (left, right):
-        ax.spines[["top", "right"]].set_visible(False)
-        ax.grid(alpha=0.25, linewidth=0.6)
-        ax.set_xlabel("GRPO step")
-    fig.suptitle(title, x=0.01, ha="left", fontsize=12, fontweight="bold")
-    fig.tight_layout()
-    path = Path(path)
-    path.parent.mkdir(parents=True, exist_ok=True)
-    fig.savefig(path)
-    plt.close(fig)
-    return path
+    return _finish(plt, fig, (left, right), title, path)
 
 
 def plot_comparison(runs: Mapping[str, Sequence[Mapping[str, Any]]], path: str | Path, metrics: Sequence[str],
@@ -69,6 +59,12 @@ def plot_comparison(runs: Mapping[str, Sequence[Mapping[str, Any]]], path: str |
             ax.scatter(steps, _nan([row.get(metric) for row in history]), s=4, color=color, alpha=0.25 + 0.1 * i)
         ax.set_title(f"{metric} (smoothed)", loc="left", fontsize=10)
         ax.legend(frameon=False, fontsize=8, loc="lower right")
+    return _finish(plt, fig, axes[0], title, path)
+
+
+def _finish(plt: Any, fig: Any, axes: Sequence[Any], title: str, path: str | Path) -> Path:
+    """The house style on every panel, the title, and the PNG written (its folder made)."""
+    for ax in axes:
         ax.spines[["top", "right"]].set_visible(False)
         ax.grid(alpha=0.25, linewidth=0.6)
         ax.set_xlabel("GRPO step")
