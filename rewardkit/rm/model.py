@@ -109,27 +109,35 @@ class RewardModel(nn.Module):
         end = [tok.eos_token_id] if tok.eos_token_id is not None else []
         return start, sep_ids, end
 
-    def encode(self, prompts: list[str], responses: list[str]) -> dict[str, torch.Tensor]:
-        """Token ids, attention mask and token types, right-padded: each (B, T)."""
+    def tokenize(self, prompts: list[str], responses: list[str]) -> list[tuple[list[int], list[int]]]:
+        """(token ids, token types) of each (prompt, response), truncated but not padded: training tokenises
+        its pairs once with this and pads each batch with `collate`."""
         cut = self.max_length * _CHARS_PER_TOKEN
         prompt_ids = self.tokenizer.encode_batch([p[-cut:] for p in prompts])
         response_ids = self.tokenizer.encode_batch([r[:cut] for r in responses])
         start, sep, end = self._layout
         budget = self.max_length - len(start) - len(sep) - len(end)
-        rows, types = [], []
+        rows = []
         for p, r in zip(prompt_ids, response_ids, strict=True):
             p, r = fit(p, r, budget)
             first = start + p + sep
-            rows.append(first + r + end)
-            types.append([0] * len(first) + [1] * (len(r) + len(end)))
-        width = max((len(row) for row in rows), default=1)
+            rows.append((first + r + end, [0] * len(first) + [1] * (len(r) + len(end))))
+        return rows
+
+    def collate(self, rows: list[tuple[list[int], list[int]]]) -> dict[str, torch.Tensor]:
+        """Token ids, attention mask and token types of tokenised rows, right-padded to the longest: (B, T)."""
+        width = max((len(ids) for ids, _ in rows), default=1)
         pad = self.tokenizer.pad_token_id
-        ids = torch.tensor([row + [pad] * (width - len(row)) for row in rows], dtype=torch.long)
-        mask = torch.tensor([[1] * len(row) + [0] * (width - len(row)) for row in rows], dtype=torch.long)
-        token_types = torch.tensor([t + [0] * (width - len(t)) for t in types], dtype=torch.long)
+        ids = torch.tensor([row + [pad] * (width - len(row)) for row, _ in rows], dtype=torch.long)
+        mask = torch.tensor([[1] * len(row) + [0] * (width - len(row)) for row, _ in rows], dtype=torch.long)
+        token_types = torch.tensor([t + [0] * (width - len(t)) for _, t in rows], dtype=torch.long)
         device = self.device
         return {"input_ids": ids.to(device), "attention_mask": mask.to(device),
                 "token_type_ids": token_types.to(device)}
+
+    def encode(self, prompts: list[str], responses: list[str]) -> dict[str, torch.Tensor]:
+        """Token ids, attention mask and token types, right-padded: each (B, T)."""
+        return self.collate(self.tokenize(prompts, responses))
 
     def features(self, batch: dict[str, torch.Tensor]) -> torch.Tensor:
         """Pooled backbone output (B, H): what the head sees."""
