@@ -69,13 +69,13 @@ def scoring_rates(model_dir: Path, device: str, n: int, repeats: int) -> dict[st
 
 
 def trl_finetune_seconds(rows: list[dict], batch_size: int, val_rows: list[dict] | None = None,
-                         trl_defaults: bool = False) -> float:
+                         trl_defaults: bool = False) -> tuple[float, float]:
     """The peer: TRL's RewardTrainer fine-tuning the same MiniLM (AutoModelForSequenceClassification, one label)
     on the same pairs, one epoch; seconds end to end: tokenizer and model load, tokenisation, training, with
     `val_rows` one evaluation at the end of the epoch (batches of 32 pairs, as rewardkit validates), and
-    `save_model` (weights, config, tokenizer), like rewardkit's `train`. By default with the same work as
-    rewardkit (fp32, no activation recomputation); `trl_defaults` keeps TRL's own defaults (bf16 autocast and
-    gradient checkpointing), slow on a CPU without bf16 units."""
+    `save_model` (weights, config, tokenizer), like rewardkit's `train`; (wall, CPU) seconds. By default
+    with the same work as rewardkit (fp32, no activation recomputation); `trl_defaults` keeps TRL's own
+    defaults (bf16 autocast and gradient checkpointing), slow on a CPU without bf16 units."""
     from datasets import Dataset
     from transformers import AutoTokenizer
     from trl import RewardConfig, RewardTrainer
@@ -84,7 +84,7 @@ def trl_finetune_seconds(rows: list[dict], batch_size: int, val_rows: list[dict]
 
     path = str(minilm_path())
     out = tempfile.mkdtemp(prefix="bench_rm_trl_")
-    start = time.perf_counter()
+    start, cpu = time.perf_counter(), time.process_time()
     tokenizer = AutoTokenizer.from_pretrained(path)
     tokenizer.eos_token = tokenizer.sep_token  # TRL appends EOS to each text; BERT has none, [SEP] ends inputs
     evaluation = {"eval_strategy": "epoch", "per_device_eval_batch_size": max(batch_size, 32)} if val_rows else {}
@@ -96,28 +96,28 @@ def trl_finetune_seconds(rows: list[dict], batch_size: int, val_rows: list[dict]
                             eval_dataset=Dataset.from_list(val_rows) if val_rows else None)
     trainer.train()
     trainer.save_model(out)
-    return time.perf_counter() - start
+    return time.perf_counter() - start, time.process_time() - cpu
 
 
 def rewardkit_finetune_seconds(rows: list[dict], batch_size: int, device: str,
-                               val_rows: list[dict] | None = None) -> float:
+                               val_rows: list[dict] | None = None) -> tuple[float, float]:
     """rewardkit's `train` on the same pairs and steps; seconds end to end: tokenizer and model load,
     tokenisation, training, the reward statistics (with `val_rows`: from the one validation at the end of the
     epoch; without: a pass over the training pairs) and the save (self-contained safetensors, config,
-    tokenizer)."""
+    tokenizer); (wall, CPU) seconds."""
     config = TrainConfig(backbone="minilm", epochs=1, batch_size=batch_size, patience=0, progress=False,
                          val_fraction=0.0, device=device)
-    start = time.perf_counter()
+    start, cpu = time.perf_counter(), time.process_time()
     train(pairs(rows), Path(tempfile.mkdtemp(prefix="bench_rm_ft_")), config,
           pairs(val_rows) if val_rows else None)
-    return time.perf_counter() - start
+    return time.perf_counter() - start, time.process_time() - cpu
 
 
-def finetune_vs_trl(device: str, n: int = 80, batch_size: int = 16, repeats: int = 3,
+def finetune_vs_trl(device: str, n: int = 80, batch_size: int = 16, repeats: int = 5,
                     trl_defaults: bool = False) -> dict:
     """Full fine-tuning of MiniLM on the same n pairs, one epoch (n / batch_size steps, fp32, same threads):
     rewardkit vs TRL's RewardTrainer, alternated `repeats` times in this process after one untimed warm-up
-    run of each side; pairs/s from the median seconds. Both sides time load, tokenisation, training and the
+    run of each side; pairs/s from the median wall and CPU seconds. Both sides time load, tokenisation, training and the
     final save. Two settings: no held-out set (rewardkit's time also holds its reward-statistics pass over the
     training pairs, which TRL does not do) and n // 4 held-out pairs validated once at the end of the epoch by
     both (rewardkit takes its statistics from that validation)."""
@@ -137,13 +137,25 @@ def finetune_vs_trl(device: str, n: int = 80, batch_size: int = 16, repeats: int
         for _ in range(repeats):
             ours.append(rewardkit_finetune_seconds(raw, batch_size, device, val))
             theirs.append(trl_finetune_seconds(raw, batch_size, val))
-        rk_rate, trl_rate = n / statistics.median(ours), n / statistics.median(theirs)
-        result[setting] = {"rewardkit_seconds": [round(t, 3) for t in ours],
-                           "trl_fp32_seconds": [round(t, 3) for t in theirs], "rewardkit_pairs_per_s": rk_rate,
-                           "trl_fp32_pairs_per_s": trl_rate, "ratio_rewardkit_over_trl_fp32": rk_rate / trl_rate}
+        result[setting] = figures(n, ours, theirs)
     if trl_defaults:
-        result["trl_defaults_bf16_ckpt_pairs_per_s"] = n / trl_finetune_seconds(raw, batch_size, trl_defaults=True)
+        result["trl_defaults_bf16_ckpt_pairs_per_s"] = n / trl_finetune_seconds(raw, batch_size,
+                                                                                trl_defaults=True)[0]
     return result
+
+
+def figures(n: int, ours: list[tuple[float, float]], theirs: list[tuple[float, float]]) -> dict:
+    """Pairs/s from the median wall and the median CPU seconds of each side, and the ratios. With one torch
+    thread on a shared machine the CPU time is the steadier figure: other jobs stretch the wall time."""
+    out: dict = {}
+    for kind, column in (("wall", 0), ("cpu", 1)):
+        rk = n / statistics.median(t[column] for t in ours)
+        peer = n / statistics.median(t[column] for t in theirs)
+        out[kind] = {"rewardkit_seconds": [round(t[column], 3) for t in ours],
+                     "trl_fp32_seconds": [round(t[column], 3) for t in theirs],
+                     "rewardkit_pairs_per_s": round(rk, 2), "trl_fp32_pairs_per_s": round(peer, 2),
+                     "ratio_rewardkit_over_trl_fp32": round(rk / peer, 3)}
+    return out
 
 
 def main() -> None:
@@ -158,7 +170,7 @@ def main() -> None:
                         "RewardTrainer on the same pairs (slow on a CPU)")
     parser.add_argument("--peer-only", action="store_true", help="only the rewardkit-vs-TRL fine-tuning part")
     parser.add_argument("--peer-pairs", type=int, default=80, help="pairs fine-tuned on by both sides")
-    parser.add_argument("--peer-repeats", type=int, default=3, help="alternated timed runs of each side")
+    parser.add_argument("--peer-repeats", type=int, default=5, help="alternated timed runs of each side")
     parser.add_argument("--trl-defaults", action="store_true", help="also time TRL with its own defaults (bf16 "
                         "autocast + gradient checkpointing; about a minute and a half on a CPU core)")
     args = parser.parse_args()
