@@ -16,6 +16,7 @@ directory is self-contained) and, for Hugging Face backbones, `backbone/` with i
 from __future__ import annotations
 
 import json
+from collections.abc import Sequence
 from pathlib import Path
 from typing import Any, Literal
 
@@ -109,9 +110,10 @@ class RewardModel(nn.Module):
         end = [tok.eos_token_id] if tok.eos_token_id is not None else []
         return start, sep_ids, end
 
-    def tokenize(self, prompts: list[str], responses: list[str]) -> list[tuple[list[int], list[int]]]:
-        """(token ids, token types) of each (prompt, response), truncated but not padded: training tokenises
-        its pairs once with this and pads each batch with `collate`."""
+    def tokenize(self, prompts: list[str], responses: list[str]) -> list[tuple[list[int], int]]:
+        """(token ids, length of the prompt part) of each (prompt, response), truncated but not padded; the
+        prompt part (token type 0) is the start token, the prompt and the separator. Training tokenises its
+        pairs once with this and pads each batch with `collate`."""
         cut = self.max_length * _CHARS_PER_TOKEN
         prompt_ids = self.tokenizer.encode_batch([p[-cut:] for p in prompts])
         response_ids = self.tokenizer.encode_batch([r[:cut] for r in responses])
@@ -121,16 +123,17 @@ class RewardModel(nn.Module):
         for p, r in zip(prompt_ids, response_ids, strict=True):
             p, r = fit(p, r, budget)
             first = start + p + sep
-            rows.append((first + r + end, [0] * len(first) + [1] * (len(r) + len(end))))
+            rows.append((first + r + end, len(first)))
         return rows
 
-    def collate(self, rows: list[tuple[list[int], list[int]]]) -> dict[str, torch.Tensor]:
+    def collate(self, rows: Sequence[tuple[Sequence[int], int]]) -> dict[str, torch.Tensor]:
         """Token ids, attention mask and token types of tokenised rows, right-padded to the longest: (B, T)."""
         width = max((len(ids) for ids, _ in rows), default=1)
         pad = self.tokenizer.pad_token_id
-        ids = torch.tensor([row + [pad] * (width - len(row)) for row, _ in rows], dtype=torch.long)
+        ids = torch.tensor([[*row, *[pad] * (width - len(row))] for row, _ in rows], dtype=torch.long)
         mask = torch.tensor([[1] * len(row) + [0] * (width - len(row)) for row, _ in rows], dtype=torch.long)
-        token_types = torch.tensor([t + [0] * (width - len(t)) for _, t in rows], dtype=torch.long)
+        token_types = torch.tensor([[0] * first + [1] * (len(row) - first) + [0] * (width - len(row))
+                                    for row, first in rows], dtype=torch.long)
         device = self.device
         return {"input_ids": ids.to(device), "attention_mask": mask.to(device),
                 "token_type_ids": token_types.to(device)}

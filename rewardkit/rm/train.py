@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import math
 import time
+from array import array
 from dataclasses import asdict
 from pathlib import Path
 from typing import Any
@@ -58,7 +59,9 @@ class _PairRewards:
         self.model, self.pairs, self.cached = model, pairs, cached
         self.margins = torch.tensor([m for *_, m in pairs], dtype=torch.float32, device=model.device)
         prompts = [p[0] for p in pairs]
-        rows = model.tokenize(prompts + prompts, [p[1] for p in pairs] + [p[2] for p in pairs])
+        # int32 arrays: a large set stays a few bytes per token (Python int lists take ~36)
+        rows = [(array("i", ids), first) for ids, first in
+                model.tokenize(prompts + prompts, [p[1] for p in pairs] + [p[2] for p in pairs])]
         self.chosen, self.rejected = rows[:len(pairs)], rows[len(pairs):]
         if cached:
             self.features = self._features(batch_size, progress)  # (2, N, H): chosen, rejected
@@ -89,12 +92,13 @@ class _PairRewards:
         n = len(self.pairs)
         if self.cached:
             return self(torch.arange(n))
-        keys = [(tuple(ids), tuple(types)) for ids, types in self.chosen + self.rejected]
-        distinct = sorted(dict.fromkeys(keys), key=lambda key: len(key[0]))
-        found: dict[tuple[tuple[int, ...], tuple[int, ...]], float] = {}
+        keys = [(ids.tobytes(), first) for ids, first in self.chosen + self.rejected]
+        rows = dict(zip(keys, self.chosen + self.rejected, strict=True))  # one row per distinct text
+        distinct = sorted(rows, key=lambda key: len(key[0]))
+        found: dict[tuple[bytes, int], float] = {}
         for start in range(0, len(distinct), 2 * batch_size):
             chunk = distinct[start:start + 2 * batch_size]
-            rewards = self.model(self.model.collate([(list(ids), list(types)) for ids, types in chunk]))
+            rewards = self.model(self.model.collate([rows[key] for key in chunk]))
             found.update(zip(chunk, rewards.float().cpu().tolist(), strict=True))
         rewards = torch.tensor([found[key] for key in keys], device=self.model.device)
         return rewards[:n], rewards[n:]
