@@ -68,11 +68,14 @@ def scoring_rates(model_dir: Path, device: str, n: int, repeats: int) -> dict[st
     return rates
 
 
-def trl_finetune_rate(rows: list[dict], batch_size: int, trl_defaults: bool = False) -> float:
+def trl_finetune_seconds(rows: list[dict], batch_size: int, val_rows: list[dict] | None = None,
+                         trl_defaults: bool = False) -> tuple[float, float]:
     """The peer: TRL's RewardTrainer fine-tuning the same MiniLM (AutoModelForSequenceClassification, one label)
-    on the same pairs, one epoch; pairs per second end to end (model load, tokenisation, training).
-    By default with the same work as rewardkit (fp32, no activation recomputation); `trl_defaults` keeps
-    TRL's own defaults (bf16 autocast and gradient checkpointing), slow on a CPU without bf16 units."""
+    on the same pairs, one epoch; seconds end to end: tokenizer and model load, tokenisation, training, with
+    `val_rows` one evaluation at the end of the epoch (batches of 32 pairs, as rewardkit validates), and
+    `save_model` (weights, config, tokenizer), like rewardkit's `train`; (wall, CPU) seconds. By default
+    with the same work as rewardkit (fp32, no activation recomputation); `trl_defaults` keeps TRL's own
+    defaults (bf16 autocast and gradient checkpointing), slow on a CPU without bf16 units."""
     from datasets import Dataset
     from transformers import AutoTokenizer
     from trl import RewardConfig, RewardTrainer
@@ -80,38 +83,79 @@ def trl_finetune_rate(rows: list[dict], batch_size: int, trl_defaults: bool = Fa
     from rewardkit.rm.config import minilm_path
 
     path = str(minilm_path())
-    start = time.perf_counter()
+    out = tempfile.mkdtemp(prefix="bench_rm_trl_")
+    start, cpu = time.perf_counter(), time.process_time()
     tokenizer = AutoTokenizer.from_pretrained(path)
     tokenizer.eos_token = tokenizer.sep_token  # TRL appends EOS to each text; BERT has none, [SEP] ends inputs
-    args = RewardConfig(output_dir=tempfile.mkdtemp(prefix="bench_rm_trl_"), per_device_train_batch_size=batch_size,
+    evaluation = {"eval_strategy": "epoch", "per_device_eval_batch_size": max(batch_size, 32)} if val_rows else {}
+    args = RewardConfig(output_dir=out, per_device_train_batch_size=batch_size,
                         num_train_epochs=1, learning_rate=2e-5, report_to=[], save_strategy="no",
                         logging_steps=10_000, use_cpu=not torch.cuda.is_available(), disable_tqdm=True,
-                        **({} if trl_defaults else {"bf16": False, "gradient_checkpointing": False}))
-    trainer = RewardTrainer(model=path, args=args, train_dataset=Dataset.from_list(rows), processing_class=tokenizer)
+                        **evaluation, **({} if trl_defaults else {"bf16": False, "gradient_checkpointing": False}))
+    trainer = RewardTrainer(model=path, args=args, train_dataset=Dataset.from_list(rows), processing_class=tokenizer,
+                            eval_dataset=Dataset.from_list(val_rows) if val_rows else None)
     trainer.train()
-    return len(rows) / (time.perf_counter() - start)
+    trainer.save_model(out)
+    return time.perf_counter() - start, time.process_time() - cpu
 
 
-def finetune_vs_trl(device: str, n: int = 80, batch_size: int = 16) -> dict[str, float]:
-    """Full fine-tuning of MiniLM on the same n pairs, one epoch: rewardkit vs TRL's RewardTrainer. rewardkit's
-    time also covers what TRL does not do here: a validation pass over the pairs (no split: the training pairs),
-    the reward statistics pass and writing the 90 MB safetensors."""
+def rewardkit_finetune_seconds(rows: list[dict], batch_size: int, device: str,
+                               val_rows: list[dict] | None = None) -> tuple[float, float]:
+    """rewardkit's `train` on the same pairs and steps; seconds end to end: tokenizer and model load,
+    tokenisation, training, the reward statistics (with `val_rows`: from the one validation at the end of the
+    epoch; without: a pass over the training pairs) and the save (self-contained safetensors, config,
+    tokenizer); (wall, CPU) seconds."""
+    config = TrainConfig(backbone="minilm", epochs=1, batch_size=batch_size, patience=0, progress=False,
+                         val_fraction=0.0, device=device)
+    start, cpu = time.perf_counter(), time.process_time()
+    train(pairs(rows), Path(tempfile.mkdtemp(prefix="bench_rm_ft_")), config,
+          pairs(val_rows) if val_rows else None)
+    return time.perf_counter() - start, time.process_time() - cpu
+
+
+def finetune_vs_trl(device: str, n: int = 80, batch_size: int = 16, repeats: int = 5,
+                    trl_defaults: bool = False) -> dict:
+    """Full fine-tuning of MiniLM on the same n pairs, one epoch (n / batch_size steps, fp32, same threads):
+    rewardkit vs TRL's RewardTrainer, alternated `repeats` times in this process after one untimed warm-up
+    run of each side; pairs/s from the median wall and CPU seconds. Both sides time load, tokenisation, training and the
+    final save. Two settings: no held-out set (rewardkit's time also holds its reward-statistics pass over the
+    training pairs, which TRL does not do) and n // 4 held-out pairs validated once at the end of the epoch by
+    both (rewardkit takes its statistics from that validation)."""
     from transformers import AutoModelForSequenceClassification
 
     from rewardkit.rm.config import minilm_path
 
     raw = synthetic.sentiment_pairs(n, seed=1)
-    build_model("minilm")  # warm up imports and the file cache for both sides, outside the timings
+    held_out = synthetic.sentiment_pairs(max(n // 4, 1), seed=4)
     AutoModelForSequenceClassification.from_pretrained(str(minilm_path()), num_labels=1)
-    config = TrainConfig(backbone="minilm", epochs=1, batch_size=batch_size, patience=0, progress=False,
-                         val_fraction=0.0, device=device)
-    start = time.perf_counter()
-    train(pairs(raw), Path(tempfile.mkdtemp(prefix="bench_rm_ft_")), config)
-    ours = n / (time.perf_counter() - start)
-    theirs = trl_finetune_rate(raw, batch_size)
-    defaults = trl_finetune_rate(raw, batch_size, trl_defaults=True)
-    return {"rewardkit_pairs_per_s": ours, "trl_fp32_pairs_per_s": theirs, "ratio_rewardkit_over_trl_fp32":
-            ours / theirs, "trl_defaults_bf16_ckpt_pairs_per_s": defaults}
+    rewardkit_finetune_seconds(raw[:batch_size], batch_size, device)  # warm-up: imports, file cache, kernels
+    trl_finetune_seconds(raw[:batch_size], batch_size)
+    result: dict = {"pairs": n, "batch_size": batch_size, "steps": -(-n // batch_size), "repeats": repeats,
+                    "held_out_pairs": len(held_out)}
+    for setting, val in (("no_validation", None), ("validation", held_out)):
+        ours, theirs = [], []
+        for _ in range(repeats):
+            ours.append(rewardkit_finetune_seconds(raw, batch_size, device, val))
+            theirs.append(trl_finetune_seconds(raw, batch_size, val))
+        result[setting] = figures(n, ours, theirs)
+    if trl_defaults:
+        result["trl_defaults_bf16_ckpt_pairs_per_s"] = n / trl_finetune_seconds(raw, batch_size,
+                                                                                trl_defaults=True)[0]
+    return result
+
+
+def figures(n: int, ours: list[tuple[float, float]], theirs: list[tuple[float, float]]) -> dict:
+    """Pairs/s from the median wall and the median CPU seconds of each side, and the ratios. With one torch
+    thread on a shared machine the CPU time is the steadier figure: other jobs stretch the wall time."""
+    out: dict = {}
+    for kind, column in (("wall", 0), ("cpu", 1)):
+        rk = n / statistics.median(t[column] for t in ours)
+        peer = n / statistics.median(t[column] for t in theirs)
+        out[kind] = {"rewardkit_seconds": [round(t[column], 3) for t in ours],
+                     "trl_fp32_seconds": [round(t[column], 3) for t in theirs],
+                     "rewardkit_pairs_per_s": round(rk, 2), "trl_fp32_pairs_per_s": round(peer, 2),
+                     "ratio_rewardkit_over_trl_fp32": round(rk / peer, 3)}
+    return out
 
 
 def main() -> None:
@@ -125,11 +169,20 @@ def main() -> None:
     parser.add_argument("--peer", action="store_true", help="also fine-tune MiniLM with rewardkit and with TRL's "
                         "RewardTrainer on the same pairs (slow on a CPU)")
     parser.add_argument("--peer-only", action="store_true", help="only the rewardkit-vs-TRL fine-tuning part")
+    parser.add_argument("--peer-pairs", type=int, default=80, help="pairs fine-tuned on by both sides")
+    parser.add_argument("--peer-repeats", type=int, default=5, help="alternated timed runs of each side")
+    parser.add_argument("--trl-defaults", action="store_true", help="also time TRL with its own defaults (bf16 "
+                        "autocast + gradient checkpointing; about a minute and a half on a CPU core)")
     args = parser.parse_args()
     if args.threads:
         torch.set_num_threads(args.threads)
     if args.peer_only:
-        print(json.dumps(finetune_vs_trl(args.device), indent=2))
+        result = {"device": args.device, "torch_threads": torch.get_num_threads(),
+                  "minilm_finetune_vs_trl": finetune_vs_trl(args.device, args.peer_pairs, repeats=args.peer_repeats,
+                                                            trl_defaults=args.trl_defaults)}
+        print(json.dumps(result, indent=2))
+        if args.out:
+            Path(args.out).write_text(json.dumps(result, indent=2) + "\n")
         return
     work = Path(tempfile.mkdtemp(prefix="bench_rm_"))
     train_rows = pairs(synthetic.sentiment_pairs(args.train_pairs, seed=1))
@@ -162,7 +215,8 @@ def main() -> None:
     results["scoring_minilm"] = scoring_rates(work / "minilm_frozen", args.device, args.score_n, args.repeats)
     results["scoring_tiny"] = scoring_rates(work / "tiny", args.device, args.score_n, args.repeats)
     if args.peer:
-        results["minilm_finetune_vs_trl"] = finetune_vs_trl(args.device)
+        results["minilm_finetune_vs_trl"] = finetune_vs_trl(args.device, args.peer_pairs, repeats=args.peer_repeats,
+                                                            trl_defaults=args.trl_defaults)
     print(json.dumps(results, indent=2))
     if args.out:
         Path(args.out).write_text(json.dumps(results, indent=2) + "\n")

@@ -87,6 +87,32 @@ def test_early_stopping_keeps_the_best_and_stops(tmp_path):
     assert summary["best_val_accuracy"] == 0.0
 
 
+def saved_model_stats(model_dir: Path, rows) -> tuple[float, float, int]:
+    """Mean, population std and count of the saved model's rewards on the chosen and rejected answers."""
+    model = RewardModel.load(model_dir, "cpu")
+    flat = [(p.prompt, answer) for p in rows for answer in (p.chosen, *p.rejected)]
+    rewards = torch.tensor(model.score([q for q, _ in flat], [a for _, a in flat]), dtype=torch.float64)
+    return float(rewards.mean()), float(rewards.std(unbiased=False)), len(rewards)
+
+
+def test_reward_stats_are_the_saved_models_rewards(tmp_path):
+    # the statistics come from the best validation (not recomputed) or, with nothing held out, from the final
+    # weights on the training pairs; either way they must describe the model that was saved
+    rows = pairs(synthetic.politeness_pairs(120, seed=1))
+    val = pairs(synthetic.politeness_pairs(30, seed=7))
+    summary = train(rows, tmp_path / "val", TrainConfig(epochs=2, batch_size=8, eval_every=2, patience=0,
+                                                        lr=1e-2, progress=False), val)
+    accuracies = [h["val_accuracy"] for h in summary["history"]]
+    assert accuracies.index(max(accuracies)) < len(accuracies) - 1  # the kept weights are not the last ones
+    for name, source, check in (("val", "validation", val), ("train", "train", rows[:24])):
+        if name == "train":
+            train(rows[:24], tmp_path / name, TrainConfig(epochs=1, batch_size=8, progress=False, val_fraction=0))
+        stats = json.loads((tmp_path / name / "rm_config.json").read_text())["reward_stats"]
+        mean, std, n = saved_model_stats(tmp_path / name, check)
+        assert stats["source"] == source and stats["n"] == n
+        assert stats["mean"] == pytest.approx(mean, abs=1e-5) and stats["std"] == pytest.approx(std, abs=1e-5)
+
+
 def test_no_training_pairs_is_an_input_error(tmp_path):
     from rewardkit.errors import InputError
 

@@ -18,6 +18,7 @@ directory is self-contained) and, for Hugging Face backbones, `backbone/` with i
 from __future__ import annotations
 
 import json
+from collections.abc import Sequence
 from pathlib import Path
 from typing import Any, Literal
 
@@ -152,26 +153,37 @@ class RewardModel(nn.Module):
                  response_room(len(p), self.budget))
                 for p, r, text in zip(prompt_ids, response_ids, responses, strict=True)]
 
-    def encode(self, prompts: list[str], responses: list[str], overlong: Overlong = "head"
-               ) -> dict[str, torch.Tensor]:
-        """Token ids, attention mask and token types, right-padded: each (B, T)."""
+    def tokenize(self, prompts: list[str], responses: list[str], overlong: Overlong = "head"
+                 ) -> list[tuple[list[int], int]]:
+        """(token ids, length of the prompt part) of each (prompt, response), truncated but not padded; the
+        prompt part (token type 0) is the start token, the prompt and the separator. Training tokenises its
+        pairs once with this and pads each batch with `collate`."""
         prompt_ids, response_ids = self._token_ids(prompts, responses)
         start, sep, end = self._layout
         budget = self.budget
-        rows, types = [], []
+        rows = []
         for p, r in zip(prompt_ids, response_ids, strict=True):
             p, r = fit(p, r, budget, overlong)
             first = start + p + sep
-            rows.append(first + r + end)
-            types.append([0] * len(first) + [1] * (len(r) + len(end)))
-        width = max((len(row) for row in rows), default=1)
+            rows.append((first + r + end, len(first)))
+        return rows
+
+    def collate(self, rows: Sequence[tuple[Sequence[int], int]]) -> dict[str, torch.Tensor]:
+        """Token ids, attention mask and token types of tokenised rows, right-padded to the longest: (B, T)."""
+        width = max((len(ids) for ids, _ in rows), default=1)
         pad = self.tokenizer.pad_token_id
-        ids = torch.tensor([row + [pad] * (width - len(row)) for row in rows], dtype=torch.long)
-        mask = torch.tensor([[1] * len(row) + [0] * (width - len(row)) for row in rows], dtype=torch.long)
-        token_types = torch.tensor([t + [0] * (width - len(t)) for t in types], dtype=torch.long)
+        ids = torch.tensor([[*row, *[pad] * (width - len(row))] for row, _ in rows], dtype=torch.long)
+        mask = torch.tensor([[1] * len(row) + [0] * (width - len(row)) for row, _ in rows], dtype=torch.long)
+        token_types = torch.tensor([[0] * first + [1] * (len(row) - first) + [0] * (width - len(row))
+                                    for row, first in rows], dtype=torch.long)
         device = self.device
         return {"input_ids": ids.to(device), "attention_mask": mask.to(device),
                 "token_type_ids": token_types.to(device)}
+
+    def encode(self, prompts: list[str], responses: list[str], overlong: Overlong = "head"
+               ) -> dict[str, torch.Tensor]:
+        """Token ids, attention mask and token types, right-padded: each (B, T)."""
+        return self.collate(self.tokenize(prompts, responses, overlong))
 
     def features(self, batch: dict[str, torch.Tensor]) -> torch.Tensor:
         """Pooled backbone output (B, H): what the head sees."""
