@@ -16,6 +16,7 @@ from rewardkit.testing.math import (
     equivalent_pairs,
     intervals,
     near_miss_pairs,
+    percent_pairs,
     rationals,
     shuffled_sets,
     symbolic_pairs,
@@ -45,6 +46,12 @@ def test_equivalent_forms_always_verify(scorer, pair):
 def test_exact_forms_verify_symmetrically(scorer, pair):
     gold, pred = pair
     assert scorer.compare(gold, pred).value == scorer.compare(pred, gold).value == 1.0
+
+
+@FAST
+@given(pair=percent_pairs())
+def test_percent_one_reading_per_gold(scorer, pair):
+    assert scorer.compare(*pair).value == 1.0, pair
 
 
 @FAST

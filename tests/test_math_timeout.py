@@ -151,7 +151,7 @@ def test_fast_path_never_starts_the_pool():
     scorer = MathScorer()
     rows = [{"completion": f"\\boxed{{{p}}}", "answer": g} for g, p in
             [("14", "14"), ("0.5", "\\frac12"), ("\\text{Monday}", "monday"), ("\\{1,2\\}", "\\{2,1\\}"),
-             ("[1,2)", "1 \\le x < 2"), ("50\\%", "0.5"), ("B", "(B)"), ("3", "3, 4")]]
+             ("[1,2)", "1 \\le x < 2"), ("0.5", "50\\%"), ("B", "(B)"), ("3", "3, 4")]]
     assert [s.value for s in scorer.score_batch(rows)] == [1, 1, 1, 1, 1, 1, 1, 0]
     assert scorer._pool is None
 
@@ -165,3 +165,13 @@ def test_batch_mixes_timeouts_symbolic_and_fast(scorer):
     got = scorer.score_batch(rows)
     assert time.monotonic() - start < BOUND + SLACK
     assert [(s.value, s.status.value) for s in got] == [(0.0, "timeout"), (1.0, "ok"), (1.0, "ok"), (1.0, "ok")]
+
+
+def test_radicals_pi_and_identities_stay_in_process():
+    """The numeric rule runs in the caller for trusted values: no pool for these."""
+    scorer = MathScorer()
+    rows = [{"completion": f"\\boxed{{{p}}}", "answer": g} for g, p in
+            [("\\frac{\\sqrt2}{2}", "\\frac{1}{\\sqrt2}"), ("2\\pi", "\\pi \\cdot 2"), ("(x+1)^2", "x^2+2x+1"),
+             ("\\sin^2 x + \\cos^2 x", "1"), ("\\sqrt{8}", "3\\sqrt2"), ("\\log_2 8", "4")]]
+    assert [s.value for s in scorer.score_batch(rows)] == [1, 1, 1, 1, 0, 0]
+    assert scorer._pool is None

@@ -9,7 +9,8 @@ only what needs algebra goes to a worker process (see `verify.py` and `symbolic.
 Node shapes: ("num", Fraction, written_as_float) ("sym", name) ("const", "pi"|"e"|"i"|"inf") ("neg", x)
 ("add", a, b) ("mul", a, b) ("div", a, b) ("frac", a, b) ("pow", a, b) ("root", x, n) ("func", name, x)
 ("fact", x) ("binom", n, k) ("pct", x) ("pm", a, b) ("base", digits, base) ("set", items) ("list", items)
-("tuple", items, open, close) ("union", parts) ("rel", ops, exprs) ("matrix", rows) ("text", s)
+("tuple", items, open, close) ("union", parts) ("rel", ops, exprs) ("ratio", terms) ("mod", a, b)
+("matrix", rows) ("text", s)
 ("choice", letter, rest_or_None).
 """
 
@@ -18,6 +19,8 @@ from __future__ import annotations
 import re
 from fractions import Fraction
 from functools import lru_cache
+
+from rewardkit.scorers.math.notation import mark_names, number_word, rewrite_notation, set_builder
 
 Node = tuple
 
@@ -46,7 +49,14 @@ _WORD_CONSTS = {"pi": ("const", "pi"), "infty": ("const", "inf"), "inf": ("const
 
 _UNICODE = {"−": "-", "–": "-", "×": "\\times ", "·": "\\cdot ", "÷": "/", "√": "\\sqrt", "π": "\\pi ",
             "∞": "\\infty ", "≤": "\\le ", "≥": "\\ge ", "≠": "\\ne ", "°": "^\\circ ", "∅": "\\emptyset ",
-            "∪": "\\cup ", "∈": "\\in ", "±": "\\pm ", "∓": "\\mp ", "，": ",", "\u00a0": " "}
+            "∪": "\\cup ", "∈": "\\in ", "±": "\\pm ", "∓": "\\mp ", "，": ",", "\u00a0": " ", "⟨": "(",
+            "⟩": ")", "∖": "\\setminus ", "\u3000": " ", "。": "."}
+_FULL_WIDTH = {c: c - 0xFEE0 for c in range(0xFF01, 0xFF5F)}  # ＝１４ -> =14
+_VULGAR = {"½": (1, 2), "⅓": (1, 3), "⅔": (2, 3), "¼": (1, 4), "¾": (3, 4), "⅕": (1, 5), "⅖": (2, 5), "⅗": (3, 5),
+           "⅘": (4, 5), "⅙": (1, 6), "⅚": (5, 6), "⅛": (1, 8), "⅜": (3, 8), "⅝": (5, 8), "⅞": (7, 8)}
+_VULGAR_RE = re.compile("[" + "".join(_VULGAR) + "]")
+_SUPERSCRIPT = dict(zip("⁰¹²³⁴⁵⁶⁷⁸⁹⁻⁺", "0123456789-+", strict=True))
+_SUPERSCRIPT_RE = re.compile("[" + "".join(_SUPERSCRIPT) + "]+")
 _DROP = re.compile(r"\\(?:left|right|bigl|bigr|Bigl|Bigr|biggl|biggr|bigg|Bigg|big|Big)(?![a-zA-Z])(?:\.(?!\d))?"
                    r"|\\(?:displaystyle|textstyle|limits|quad|qquad|hfill)(?![a-zA-Z])|(?<!\\)\\[!;: ]|~|\$|\\\(|\\\)"
                    r"|\\\[|\\\]")
@@ -67,7 +77,7 @@ _OTHER_CHOICE = re.compile(r"^(?:or|and)\b|^[,;/&]|(?:^|[\s,;(])\(?[A-J]\)")
 _WORDY = re.compile(r"[A-Za-z]{3,}")
 _PLAIN_THOUSANDS = re.compile(r"^[-+]?\d{1,3}(?:,\d{3})+(?:\.\d+)?$")
 _TOKEN = re.compile(r"(?P<num>(?:\d+\.?\d*|\.\d+)(?:[eE][-+]?\d+(?![\d.]))?)|(?P<cmd>\\[a-zA-Z]+|\\.)"
-                    r"|(?P<word>[a-zA-Z]+)|(?P<op><=|>=|!=|[-+*/^_!=<>,;()\[\]{}|&%'])|(?P<space>\s+)")
+                    r"|(?P<word>[a-zA-Z]+)|(?P<op><=|>=|!=|[-+*/^_!=<>,;:()\[\]{}|&%'])|(?P<space>\s+)")
 
 
 def _brace_end(text: str, open_pos: int) -> int:
@@ -118,12 +128,13 @@ def _spaced_unit_letter(before: str, content: str) -> bool:
 
 
 def normalize(text: str) -> str:
-    """Canonical answer text: unicode symbols to LaTeX, delimiters and spacing dropped, text wrappers and
-    units resolved, thousands separators removed, degree signs dropped."""
-    for src, dst in _UNICODE.items():
-        text = text.replace(src, dst)
+    """Canonical answer text: unicode symbols to LaTeX, delimiters and spacing dropped, notation rewritten
+    (`notation.py`), named quantities marked, text wrappers and units resolved, thousands separators removed,
+    degree signs dropped."""
+    text = unicode_forms(text)
     bold = re.fullmatch(r"\s*\*\*(.+)\*\*\s*", text, re.DOTALL)  # markdown bold around the whole answer
     text = bold.group(1) if bold else text
+    text = rewrite_notation(text)
     text = text.replace("\\$", " ")
     text = _DROP.sub(" ", text)
     text = text.replace("\\dfrac", "\\frac").replace("\\tfrac", "\\frac").replace("\\cfrac", "\\frac")
@@ -131,9 +142,11 @@ def normalize(text: str) -> str:
     text = _THIN_THOUSANDS.sub("", text)
     text = text.replace("\\,", " ")
     text = _DEGREES.sub(" ", text)
+    text = mark_names(set_builder(text))
     text = _unwrap_text(text)
     if re.search(r"[\d\\]", text):  # "and" stays distinct: `x > 1 and x < 3` is one interval (see _Parser.top)
         text = re.sub(r"\band\b", r" \\land ", re.sub(r"\bor\b", ",", text))
+        text = re.sub(r",\s*\\land\b", ",", text)  # "19, 46, and 82" is a list of three
     text = text.strip().rstrip(".").strip()
     unit = _UNIT_TAIL.match(text)
     if unit and not _HEDGE_WORDS.search(unit.group(2)) and not any(
@@ -142,6 +155,18 @@ def normalize(text: str) -> str:
     if _PLAIN_THOUSANDS.match(text):
         text = text.replace(",", "")
     return " ".join(text.split())
+
+
+def unicode_forms(text: str) -> str:
+    """Unicode symbols to LaTeX: full-width forms (＝１４), vulgar fractions (2½ is 2\\frac{1}{2}),
+    superscripts (x² is x^{2}, 10⁵ is 10^{5}), π √ ∞ ≤ and friends."""
+    if text.isascii():
+        return text
+    text = text.translate(_FULL_WIDTH)
+    for src, dst in _UNICODE.items():
+        text = text.replace(src, dst)
+    text = _VULGAR_RE.sub(lambda m: "\\frac{%d}{%d}" % _VULGAR[m.group()], text)
+    return _SUPERSCRIPT_RE.sub(lambda m: "^{" + "".join(_SUPERSCRIPT[c] for c in m.group()) + "}", text)
 
 
 def _tokens(text: str) -> list[tuple[str, str]]:
@@ -211,18 +236,31 @@ class _Parser:
         return items
 
     def relation(self) -> Node:
-        exprs, ops = [self.union()], []
+        exprs, ops = [self.ratio()], []
         while self.peek() in _REL:
             ops.append(_REL[self.take()[1]])
-            exprs.append(self.union())
+            exprs.append(self.ratio())
         return ("rel", tuple(ops), tuple(exprs)) if ops else exprs[0]
 
-    def union(self) -> Node:
-        parts = [self.sum()]
-        while self.peek() == "\\cup":
+    def ratio(self) -> Node:
+        """`2:3`, `1:2:3`, a time `2:30`: the terms in order."""
+        parts = [self.union()]
+        while self.peek() == ":":
             self.take()
-            parts.append(self.sum())
-        return ("union", tuple(parts)) if len(parts) > 1 else parts[0]
+            parts.append(self.union())
+        return ("ratio", tuple(parts)) if len(parts) > 1 else parts[0]
+
+    def union(self) -> Node:
+        node = self.sum()
+        parts = [node]
+        while self.peek() in ("\\cup", "\\setminus"):
+            if self.take()[1] == "\\setminus":
+                parts[-1] = _remove_points(parts[-1], self.sum())
+            else:
+                parts.append(self.sum())
+        if len(parts) == 1:
+            return parts[0]
+        return ("union", tuple(p for part in parts for p in (part[1] if part[0] == "union" else (part,))))
 
     def sum(self) -> Node:
         node = self.term()
@@ -238,11 +276,12 @@ class _Parser:
         node = self.unary()
         while True:
             nxt = self.peek()
-            if nxt in _MUL or nxt in ("/", "\\div"):
+            if nxt in _MUL or nxt in ("/", "\\div", "\\bmod", "\\mod"):
                 self.take()
                 rhs = self.unary()
                 _arith(node, rhs)
-                node = ("mul", node, rhs) if nxt in _MUL else ("div", node, rhs)
+                node = ("mul", node, rhs) if nxt in _MUL else ("mod", node, rhs) if "mod" in nxt else (
+                    "div", node, rhs)
             elif self._starts_atom():
                 if node[0] == "num" and self.toks[self.i][0] == "num":
                     raise ParseError("two numbers side by side")
@@ -261,7 +300,8 @@ class _Parser:
             return True
         if kind == "cmd":
             return value not in _REL and value not in _MUL and value not in (
-                "\\cup", "\\pm", "\\mp", "\\div", "\\}", "\\\\", "\\end", "\\rfloor", "\\rceil", "\\land")
+                "\\cup", "\\pm", "\\mp", "\\div", "\\}", "\\\\", "\\end", "\\rfloor", "\\rceil", "\\land",
+                "\\setminus", "\\bmod", "\\mod")
         return value in ("(", "{", "\\{", "[")  # not "|": juxtaposed |x| is ambiguous with a closing bar
 
     def unary(self) -> Node:
@@ -304,9 +344,7 @@ class _Parser:
             elif op == "%":
                 node = ("pct", node)
             elif node[0] == "num" and not node[2]:
-                base = self.simple_arg()
-                digits = str(node[1])
-                node = ("base", digits, base)
+                node = ("base", str(node[1]), _base_name(self.simple_arg()))
             else:
                 raise ParseError("subscript on an expression")
         return node
@@ -431,6 +469,8 @@ class _Parser:
             return ("root", radicand, index)
         if name in ("pi", "infty", "inf"):
             return _WORD_CONSTS[name]
+        if name == "name":  # a named quantity marked by notation.mark_names
+            return ("sym", self.simple_arg())
         if name in ("emptyset", "varnothing"):
             return ("set", ())
         if name in ("lfloor", "lceil"):
@@ -512,7 +552,42 @@ class _Parser:
         return ("matrix", tuple(rows))
 
 
-_CONTAINERS = {"set", "list", "tuple", "union", "rel", "matrix", "text", "choice"}
+_CONTAINERS = {"set", "list", "tuple", "union", "rel", "matrix", "text", "choice", "ratio"}
+
+
+def _base_name(sub: str) -> str:
+    """`(2)`, `two`, `\\text{five}` (already unwrapped to `five`) -> the base as digits."""
+    sub = sub.strip("()")
+    word = number_word(sub)
+    return str(word) if word is not None else sub
+
+
+def _point(node: Node) -> Fraction | None:
+    if node[0] == "num":
+        return node[1]
+    if node[0] == "neg":
+        inner = _point(node[1])
+        return None if inner is None else -inner
+    if node[0] == "frac":
+        top, bottom = _point(node[1]), _point(node[2])
+        return None if top is None or not bottom else top / bottom
+    return None
+
+
+def _remove_points(interval: Node, points: Node) -> Node:
+    """`\\mathbb{R} \\setminus \\{0\\}`, `[0, 5] \\setminus \\{1, 2\\}` -> a union of intervals (the
+    points must be plain numbers)."""
+    if interval[0] != "tuple" or len(interval[1]) != 2 or points[0] != "set":
+        raise ParseError("\\setminus needs an interval and a set of numbers")
+    values = [(_point(p), p) for p in points[1]]
+    if any(v is None for v, _ in values):
+        raise ParseError("\\setminus of a non-numeric set")
+    pieces, (low, high), low_open = [], interval[1], interval[2]
+    for _, point in sorted(values, key=lambda vp: vp[0]):
+        pieces.append(("tuple", (low, point), low_open, ")"))
+        low, low_open = point, "("
+    pieces.append(("tuple", (low, high), low_open, interval[3]))
+    return ("union", tuple(pieces))
 
 
 def _arith(*nodes: Node) -> None:
@@ -594,6 +669,9 @@ def parse(text: str) -> Node:
     choice = _choice(norm)
     if choice is not None:
         return choice
+    word = number_word(norm) if norm.isalpha() or " " in norm or "-" in norm else None
+    if word is not None:
+        return ("num", Fraction(word), False)  # number words are numbers (documented policy)
     if re.fullmatch(r"[A-Za-z][A-Za-z '-]*[A-Za-z]", norm) and norm not in FUNCS and norm not in _WORD_CONSTS:
         return ("text", _text_key(norm))  # a word answer ("no", "Monday"), not a product of symbols
     try:

@@ -27,7 +27,7 @@ class Options:
     """Equivalence policy knobs (hashable: results can be cached on them)."""
 
     float_rel_tol: float = 1e-6  # applies only when the prediction contains a written float
-    percent: Literal["flexible", "strict"] = "flexible"
+    percent: Literal["auto", "flexible", "strict"] = "auto"  # see `_Judge._percent`
 
 
 @dataclass(frozen=True, slots=True)
@@ -63,6 +63,10 @@ def exact(node: Node) -> Fraction | float | None:
         return None if value is None else (-value if tag == "neg" else value / 100)
     if tag in ("add", "mul", "div", "frac"):
         return _arith(tag, exact(node[1]), exact(node[2]))
+    if tag == "mod":
+        a, b = exact(node[1]), exact(node[2])
+        ints = all(isinstance(v, Fraction) and v.denominator == 1 for v in (a, b))
+        return a % b if ints and b else None
     if tag == "pow":
         return _power(exact(node[1]), exact(node[2]))
     if tag == "fact":
@@ -166,7 +170,8 @@ class _Judge:
     def equal(self, g: Node, p: Node) -> Verdict:
         if g == p:
             return Verdict(True, "identical")
-        for rule in (self._choice, self._text, self._base, self._relations, self._intervals, self._collections):
+        for rule in (self._choice, self._text, self._base, self._relations, self._ratio, self._intervals,
+                     self._collections):
             verdict = rule(g, p)
             if verdict is not None:
                 return verdict
@@ -210,6 +215,8 @@ class _Judge:
         if g[0] == p[0] == "rel":
             if ga and pa and ga[0] == pa[0]:
                 return self._tag(self.equal(ga[1], pa[1]), "assignment")
+            if ga and pa and ga[0] and pa[0] and not _has_symbols(ga[1]) and not _has_symbols(pa[1]):
+                return Verdict(False, "values of different names")
             if g[1] == p[1] == ("=",):
                 return self._equation(g, p)
             if set(g[1]) <= _INEQ and set(p[1]) <= _INEQ:
@@ -229,6 +236,15 @@ class _Judge:
         if self.symbolic is None:
             raise NeedsSymbolic
         return self.symbolic("equation", g, p, self.opts)
+
+    def _ratio(self, g: Node, p: Node) -> Verdict | None:
+        """`2:3`, `1:2:3`, a time `2:30`: the same terms in the same order (`2:30` is not `1:15`)."""
+        if g[0] != "ratio" and p[0] != "ratio":
+            return None
+        if g[0] != p[0] or len(g[1]) != len(p[1]):
+            return Verdict(False, "ratio vs another form")
+        same = all(self.equal(a, b).equal for a, b in zip(g[1], p[1], strict=True))
+        return Verdict(same, "ratio terms")
 
     def _intervals(self, g: Node, p: Node) -> Verdict | None:
         gi, pi = _intervals(g, strict=True), _intervals(p, strict=True)
@@ -284,6 +300,8 @@ class _Judge:
             return self._matrix(g, p)
         if g[0] == "pct" or p[0] == "pct":
             return self._percent(g, p)
+        if _zero_power(g) or _zero_power(p):
+            return Verdict(False, "0^0 is indeterminate")
         try:
             gv, pv = exact(g), exact(p)
         except TooLarge:
@@ -293,7 +311,12 @@ class _Judge:
         if too_large(g) or too_large(p):
             return Verdict(False, "too large to compare")
         if self.symbolic is None:
-            raise NeedsSymbolic
+            from rewardkit.scorers.math.numeric import decide  # mpmath, imported on first use only
+
+            verdict = decide(g, p, self.opts)
+            if verdict is None:
+                raise NeedsSymbolic
+            return verdict
         return self.symbolic("expr", g, p, self.opts)
 
     def _rational(self, gv: Fraction | float, pv: Fraction | float, pred_float: bool) -> Verdict:
@@ -309,11 +332,20 @@ class _Judge:
         return Verdict(False, rule)
 
     def _percent(self, g: Node, p: Node) -> Verdict:
+        """`auto` (default): one reading of a percent sign per gold, so a value off by x100 never passes.
+        Gold `50\\%`: the prediction `50` (sign dropped), not `0.5`. Gold without a sign: `p\\%` is the value
+        p/100 when the gold is at most 1 in size (gold 1/8: `12.5\\%`, not `0.125\\%`), else the number p
+        (gold 14: `14\\%`, not `1400\\%`). `strict`: the sign dropped only. `flexible`: both readings."""
         if g[0] == p[0] == "pct":
             return self._tag(self.equal(g[1], p[1]), "percent")
         pct, other = (g, p) if g[0] == "pct" else (p, g)
-        forms = [pct[1]] + ([("div", pct[1], ("num", Fraction(100), False))]
-                            if self.opts.percent == "flexible" else [])
+        value = ("div", pct[1], ("num", Fraction(100), False))
+        if self.opts.percent == "flexible":
+            forms = [pct[1], value]
+        elif self.opts.percent == "strict" or pct is g:
+            forms = [pct[1]]
+        else:
+            forms = [value] if _at_most_one(g) else [pct[1]]
         for form in forms:
             verdict = self.equal(form, other) if pct is g else self.equal(other, form)
             if verdict.equal:
@@ -354,13 +386,38 @@ def _assignment(node: Node) -> tuple[str, Node] | None:
         return (lhs[1], rhs) if lhs[0] == "sym" and rhs[0] == "set" else None
     if lhs[0] == "sym":
         return (lhs[1], rhs)
-    if lhs[0] == "mul" and lhs[1][0] == "sym" and lhs[1][1] in _FUNCTION_NAMES and _has_symbols(lhs[2]):
-        return (lhs[1][1], rhs)  # f(x) = ...
+    if lhs[0] == "mul" and lhs[1][0] == "sym" and lhs[1][1] in _FUNCTION_NAMES:
+        # f(x) = ... names the function; f(3) = 12 names the value f(3)
+        return (lhs[1][1] if _has_symbols(lhs[2]) else f"{lhs[1][1]}({lhs[2]!r})", rhs)
+    if lhs[0] == "ratio" and all(_has_symbols(term) for term in lhs[1]):
+        return (repr(lhs), rhs)  # V_1 : V_2 = 11 : 21
     if lhs[0] == "tuple" and all(item[0] == "sym" for item in lhs[1]):
         return (str(lhs[1]), rhs)
     if not _has_symbols(lhs) and not _has_symbols(rhs):
         return ("", rhs)
     return None
+
+
+def _at_most_one(node: Node) -> bool:
+    """|value| <= 1, for the percent rule (a non-rational gold counts as a value: `\\frac{\\sqrt2}{2}`)."""
+    try:
+        value = exact(node)
+    except TooLarge:
+        return False
+    return value is None or abs(value) <= 1
+
+
+def _zero_power(node: object) -> bool:
+    """Does the expression contain `0^0` (indeterminate, never 1)?"""
+    if not isinstance(node, tuple) or not node or node[0] in ("num", "sym", "const", "text"):
+        return False
+    if node[0] == "pow":
+        try:
+            if exact(node[1]) == 0 and exact(node[2]) == 0:
+                return True
+        except TooLarge:
+            return False
+    return any(_zero_power(child) for child in node[1:])
 
 
 def _roughly(value: Node, approximation: Node) -> bool:
@@ -420,11 +477,22 @@ def _expand_pm(node: Node) -> list[Node]:
 
 
 def _sequence(node: Node) -> tuple[Node, ...] | None:
-    if node[0] in ("tuple", "list"):
+    if node[0] == "list":
+        return _by_name(node[1])
+    if node[0] == "tuple":
         return node[1]
     if node[0] == "matrix" and (len(node[1]) == 1 or all(len(r) == 1 for r in node[1])):
         return tuple(x for row in node[1] for x in row)
     return None
+
+
+def _by_name(items: tuple[Node, ...]) -> tuple[Node, ...]:
+    """Coordinates given as assignments are matched by name, not position: `y=3, x=2` is the point (2, 3)."""
+    found = [_assignment(item) for item in items]
+    names = [f[0] for f in found if f is not None and f[0] and len(f[0]) == 1]
+    if len(names) != len(items) or len(set(names)) != len(names):
+        return items
+    return tuple(value for _, value in sorted((f for f in found if f is not None), key=lambda nv: nv[0]))
 
 
 def _grid(node: Node) -> tuple[tuple[Node, ...], ...] | None:

@@ -1,0 +1,110 @@
+"""Text rewrites that bring the notations answers are written in to the subset `parse.py` reads.
+
+Each rule is a plain text rewrite done before tokenizing, so the parser stays small: MATH's thousands separator
+`10,\\!000`, doubled backslashes (`\\\\frac` from double-escaped strings), `{n \\choose k}` and `{a \\over b}`,
+`0.\\dot{3}`, `\\pmod{n}`, decorations (`\\color`, `\\underline`, `\\textdollar`), scale words (`4.5 million`),
+set-builder braces (`\\{x \\mid x > 2\\}`), named quantities on the left of `=` (`AB`, `|AB|`, `\\angle BAC`,
+`\\text{Area}`, `\\max`), points `A(2, 3)`, and number words (`twenty-one`) as a documented policy.
+"""
+
+from __future__ import annotations
+
+import re
+
+_DOUBLED = re.compile(r"(?<!\\)\\\\(?=[a-zA-Z])")
+_SINGLE_ENV = re.compile(r"(?<!\\)\\(?:begin|end)\{")
+_MATH_THOUSANDS = re.compile(r"(?<=\d),\\!\s*(?=\d{3}(?!\d))")
+_DECORATION = re.compile(r"\\(?:color|textcolor)\s*\{[^{}]*\}|\\textdollar\b|\\(?:underline|uline)\s*(?=\{)")
+_CHOOSE = re.compile(r"\{([^{}]*?)\\(choose|over)(?![a-zA-Z])([^{}]*)\}")
+_CHOOSE_BARE = re.compile(r"^([^{}]*?)\\(choose|over)(?![a-zA-Z])([^{}]*)$")
+_DOTS = re.compile(r"\\dot\s*\{?(\d)\}?(\d*)\\dot\s*\{?(\d)\}?")
+_DOT = re.compile(r"\\dot\s*\{?(\d)\}?")
+_PMOD = re.compile(r"\s*(?:\\pmod\s*\{[^{}]*\}|\\pmod\s*\w+|\(\s*\\(?:bmod|mod)\s*[^()]*\))\s*\.?\s*$")
+_TRAILING_BACKSLASH = re.compile(r"(?:\\\\|\\)\s*$")
+_GLUED_QUAD = re.compile(r"\\q?quad(?=[a-zA-Z])")  # "\quadx_2" in scraped golds: a space, then x_2
+_SCALES = {"dozen": "12", "hundred": "100", "thousand": "10^{3}", "million": "10^{6}", "billion": "10^{9}",
+           "trillion": "10^{12}"}
+_SCALE = re.compile(r"(\d(?:[\d.]*\d)?)\s*(?:\\(?:text|mathrm|mbox|textrm)\s*\{\s*(" + "|".join(_SCALES)
+                    + r")\s*\}|(" + "|".join(_SCALES) + r")\b)")
+_SET_BUILDER = re.compile(r"^\\\{\s*([a-zA-Z])\s*(?:\\in\s*\\mathbb\s*\{?R\}?\s*)?(?:\\mid|\\colon|:|\|)\s*(.+?)"
+                          r"\s*\\\}$")
+_NAME_PATTERNS = (
+    re.compile(r"^\\(max|min)(?![a-zA-Z])(?:_\{[^{}]*\})?\s*(?==)"),
+    re.compile(r"(?<![\\A-Za-z])(?:m\s*)?\\(?:measured)?angle\s*\{?([A-Z]{1,3})\}?(?=\s*=)"),
+    re.compile(r"\\(?:text|textbf|mathrm)\s*\{\s*([A-Za-z][A-Za-z ]*?)\s*\}(?=\s*=)"),
+    re.compile(r"\|\s*([A-Z]{2,3})\s*\|(?=\s*=)"),
+    re.compile(r"\\overline\s*\{\s*([A-Z]{2,3})\s*\}(?=\s*=)"),
+    re.compile(r"(?<![\\A-Za-z_{])([A-Z]{2,4})(?=\s*=)"),
+)
+_POINT = re.compile(r"^[A-Z]\s*(\([^()]*,[^()]*\))$")
+
+_UNITS = {"zero": 0, "one": 1, "two": 2, "three": 3, "four": 4, "five": 5, "six": 6, "seven": 7, "eight": 8,
+          "nine": 9, "ten": 10, "eleven": 11, "twelve": 12, "thirteen": 13, "fourteen": 14, "fifteen": 15,
+          "sixteen": 16, "seventeen": 17, "eighteen": 18, "nineteen": 19}
+_TENS = {"twenty": 20, "thirty": 30, "forty": 40, "fifty": 50, "sixty": 60, "seventy": 70, "eighty": 80,
+         "ninety": 90}
+
+
+def rewrite_notation(text: str) -> str:
+    """Rewrites that must run before `$`, `\\!` and spacing are dropped and before text wrappers are read."""
+    if "\\\\" in text and not _SINGLE_ENV.search(text):
+        text = _DOUBLED.sub(r"\\", text)  # "\\frac{1}{2}" from a double-escaped string
+    text = _MATH_THOUSANDS.sub("", text)  # MATH writes 10,\!000
+    text = text.replace("\\langle", "(").replace("\\rangle", ")")
+    text = _DECORATION.sub(" ", text)
+    text = _CHOOSE.sub(_choose, text)
+    text = _CHOOSE_BARE.sub(_choose, text)
+    text = _DOT.sub(r"\\overline{\1}", _DOTS.sub(r"\\overline{\1\2\3}", text))
+    text = _GLUED_QUAD.sub(" ", _PMOD.sub("", text))
+    text = _TRAILING_BACKSLASH.sub("", text.strip())  # "5\ " or "5 \\" at the end of a box
+    return _SCALE.sub(lambda m: f"{m.group(1)} \\cdot {_SCALES[m.group(2) or m.group(3)]}", text)
+
+
+def _choose(match: re.Match) -> str:
+    top, bottom = match.group(1).strip(), match.group(3).strip()
+    return f"\\{'binom' if match.group(2) == 'choose' else 'frac'}{{{top}}}{{{bottom}}}"
+
+
+def set_builder(text: str) -> str:
+    """`\\{x \\mid x > 2\\}`, `\\{x : x > 2\\}`, `\\{x \\in \\mathbb{R} \\mid ...\\}` -> the condition."""
+    match = _SET_BUILDER.match(text.strip())
+    return match.group(2) if match else text
+
+
+def mark_names(text: str) -> str:
+    """Named quantities on the left of `=` become one symbol `\\name{...}`: `AB = 12`, `|AB| = 12` (both the
+    name AB), `\\angle BAC = 40`, `m\\angle A = 30`, `\\text{Area} = 12`, `\\max = 3`; a point `A(2, 3)` is
+    its coordinates."""
+    if "=" in text:
+        for pattern in _NAME_PATTERNS:
+            text = pattern.sub(_name, text)
+    point = _POINT.match(text.strip())
+    return point.group(1) if point else text
+
+
+def _name(match: re.Match) -> str:
+    name = match.group(1).strip().replace(" ", "")
+    prefix = "angle" if "angle" in match.group(0) else ""
+    return f"\\name{{{prefix}{name}}}"
+
+
+def number_word(text: str) -> int | None:
+    """`three` -> 3, `twenty-one` -> 21, `one hundred and five` -> 105, `two thousand` -> 2000; None when
+    the text is not a number written in English words."""
+    words = text.casefold().replace("-", " ").replace(" and ", " ").split()
+    if not words or len(words) > 8:
+        return None
+    total, current, seen = 0, 0, False
+    for word in words:
+        if word in _UNITS:
+            current += _UNITS[word]
+        elif word in _TENS:
+            current += _TENS[word]
+        elif word == "hundred":
+            current = (current or 1) * 100
+        elif word == "thousand":
+            total, current = total + (current or 1) * 1000, 0
+        else:
+            return None
+        seen = True
+    return total + current if seen else None
