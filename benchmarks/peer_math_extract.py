@@ -33,7 +33,7 @@ def _literal(node: ast.AST) -> object:
         return ast.literal_eval(node)
     except ValueError:
         code = compile(ast.Expression(node), "<case>", "eval")
-        return eval(code, {"__builtins__": {}, "math": math})  # noqa: S307 - a formatted number, no names
+        return eval(code, {"__builtins__": {}, "math": math})
 
 
 def _call_keywords(func: ast.FunctionDef) -> dict:
@@ -78,7 +78,7 @@ def latex2sympy_rows(tests: Path) -> list[dict]:
         for node in ast.walk(tree):
             for latex, expr in _latex_cases(node):
                 try:
-                    value = eval(compile(ast.Expression(expr), "<case>", "eval"), namespace)  # noqa: S307
+                    value = eval(compile(ast.Expression(expr), "<case>", "eval"), namespace)
                     value = sympy.sympify(value)
                 except Exception:  # noqa: BLE001 - a case built from helpers of their test module: skipped
                     continue

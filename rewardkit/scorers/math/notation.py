@@ -26,6 +26,11 @@ _SCALES = {"dozen": "12", "hundred": "100", "thousand": "10^{3}", "million": "10
            "trillion": "10^{12}"}
 _SCALE = re.compile(r"(\d(?:[\d.]*\d)?)\s*(?:\\(?:text|mathrm|mbox|textrm)\s*\{\s*(" + "|".join(_SCALES)
                     + r")\s*\}|(" + "|".join(_SCALES) + r")\b)")
+_UNIT_WORD = r"\\(?:text|mathrm|mbox|textrm)\s*\{\s*[A-Za-z]{1,6}\s*\}(?:\s*\^\s*\{?\s*[23]\s*\}?)?"
+_UNIT_CHAIN = re.compile(r"(?<=[\d}.])\s*(?:\\,|\\ )?\s*(?:\\frac\s*\{\s*" + _UNIT_WORD + r"\s*\}\s*\{\s*" + _UNIT_WORD
+                         + r"\s*\}|" + _UNIT_WORD + r"(?:\s*(?:/|\\cdot)?\s*" + _UNIT_WORD + r")*)\s*$")
+_NOT_UNITS = re.compile(r"\{\s*(?:or|and|maybe|ish|not|at|about|than|more|less|most|least|approx|around|nearly|almost"
+                        r"|guess|unsure|wrong|over|under|likely|i|e|pi)\s*\}", re.IGNORECASE)  # hedges, constants
 _SET_BUILDER = re.compile(r"^\\\{\s*([a-zA-Z])\s*(?:\\in\s*\\mathbb\s*\{?R\}?\s*)?(?:\\mid|\\colon|:|\|)\s*(.+?)"
                           r"\s*\\\}$")
 _NAME_PATTERNS = (
@@ -57,7 +62,11 @@ def rewrite_notation(text: str) -> str:
     text = _DOT.sub(r"\\overline{\1}", _DOTS.sub(r"\\overline{\1\2\3}", text))
     text = _GLUED_QUAD.sub(" ", _PMOD.sub("", text))
     text = _TRAILING_BACKSLASH.sub("", text.strip())  # "5\ " or "5 \\" at the end of a box
-    return _SCALE.sub(lambda m: f"{m.group(1)} \\cdot {_SCALES[m.group(2) or m.group(3)]}", text)
+    text = _SCALE.sub(lambda m: f"{m.group(1)} \\cdot {_SCALES[m.group(2) or m.group(3)]}", text)
+    unit = _UNIT_CHAIN.search(text)
+    if unit and not _NOT_UNITS.search(unit.group()):  # 60 \frac{\text{km}}{\text{h}}, 12\,\text{km}/\text{h}
+        text = text[:unit.start()]
+    return text
 
 
 def _choose(match: re.Match) -> str:

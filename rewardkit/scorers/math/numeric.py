@@ -56,6 +56,29 @@ def decide(g: Node, p: Node, opts: Options) -> Verdict | None:
         return None
 
 
+def decide_equation(g: Node, p: Node) -> Verdict | None:
+    """Equations `lhs = rhs`: equivalent when (lhs - rhs) of one is a nonzero constant multiple of the other's
+    at every sample point (`symbolic.compare_equation`); None when that is not clear from trusted values."""
+    f = ("add", g[2][0], ("neg", g[2][1]))
+    h = ("add", p[2][0], ("neg", p[2][1]))
+    symbols = sorted(_symbols(f) | _symbols(h))
+    if not symbols or _size(f) + _size(h) > MAX_NODES:
+        return None
+    ratios = []
+    try:
+        for point in _sample_points(symbols):
+            vf, vh = _trusted(f, point), _trusted(h, point)
+            if abs(vh) < NEAR_ZERO or abs(vf) < NEAR_ZERO:
+                return None
+            ratios.append(vf / vh)
+    except (_Defer, _Undefined, ValueError, TypeError, ZeroDivisionError, OverflowError, RecursionError):
+        return None
+    spread = max(abs(r - ratios[0]) for r in ratios) / abs(ratios[0])
+    if spread <= SAME_POINT:
+        return Verdict(True, "equivalent equations")
+    return Verdict(False, "equivalent equations") if spread > DIFFERENT else None
+
+
 def _constants(g: Node, p: Node, tol: mpmath.mpf | None) -> Verdict | None:
     va, vb = _trusted(g, None), _trusted(p, None)
     scale = max(abs(va), abs(vb))

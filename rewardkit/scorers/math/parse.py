@@ -165,7 +165,7 @@ def unicode_forms(text: str) -> str:
     text = text.translate(_FULL_WIDTH)
     for src, dst in _UNICODE.items():
         text = text.replace(src, dst)
-    text = _VULGAR_RE.sub(lambda m: "\\frac{%d}{%d}" % _VULGAR[m.group()], text)
+    text = _VULGAR_RE.sub(lambda m: "\\frac{{{}}}{{{}}}".format(*_VULGAR[m.group()]), text)
     return _SUPERSCRIPT_RE.sub(lambda m: "^{" + "".join(_SUPERSCRIPT[c] for c in m.group()) + "}", text)
 
 

@@ -234,7 +234,12 @@ class _Judge:
         if too_large(g) or too_large(p):
             return Verdict(False, "too large to compare")
         if self.symbolic is None:
-            raise NeedsSymbolic
+            from rewardkit.scorers.math.numeric import decide_equation
+
+            verdict = decide_equation(g, p)
+            if verdict is None:
+                raise NeedsSymbolic
+            return verdict
         return self.symbolic("equation", g, p, self.opts)
 
     def _ratio(self, g: Node, p: Node) -> Verdict | None:
