@@ -67,7 +67,8 @@ _WRAPPERS = ("\\text", "\\textbf", "\\textit", "\\textrm", "\\textnormal", "\\mb
 _WRAPPER_RE = re.compile(r"(" + "|".join(re.escape(w) for w in _WRAPPERS) + r")\s*\{")
 _UNIT_LETTERS = set("mgsLlhJNWVK")
 _CONNECTIVE = re.compile(r"^\s*(?:or|and|,)\s*$", re.IGNORECASE)
-_UNIT_TAIL = re.compile(r"^(.*?[\d}).])\s+((?:[a-zA-Z]{2,}\.?\s*)+(?:\^\{?[23]\}?)?)$")
+# (?![a-zA-Z]): a word is never split two ways (without it, a long sentence backtracks exponentially)
+_UNIT_TAIL = re.compile(r"^(.*?[\d}).])\s+((?:[a-zA-Z]{2,}(?![a-zA-Z])\.?\s*)+(?:\^\{?[23]\}?)?)$")
 # Words after a value that qualify it instead of naming a unit: "5 maybe" is a hedge, not 5 of something.
 _HEDGE_WORDS = re.compile(r"\b(?:maybe|perhaps|possibly|probably|likely|approx(?:imately)?|about|roughly|around"
                           r"|nearly|almost|or|not|guess|unsure|wrong|least|most|more|less|than|over|under)\b|ish\b",
