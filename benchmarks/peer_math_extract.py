@@ -115,8 +115,12 @@ def main() -> None:
     rows = math_verify_rows(args.tests) if args.suite == "math-verify" else latex2sympy_rows(args.tests)
     OUT.mkdir(parents=True, exist_ok=True)
     target = OUT / f"{args.suite.replace('-', '_')}.jsonl"
+    seen: dict[str, int] = {}
     with target.open("w") as fh:
         for row in rows:
+            key = f"{row['file']}:{row.get('test', 'cases')}"
+            seen[key] = seen.get(key, 0) + 1
+            row = {"id": f"{key}:{seen[key]}", **row}  # stable: the n-th case of that test
             fh.write(json.dumps(row, ensure_ascii=False) + "\n")
     print(f"{len(rows)} rows -> {target}", file=sys.stderr)
 
