@@ -152,7 +152,7 @@ def test_fast_path_never_starts_the_pool():
     scorer = MathScorer()
     rows = [{"completion": f"\\boxed{{{p}}}", "answer": g} for g, p in
             [("14", "14"), ("0.5", "\\frac12"), ("\\text{Monday}", "monday"), ("\\{1,2\\}", "\\{2,1\\}"),
-             ("[1,2)", "1 \\le x < 2"), ("0.5", "50\\%"), ("B", "(B)"), ("3", "3, 4")]]
+             ("[1,2)", "1 \\le x < 2"), ("50\\%", "50"), ("B", "(B)"), ("3", "3, 4")]]
     assert [s.value for s in scorer.score_batch(rows)] == [1, 1, 1, 1, 1, 1, 1, 0]
     assert scorer._pool is None
 

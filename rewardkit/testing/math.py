@@ -76,13 +76,12 @@ def equivalent_pairs() -> st.SearchStrategy[tuple[str, str]]:
 
 
 def percent_pairs() -> st.SearchStrategy[tuple[str, str]]:
-    """(gold, prediction) under the default percent policy (one reading per gold): a gold of size at most 1
-    is met by its value as a percent (1/8: `12.5\\%`), a larger gold by the same number with a % sign."""
-    def build(value: Fraction) -> tuple[str, str]:
-        gold = f"\\frac{{{value.numerator}}}{{{value.denominator}}}" if value.denominator > 1 else str(value)
-        shown = value * 100 if abs(value) <= 1 else value
-        return gold, f"\\frac{{{shown.numerator}}}{{{shown.denominator}}}\\%"
-    return rationals().map(build)
+    """(gold, prediction) under the default percent policy: a % sign decorates the number written, on either
+    side (`14` and `14\\%`)."""
+    def build(value: Fraction, sign_on_gold: bool) -> tuple[str, str]:
+        plain = f"\\frac{{{value.numerator}}}{{{value.denominator}}}" if value.denominator > 1 else str(value)
+        return (f"{plain}\\%", plain) if sign_on_gold else (plain, f"{plain}\\%")
+    return st.builds(build, rationals(), st.booleans())
 
 
 def symbolic_pairs() -> st.SearchStrategy[tuple[str, str]]:
@@ -145,7 +144,7 @@ def near_miss_pairs() -> st.SearchStrategy[tuple[str, str]]:
         ("(1, 2)", "(2, 1)"), ("x^2+2x+1", "x^2+1"), ("\\sqrt{2}", "1.41"), ("e", "2.718"),
         ("50", "0.5"), ("2", "-2"), ("1 \\pm \\sqrt{2}", "1 + \\sqrt{2}"), ("\\text{Monday}", "Tuesday"),
         ("B", "C"), ("y = 2x + 1", "y = 2x - 1"), ("(-\\infty, 3]", "x < 3"), ("10^{20}", "10^{20} + 1"),
-        ("14", "1400\\%"), ("\\frac{1}{8}", "0.125\\%"), ("50\\%", "0.5"), ("0.5", "0.5\\%"),
+        ("14", "1400\\%"), ("\\frac{1}{8}", "12.5\\%"), ("50\\%", "0.5"), ("0.5", "50\\%"),
         ("3", "3 \\text{ million}"),
     ])
     nonzero = rationals().filter(lambda v: v not in (0, 1, -1))

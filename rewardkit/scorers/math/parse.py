@@ -313,6 +313,8 @@ class _Parser:
             if op == "+":
                 return inner
             _arith(inner)
+            if op == "-" and inner[0] == "pct":
+                return ("pct", ("neg", inner[1]))  # -5\% is the percent -5, so the sign rule sees it
             return ("neg", inner) if op == "-" else ("pm", ("num", Fraction(0), False), inner)
         return self.power()
 

@@ -135,10 +135,9 @@ class MathParams(BaseModel):
                           "no answer tag or box")
     float_rel_tol: float = Field(1e-6, ge=0, le=1e-2, description="relative tolerance, used only when the "
                                  "prediction contains a written decimal number")
-    percent: Literal["auto", "flexible", "strict"] = Field(
-        "auto", description="auto: one reading of a % sign per gold (gold 50%: 50; gold 1/8: 12.5%; gold 14: "
-        "14%), so a value off by x100 never passes; strict: 50% = 50 only; flexible: both readings (50% = 50 = "
-        "0.5, lets x100 errors pass)")
+    percent: Literal["strict", "flexible"] = Field(
+        "strict", description="strict: a % sign decorates the number (14% = 14, never 0.14 or 1400%), so a value "
+        "off by x100 never passes; flexible: 50% = 50 = 0.5 (lets x100 errors pass)")
     timeout_s: float = Field(5.0, gt=0, le=600, description="bound on the symbolic check of one sample (s)")
     timeout_value: float | None = Field(0.0, description="value of a sample whose check timed out (status "
                                         "timeout); None makes trainers skip it")

@@ -27,7 +27,7 @@ class Options:
     """Equivalence policy knobs (hashable: results can be cached on them)."""
 
     float_rel_tol: float = 1e-6  # applies only when the prediction contains a written float
-    percent: Literal["auto", "flexible", "strict"] = "auto"  # see `_Judge._percent`
+    percent: Literal["strict", "flexible"] = "strict"  # see `_Judge._percent`
 
 
 @dataclass(frozen=True, slots=True)
@@ -337,20 +337,14 @@ class _Judge:
         return Verdict(False, rule)
 
     def _percent(self, g: Node, p: Node) -> Verdict:
-        """`auto` (default): one reading of a percent sign per gold, so a value off by x100 never passes.
-        Gold `50\\%`: the prediction `50` (sign dropped), not `0.5`. Gold without a sign: `p\\%` is the value
-        p/100 when the gold is at most 1 in size (gold 1/8: `12.5\\%`, not `0.125\\%`), else the number p
-        (gold 14: `14\\%`, not `1400\\%`). `strict`: the sign dropped only. `flexible`: both readings."""
+        """`strict` (default): a percent sign decorates the number written, on either side: `14\\%` = `14`,
+        never `0.14`, `1400\\%` or (for gold 1/8) `12.5\\%`, so a value off by x100 never passes.
+        `flexible`: the number or its value (`50\\%` = `50` = `0.5`); it lets x100 errors through."""
         if g[0] == p[0] == "pct":
             return self._tag(self.equal(g[1], p[1]), "percent")
         pct, other = (g, p) if g[0] == "pct" else (p, g)
         value = ("div", pct[1], ("num", Fraction(100), False))
-        if self.opts.percent == "flexible":
-            forms = [pct[1], value]
-        elif self.opts.percent == "strict" or pct is g:
-            forms = [pct[1]]
-        else:
-            forms = [value] if _at_most_one(g) else [pct[1]]
+        forms = [pct[1], value] if self.opts.percent == "flexible" else [pct[1]]
         for form in forms:
             verdict = self.equal(form, other) if pct is g else self.equal(other, form)
             if verdict.equal:
@@ -401,15 +395,6 @@ def _assignment(node: Node) -> tuple[str, Node] | None:
     if not _has_symbols(lhs) and not _has_symbols(rhs):
         return ("", rhs)
     return None
-
-
-def _at_most_one(node: Node) -> bool:
-    """|value| <= 1, for the percent rule (a non-rational gold counts as a value: `\\frac{\\sqrt2}{2}`)."""
-    try:
-        value = exact(node)
-    except TooLarge:
-        return False
-    return value is None or abs(value) <= 1
 
 
 def _zero_power(node: object) -> bool:
