@@ -34,13 +34,18 @@ _NOT_UNITS = re.compile(r"\{\s*(?:or|and|maybe|ish|not|at|about|than|more|less|m
 _SET_BUILDER = re.compile(r"^\\\{\s*([a-zA-Z])\s*(?:\\in\s*\\mathbb\s*\{?R\}?\s*)?(?:\\mid|\\colon|:|\|)\s*(.+?)"
                           r"\s*\\\}$")
 _NAME_PATTERNS = (
-    re.compile(r"^\\(max|min)(?![a-zA-Z])(?:_\{[^{}]*\})?\s*(?==)"),
+    re.compile(r"^\\(max|min)(?![a-zA-Z])[^=]*(?==)"),  # \max = 3, \min(a+b+c) = 3, \max xy = 1/4
     re.compile(r"(?<![\\A-Za-z])(?:m\s*)?\\(?:measured)?angle\s*\{?([A-Z]{1,3})\}?(?=\s*=)"),
     re.compile(r"\\(?:text|textbf|mathrm)\s*\{\s*([A-Za-z][A-Za-z ]*?)\s*\}(?=\s*=)"),
     re.compile(r"\|\s*([A-Z]{2,3})\s*\|(?=\s*=)"),
     re.compile(r"\\overline\s*\{\s*([A-Z]{2,3})\s*\}(?=\s*=)"),
     re.compile(r"(?<![\\A-Za-z_{])([A-Z]{2,4})(?=\s*=)"),
 )
+_CONGRUENCE = re.compile(r"^.*\\equiv\s*(.+?)\s*(?:\\pmod|\(\s*\\(?:bmod|mod))")
+_CLOCK = re.compile(r"^(\d{1,2}):(\d{2})\s*(?:\\(?:text|mathrm)\s*\{\s*)?([ap])\.?\s*m\.?\s*\}?$", re.IGNORECASE)
+_SPACED_MIXED = re.compile(r"^(\d+)\s+(\d+)\s*/\s*(\d+)(?=\s|$)")
+_OPERATOR_NAME = re.compile(r"\\operatorname\s*\{\s*(sin|cos|tan|cot|sec|csc|ln|log|exp|arcsin|arccos|arctan|sinh|cosh"
+                            r"|tanh)\s*\}")
 _POINT = re.compile(r"^[A-Z]\s*(\([^()]*,[^()]*\))$")
 
 _UNITS = {"zero": 0, "one": 1, "two": 2, "three": 3, "four": 4, "five": 5, "six": 6, "seven": 7, "eight": 8,
@@ -60,7 +65,15 @@ def rewrite_notation(text: str) -> str:
     text = _CHOOSE.sub(_choose, text)
     text = _CHOOSE_BARE.sub(_choose, text)
     text = _DOT.sub(r"\\overline{\1}", _DOTS.sub(r"\\overline{\1\2\3}", text))
+    congruence = _CONGRUENCE.match(text)  # 2^{100} \equiv 2 \pmod{7}: the residue 2 is the answer
+    text = congruence.group(1) if congruence else text
     text = _GLUED_QUAD.sub(" ", _PMOD.sub("", text))
+    text = _OPERATOR_NAME.sub(r"\\\1 ", text)
+    text = _SPACED_MIXED.sub(r"\1\\frac{\2}{\3}", text.strip())  # "7 1/2 hours"
+    clock = _CLOCK.match(text.strip())
+    if clock:  # 2:30 p.m. is 14:30
+        hour = int(clock.group(1)) % 12 + (12 if clock.group(3).lower() == "p" else 0)
+        text = f"{hour}:{clock.group(2)}"
     text = _TRAILING_BACKSLASH.sub("", text.strip())  # "5\ " or "5 \\" at the end of a box
     text = _SCALE.sub(lambda m: f"{m.group(1)} \\cdot {_SCALES[m.group(2) or m.group(3)]}", text)
     unit = _UNIT_CHAIN.search(text)

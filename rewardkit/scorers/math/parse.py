@@ -578,8 +578,12 @@ def _point(node: Node) -> Fraction | None:
 
 
 def _remove_points(interval: Node, points: Node) -> Node:
-    """`\\mathbb{R} \\setminus \\{0\\}`, `[0, 5] \\setminus \\{1, 2\\}` -> a union of intervals (the
-    points must be plain numbers)."""
+    """`\\mathbb{R} \\setminus \\{0\\}`, `[0, 5] \\setminus \\{1, 2\\}`, `\\mathbb{R} \\setminus [1, 2]` -> a
+    union of intervals (the points must be plain numbers)."""
+    if interval[0] == "tuple" and points[0] == "tuple" and len(points[1]) == 2 and len(interval[1]) == 2:
+        (low, high), (cut_low, cut_high) = interval[1], points[1]
+        return ("union", (("tuple", (low, cut_low), interval[2], "]" if points[2] == "(" else ")"),
+                          ("tuple", (cut_high, high), "[" if points[3] == ")" else "(", interval[3])))
     if interval[0] != "tuple" or len(interval[1]) != 2 or points[0] != "set":
         raise ParseError("\\setminus needs an interval and a set of numbers")
     values = [(_point(p), p) for p in points[1]]
@@ -654,6 +658,17 @@ def _choice(text: str) -> Node | None:
     return ("choice", letter, rest_node)
 
 
+def _number_words(text: str) -> int | None:
+    """`twenty-one`, and `Twelve marbles` (a number word and one unit word, not a hedge: `twelve maybe`)."""
+    if not re.fullmatch(r"[A-Za-z][A-Za-z -]*", text):
+        return None
+    value = number_word(text)
+    head, _, unit = text.rpartition(" ")
+    if value is None and head and not _HEDGE_WORDS.search(unit):
+        value = number_word(head)
+    return value
+
+
 def _text_key(text: str) -> str:
     text = re.sub(r"[\\{}$]", " ", text)
     return " ".join(text.casefold().strip(" .!?\"'").split())
@@ -672,7 +687,7 @@ def parse(text: str) -> Node:
     choice = _choice(norm)
     if choice is not None:
         return choice
-    word = number_word(norm) if norm.isalpha() or " " in norm or "-" in norm else None
+    word = _number_words(norm)
     if word is not None:
         return ("num", Fraction(word), False)  # number words are numbers (documented policy)
     if re.fullmatch(r"[A-Za-z][A-Za-z '-]*[A-Za-z]", norm) and norm not in FUNCS and norm not in _WORD_CONSTS:

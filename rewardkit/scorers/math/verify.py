@@ -205,6 +205,9 @@ class _Judge:
     def _relations(self, g: Node, p: Node) -> Verdict | None:
         if g[0] != "rel" and p[0] != "rel":
             return None
+        g, p = self._chain(g), self._chain(p)
+        if "false" in (g[0], p[0]):
+            return Verdict(False, "a false computation")
         ga, pa = _assignment(g), _assignment(p)
         for side, found in ((g, ga), (p, pa)):
             # "3 = 4" is not the value 4: a computation must equal the value it ends in
@@ -228,6 +231,17 @@ class _Judge:
             return self._tag(self.equal(g, pa[1]), "assignment")
         return None
 
+    def _chain(self, node: Node) -> Node:
+        """`f(3) = 3^2 + 3 = 12` -> `f(3) = 12` when every step without symbols equals the last; a false step
+        gives ("false",)."""
+        if node[0] != "rel" or len(node[1]) < 2 or set(node[1]) != {"="}:
+            return node
+        *steps, last = node[2]
+        for step in steps[1:] if _has_symbols(steps[0]) else steps:  # the first step may be the name
+            if not _has_symbols(step) and not self.equal(last, step).equal:
+                return ("false",)
+        return ("rel", ("=",), (steps[0], last))
+
     def _equation(self, g: Node, p: Node) -> Verdict:
         if len(g[2]) != 2 or len(p[2]) != 2:
             return Verdict(False, "chained equations")
@@ -248,8 +262,9 @@ class _Judge:
             return None
         if g[0] != p[0] or len(g[1]) != len(p[1]):
             return Verdict(False, "ratio vs another form")
-        same = all(self.equal(a, b).equal for a, b in zip(g[1], p[1], strict=True))
-        return Verdict(same, "ratio terms")
+        if all(self.equal(a, b).equal for a, b in zip(g[1], p[1], strict=True)):
+            return Verdict(True, "ratio terms")
+        return Verdict(_proportional(g[1], p[1]), "equal ratios")
 
     def _intervals(self, g: Node, p: Node) -> Verdict | None:
         gi, pi = _intervals(g, strict=True), _intervals(p, strict=True)
@@ -395,6 +410,17 @@ def _assignment(node: Node) -> tuple[str, Node] | None:
     if not _has_symbols(lhs) and not _has_symbols(rhs):
         return ("", rhs)
     return None
+
+
+def _proportional(a: tuple[Node, ...], b: tuple[Node, ...]) -> bool:
+    """`12:18` = `2:3`: nonzero rational terms in one proportion. A term 0 (a clock time `12:00`) never scales."""
+    try:
+        va, vb = [exact(x) for x in a], [exact(x) for x in b]
+    except TooLarge:
+        return False
+    if any(not isinstance(v, Fraction) or v == 0 for v in va + vb):
+        return False
+    return len({x / y for x, y in zip(va, vb, strict=True)}) == 1
 
 
 def _zero_power(node: object) -> bool:
