@@ -15,7 +15,7 @@ from rewardkit.errors import RewardkitError
 
 # Modules that contribute subcommands; each must import nothing heavy at module level.
 COMMAND_MODULES = ("rewardkit.cli", "rewardkit.batch", "rewardkit.filter", "rewardkit.scorers.math.vote",
-                   "rewardkit.server", "rewardkit.rm.cli", "rewardkit.train.cli")
+                   "rewardkit.server", "rewardkit.rm.cli", "rewardkit.train.cli", "rewardkit.probe.cli")
 
 
 def add_cli(subparsers: argparse._SubParsersAction) -> None:
@@ -61,7 +61,8 @@ def main(argv: Sequence[str] | None = None) -> int:
         return int(args.func(args) or 0)
     except RewardkitError as exc:
         print(f"rewardkit: error: {exc}", file=sys.stderr)
-        return exc.exit_code
+        # a command whose exit status 1 means a result (probe: "found") maps every error to its own code
+        return getattr(args, "error_exit_code", None) or exc.exit_code
     except KeyboardInterrupt:
         print("rewardkit: interrupted", file=sys.stderr)
         return 130
@@ -71,7 +72,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         return 0
     except OSError as exc:  # an output directory that does not exist, a full disk: a message, not a traceback
         print(f"rewardkit: error: {exc}", file=sys.stderr)
-        return 1
+        return getattr(args, "error_exit_code", None) or 1
 
 
 if __name__ == "__main__":

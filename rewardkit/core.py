@@ -157,7 +157,7 @@ def config_error_from(exc: ValidationError, model: type[BaseModel], path: str = 
     key = ".".join(str(part) for part in err["loc"])
     where = f"{path}.{key}" if path and key else (path or key)
     if err["type"] == "extra_forbidden":
-        known = list(model.model_fields)
+        known = [info.alias or key for key, info in model.model_fields.items()]
         close = difflib.get_close_matches(str(err["loc"][0]), known, n=1)
         hint = f"; did you mean '{close[0]}'?" if close else ""
         return ConfigError(f"unknown parameter{hint} (known: {', '.join(known) or 'none'})", where)
@@ -289,6 +289,6 @@ class Scorer(ABC):
         for key, info in cls.Params.model_fields.items():
             default = None if info.is_required() else info.get_default(call_default_factory=True)
             annotation = _type_name(info.annotation)
-            params[key] = {"type": annotation, "default": default, "required": info.is_required(),
+            params[info.alias or key] = {"type": annotation, "default": default, "required": info.is_required(),
                            "help": info.description or ""}
         return {"name": cls.name, "description": cls.description, "params": params}

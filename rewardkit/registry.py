@@ -34,6 +34,11 @@ BUILTINS: dict[str, str] = {
     "math": "rewardkit.scorers.math:MathScorer",
     "reward_model": "rewardkit.scorers.reward_model:RewardModelScorer",
     "judge": "rewardkit.scorers.judge:Judge",
+    "tool_call": "rewardkit.scorers.tools.scorer:ToolCallScorer",
+    "json_schema": "rewardkit.scorers.tools.json_schema:JsonSchema",
+    "tool_plan": "rewardkit.scorers.tools.trajectory:ToolPlan",
+    "tool_errors": "rewardkit.scorers.tools.trajectory:ToolErrors",
+    "turn_budget": "rewardkit.scorers.tools.trajectory:TurnBudget",
 }
 
 _loaded: dict[str, type[Scorer]] = {}

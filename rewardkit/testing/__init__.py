@@ -8,5 +8,7 @@ Needs the `hypothesis` package (extra `rewardkit[testing]`).
 
 from rewardkit.testing.contract import check_scorer
 from rewardkit.testing.strategies import chat_completions, completions, r1_completions, samples
+from rewardkit.testing.tool_calls import tool_rows, tool_samples
 
-__all__ = ["chat_completions", "check_scorer", "completions", "r1_completions", "samples"]
+__all__ = ["chat_completions", "check_scorer", "completions", "r1_completions", "samples", "tool_rows",
+           "tool_samples"]

@@ -85,8 +85,9 @@ def _run_train(args: argparse.Namespace) -> int:
     return 0
 
 
-def read_rows(path: str, mapping: dict[str, str]) -> list[dict[str, Any]]:
-    """Training rows from JSONL; `mapping` renames columns to canonical names (answer=solution)."""
+def read_rows(path: str, mapping: dict[str, str], required: tuple[str, ...] = ("prompt",)) -> list[dict[str, Any]]:
+    """Rows from JSONL (training rows by default); `mapping` renames columns to canonical names
+    (answer=solution); every row must have the `required` fields."""
     file = Path(path)
     if not file.is_file():
         raise InputError(f"data file not found: {file}")
@@ -101,8 +102,9 @@ def read_rows(path: str, mapping: dict[str, str]) -> list[dict[str, Any]]:
         if not isinstance(row, dict):
             raise InputError(f"{file}:{number}: a row must be a JSON object")
         row = {**row, **{canon: row[src] for canon, src in mapping.items() if src in row}}
-        if "prompt" not in row:
-            raise InputError(f"{file}:{number}: no 'prompt' field (use --map prompt=FIELD)")
+        for key in required:
+            if key not in row:
+                raise InputError(f"{file}:{number}: no '{key}' field (use --map {key}=FIELD)")
         rows.append(row)
     if not rows:
         raise InputError(f"{file}: no rows")

@@ -23,6 +23,7 @@ from typing import Any
 
 _SCHEMA = ("CREATE TABLE IF NOT EXISTS replies (key TEXT PRIMARY KEY, reply TEXT NOT NULL, "
            "tokens_in INTEGER, tokens_out INTEGER, created REAL NOT NULL)")
+_OPEN_ATTEMPTS = 20
 _CHUNK = 500  # keys per SELECT (sqlite's bound-parameter limit is 999 on old builds)
 
 
@@ -71,15 +72,30 @@ class ReplyCache:
         if self._conn is None or self._pid != os.getpid():
             try:
                 self.path.parent.mkdir(parents=True, exist_ok=True)
-                conn = sqlite3.connect(self.path, timeout=30.0, isolation_level=None, check_same_thread=False)
-                conn.execute("PRAGMA busy_timeout = 30000")
-                conn.execute("PRAGMA journal_mode = WAL")
-                conn.execute(_SCHEMA)
+                conn = self._open()
             except (OSError, sqlite3.Error) as exc:
                 self._give_up(exc)
                 return None
             self._conn, self._pid = conn, os.getpid()
         return self._conn
+
+    def _open(self) -> sqlite3.Connection:
+        """Connect and set up the file. Switching to WAL takes an exclusive lock for which sqlite does not wait
+        on its busy handler, so two workers opening a new file at once can see "database is locked": retry."""
+        attempts = 0
+        while True:
+            conn = sqlite3.connect(self.path, timeout=30.0, isolation_level=None, check_same_thread=False)
+            try:
+                conn.execute("PRAGMA busy_timeout = 30000")
+                conn.execute("PRAGMA journal_mode = WAL")
+                conn.execute(_SCHEMA)
+                return conn
+            except sqlite3.OperationalError as exc:
+                conn.close()
+                attempts += 1
+                if "locked" not in str(exc) or attempts >= _OPEN_ATTEMPTS:
+                    raise
+                time.sleep(0.05 * attempts)
 
     def _give_up(self, exc: Exception) -> None:
         warnings.warn(f"judge reply cache {self.path} disabled: {exc}", RuntimeWarning, stacklevel=3)

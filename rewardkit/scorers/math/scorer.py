@@ -1,15 +1,15 @@
 """The `math` scorer: the accuracy reward of DeepSeek-R1 (is the final answer equal to the gold answer?).
 
-Extraction (which text is the model's answer) is `extract_prediction`; judgement is `verify` on parsed values,
-exact in this process for numbers and strings, in a killable worker pool (`rewardkit.runtime.pool`) for
-anything that needs sympy. See docs/math.md for every policy.
+Extraction (which text is the model's answer) is the one final-answer policy, `rewardkit.extract.final_answer`,
+shared with every scorer that reads a final answer; judgement is `verify` on parsed values, exact in this
+process for numbers and strings, in a killable worker pool (`rewardkit.runtime.pool`) for anything that needs
+sympy. See docs/math.md for every policy.
 """
 
 from __future__ import annotations
 
 import contextlib
 import math
-import re
 import threading
 from collections import OrderedDict
 from collections.abc import Sequence
@@ -19,89 +19,14 @@ from typing import Any, Literal
 from pydantic import BaseModel, ConfigDict, Field
 
 from rewardkit.core import Sample, Score, Scorer, Status
-from rewardkit.extract import anchored, answer_tag, boxed, brace_pairs
+from rewardkit.extract import FinalAnswer, final_answer, reference_answer
 from rewardkit.scorers.math.parse import Node, ParseError, parse
 from rewardkit.scorers.math.verify import NeedsSymbolic, Options, Verdict, verify_any
 
 MAX_GOLD_CHARS = 10_000
-_BOX = re.compile(r"\\(?:boxed|fbox)(?![a-zA-Z])\s*\{")
-# What may stand between two boxes that hedge ("\boxed{3} or \boxed{5}"): only connectives and punctuation.
-# Hedge words count as connectives: "\boxed{3} or maybe \boxed{5}" offers two answers, it corrects nothing.
-_HEDGE_GAP = re.compile(r"^(?:\s|[,;/$.()]|\\quad|\\[()\[\]]|\\text\{\s*(?:or|and)\s*\}"
-                        r"|\b(?:or|and|either|maybe|perhaps|possibly|probably|alternatively|equivalently)\b)*$",
-                        re.IGNORECASE)
-_PHRASE_END = re.compile(r"(?:[,;]\s*|\s\(?|\()(?:because|since|which|as|so|where|when)\s|\.\s", re.IGNORECASE)
-_GSM8K_MARK = re.compile(r"^[ \t]*####[ \t]*([^\n]*)", re.MULTILINE)  # GSM8K-style final line "#### 72"
 _SYMBOLIC_JOB = "rewardkit.scorers.math.symbolic:verify_job"
 _POOL_LOCK = threading.Lock()  # one pool per scorer even when threads race to create it
-
-
-@dataclass(frozen=True, slots=True)
-class Prediction:
-    """The answer text(s) taken from a completion. `combine`: single answer, a hedged `list` of answers
-    (judged as one list), or `any` (each judged alone)."""
-
-    texts: tuple[str, ...]
-    source: str
-    combine: Literal["single", "list", "any"] = "single"
-
-
-def _box_spans(text: str) -> list[tuple[int, int, str]]:
-    """(start, end, content) of every outermost `\\boxed{...}` / `\\fbox{...}`."""
-    pairs, spans = brace_pairs(text), []
-    for match in _BOX.finditer(text):
-        close = pairs.get(match.end() - 1)
-        if close is None or (spans and match.start() < spans[-1][1]):
-            continue
-        spans.append((match.start(), close, text[match.end():close]))
-    return spans
-
-
-def _phrase(text: str) -> str:
-    """An anchored phrase cut at its first clause boundary ("14 because ..." -> "14")."""
-    cut = _PHRASE_END.search(text)
-    return (text[:cut.start()] if cut else text).strip().rstrip(".").strip()
-
-
-def extract_prediction(text: str, multiple_boxes: str = "last", anchors: bool = True) -> Prediction | None:
-    """The model's final answer: boxes inside `<answer>`, else the tag's content (or an anchored phrase in it),
-    else boxes after the last `</think>` (anywhere for `any`), else an anchored phrase ("the final answer is
-    ..."). None: nothing anchored."""
-    tagged = answer_tag(text)
-    if tagged is None and multiple_boxes != "any":
-        # the answer follows the reasoning: a box or "the answer is" inside <think> is a draft, not the answer
-        text = text[text.rfind("</think>") + len("</think>"):] if "</think>" in text else text
-    scope = tagged if tagged is not None else text
-    spans = _box_spans(scope)
-    if not spans:
-        short = boxed(scope)  # "\boxed 5"
-        if short is not None and short.strip():
-            return Prediction((short.strip(),), "boxed")
-        if tagged is not None:
-            phrase = anchored(tagged) if anchors else None
-            return Prediction((_phrase(phrase) if phrase else tagged.strip(),), "answer_tag")
-        phrase = anchored(text) if anchors else None
-        if phrase and _phrase(phrase):
-            return Prediction((_phrase(phrase),), "anchored")
-        marks = _GSM8K_MARK.findall(text) if anchors and "####" in text else []
-        return Prediction((marks[-1].strip(),), "anchored (####)") if marks and marks[-1].strip() else None
-    source = "boxed_in_answer_tag" if tagged is not None else "boxed"
-    contents = tuple(content.strip() for _, _, content in spans)
-    if multiple_boxes == "any":
-        return Prediction(contents, source, "any")
-    if multiple_boxes == "set":
-        think_end = scope.rfind("</think>")
-        final = [c.strip() for s, _, c in spans if s > think_end] or list(contents)
-        return Prediction(tuple(final), source, "list" if len(final) > 1 else "single")
-    group = [spans[-1]]
-    while len(group) < len(spans):
-        before = spans[len(spans) - len(group) - 1]
-        if not _HEDGE_GAP.match(scope[before[1] + 1:group[0][0]]):
-            break  # text between the boxes: a self-correction or a restatement, the last box stands
-        group.insert(0, before)
-    if len(group) > 1 and len({c.strip() for *_, c in group}) > 1:
-        return Prediction(tuple(c.strip() for *_, c in group), f"{source} (hedged: {len(group)} boxes)", "list")
-    return Prediction((contents[-1],), source)
+_COMBINE = {"single": "single", "hedge": "list", "set": "list", "any": "any"}  # how a FinalAnswer is judged
 
 
 def gold_texts(answer: Any) -> list[str] | None:
@@ -116,23 +41,18 @@ def gold_texts(answer: Any) -> list[str] | None:
         return out or None
     if not isinstance(answer, str) or not answer.strip():
         return None
-    text = answer.strip()
-    if "\\boxed" in text or "\\fbox" in text:
-        found = boxed(text)
-        return [found.strip()] if found and found.strip() else None
-    if "####" in text:
-        return [text.rsplit("####", 1)[1].strip()]
-    return [text]
+    text = reference_answer(answer)
+    return [text] if text else None
 
 
 class MathParams(BaseModel):
     model_config = ConfigDict(extra="forbid", frozen=True)
     multiple_boxes: Literal["last", "set", "any"] = Field(
-        "last", description="several boxed answers: last = the last box (boxes joined only by 'or'/','/'and' "
-        "are a hedge, judged as a list); set = all boxes of the final answer form one set; any = any box may "
-        "match (lenient, rewards hedging)")
-    anchors: bool = Field(True, description="accept an anchored phrase ('the final answer is 5') when there is "
-                          "no answer tag or box")
+        "last", description="several boxed answers: last = the final-answer policy (different boxes without "
+        "an explicit correction are a hedge, judged as a list); set = all boxes of the final answer form one "
+        "set; any = any box may match (lenient, rewards hedging)")
+    anchors: bool = Field(True, description="accept an anchored statement ('the final answer is 5', "
+                          "'Answer: 5', '答案是 5'), not only answer tags and boxes")
     float_rel_tol: float = Field(1e-6, ge=0, le=1e-2, description="relative tolerance, used only when the "
                                  "prediction contains a written decimal number")
     percent: Literal["strict", "flexible"] = Field(
@@ -159,8 +79,8 @@ class MathScorer(Scorer):
     """1.0 when the completion's final answer is mathematically equivalent to the gold answer, else 0.0."""
 
     name = "math"
-    description = "Accuracy reward: the final answer (answer tag / last \\boxed / anchored phrase) equals the " \
-                  "gold answer mathematically (1/0)."
+    description = "Accuracy reward: the final answer (answer tag / box / anchored statement, one policy) " \
+                  "equals the gold answer mathematically (1/0)."
     Params = MathParams
     required_fields = ("answer",)
     _transient = ("_pool", "_cache")
@@ -185,7 +105,7 @@ class MathScorer(Scorer):
     def compare(self, gold: Any, prediction: str) -> Score:
         """Judge an already extracted answer against a gold answer (no extraction)."""
         golds = self._parse_golds(gold)
-        prepared = golds if isinstance(golds, Score) else self._judge(golds, Prediction((prediction,), "given"))
+        prepared = golds if isinstance(golds, Score) else self._judge(golds, FinalAnswer((prediction,), "given"))
         return self._finish(self._run_jobs([prepared])[0])
 
     def close(self) -> None:
@@ -205,7 +125,7 @@ class MathScorer(Scorer):
         golds = self._parse_golds(sample.answer)
         if isinstance(golds, Score):
             return golds
-        prediction = extract_prediction(sample.completion_text, self.params.multiple_boxes, self.params.anchors)
+        prediction = final_answer(sample.completion_text, self.params.multiple_boxes, self.params.anchors)
         if prediction is None:
             return Score(0.0, reason="no anchored answer (no answer tag, \\boxed{} or 'the answer is')")
         return self._judge(golds, prediction)
@@ -224,20 +144,21 @@ class MathScorer(Scorer):
                 return Score.skip(f"gold answer {text[:80]!r} is not parseable: {exc}", Status.INVALID_INPUT)
         return tuple(nodes), " | ".join(texts)
 
-    def _judge(self, golds: tuple[tuple[Node, ...], str], prediction: Prediction) -> Score | _Job:
+    def _judge(self, golds: tuple[tuple[Node, ...], str], prediction: FinalAnswer) -> Score | _Job:
         gold_nodes, gold_text = golds
-        shown = ", ".join(prediction.texts)
+        shown, combine = prediction.text, _COMBINE[prediction.kind]
+        seen = {"extracted": shown[:500], "source": prediction.source, "gold": gold_text[:500]}
+        if len(shown) > self.params.max_answer_chars:
+            return Score(0.0, reason=f"answer too long to verify ({len(shown)} > {self.params.max_answer_chars}"
+                         " characters)", details=seen)
         nodes = []
-        for text in prediction.texts:
-            if len(text) > self.params.max_answer_chars:
-                return Score(0.0, reason=f"answer too long to verify ({len(text)} > {self.params.max_answer_chars}"
-                             " characters)")
+        for text in prediction.parts:
             try:
                 nodes.append(parse(text))
             except ParseError as exc:
-                if prediction.combine != "any":
-                    return Score(0.0, reason=f"answer {text[:80]!r} is not parseable: {exc}")
-        preds = (("list", tuple(nodes)),) if prediction.combine == "list" else tuple(nodes)
+                if combine != "any":
+                    return Score(0.0, reason=f"answer {text[:80]!r} is not parseable: {exc}", details=seen)
+        preds = (("list", tuple(nodes)),) if combine == "list" else tuple(nodes)
         describe = (gold_text, shown, prediction.source)
         cached = self._cache_get((gold_nodes, preds))
         if cached is not None:

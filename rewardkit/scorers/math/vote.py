@@ -43,16 +43,17 @@ def _scorer(scorer: Any) -> Any:
 
 
 def majority_vote(completions: Sequence[str], gold: Any = None, scorer: Any = None) -> VoteResult:
-    """Vote over `completions` (texts) with the math scorer's extraction and equivalence."""
-    from rewardkit.scorers.math.scorer import extract_prediction
+    """Vote over `completions` (texts): answers by the final-answer policy (a hedge casts no vote), clustered
+    by the math scorer's equivalence."""
+    from rewardkit.extract import final_answer
 
     math_scorer = _scorer(scorer)
     clusters: list[list[str]] = []  # each: [representative, member, ...]
     for text in completions:
-        found = extract_prediction(text, "last", math_scorer.params.anchors)
-        if found is None or found.combine != "single":
+        found = final_answer(text, "last", math_scorer.params.anchors)
+        if found is None or found.kind != "single":
             continue
-        answer = found.texts[0]
+        answer = found.parts[0]
         for cluster in clusters:
             if cluster[0] == answer or math_scorer.compare(cluster[0], answer).value == 1.0:
                 cluster.append(answer)
