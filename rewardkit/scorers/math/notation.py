@@ -60,7 +60,7 @@ def rewrite_notation(text: str) -> str:
     if "\\\\" in text and not _SINGLE_ENV.search(text):
         text = _DOUBLED.sub(r"\\", text)  # "\\frac{1}{2}" from a double-escaped string
     text = _MATH_THOUSANDS.sub("", text)  # MATH writes 10,\!000
-    text = text.replace("\\langle", "(").replace("\\rangle", ")")
+    text = text.replace("\\langle", "(").replace("\\rangle", ")").replace("\\exponentialE", "e")
     text = _DECORATION.sub(" ", text)
     text = _CHOOSE.sub(_choose, text)
     text = _CHOOSE_BARE.sub(_choose, text)

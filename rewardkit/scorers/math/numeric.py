@@ -19,7 +19,7 @@ from fractions import Fraction
 import mpmath
 
 from rewardkit.scorers.math.parse import Node
-from rewardkit.scorers.math.verify import Options, Verdict, has_float
+from rewardkit.scorers.math.verify import Options, Verdict, children, has_float
 
 _LOW, _HIGH = mpmath.MPContext(), mpmath.MPContext()
 _LOW.dps, _HIGH.dps = 80, 110
@@ -239,7 +239,7 @@ def _function(name: str, x: mpmath.mpc, ctx: mpmath.MPContext) -> mpmath.mpc:
 def _size(node: object) -> int:
     if not isinstance(node, tuple):
         return 0
-    return 1 + sum(_size(child) for child in node[1:])
+    return 1 + sum(_size(child) for child in children(node))
 
 
 def _symbols(node: object) -> set[str]:
@@ -247,4 +247,4 @@ def _symbols(node: object) -> set[str]:
         return set()
     if node[0] == "sym":
         return {node[1]}
-    return set().union(*(_symbols(child) for child in node[1:]))
+    return set().union(*(_symbols(child) for child in children(node)))

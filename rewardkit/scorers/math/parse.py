@@ -10,6 +10,7 @@ Node shapes: ("num", Fraction, written_as_float) ("sym", name) ("const", "pi"|"e
 ("add", a, b) ("mul", a, b) ("div", a, b) ("frac", a, b) ("pow", a, b) ("root", x, n) ("func", name, x)
 ("fact", x) ("binom", n, k) ("pct", x) ("pm", a, b) ("base", digits, base) ("set", items) ("list", items)
 ("tuple", items, open, close) ("union", parts) ("rel", ops, exprs) ("ratio", terms) ("mod", a, b)
+("nfunc", gcd|lcm|max|min, args)
 ("matrix", rows) ("text", s)
 ("choice", letter, rest_or_None).
 """
@@ -33,6 +34,7 @@ class ParseError(ValueError):
 
 FUNCS = {"sin", "cos", "tan", "cot", "sec", "csc", "arcsin", "arccos", "arctan", "sinh", "cosh", "tanh", "ln",
          "log", "exp", "sqrt", "floor", "ceil", "arccot"}
+NARY = {"gcd", "lcm", "max", "min"}  # \gcd(12, 18), \operatorname{lcm}(4, 6), \max(1, 5)
 _INVERSE = {"sin": "arcsin", "cos": "arccos", "tan": "arctan", "cot": "arccot"}
 _GREEK = {"alpha", "beta", "gamma", "delta", "epsilon", "varepsilon", "zeta", "eta", "theta", "vartheta", "iota",
           "kappa", "lambda", "mu", "nu", "xi", "rho", "sigma", "tau", "upsilon", "phi", "varphi", "chi", "psi",
@@ -427,6 +429,8 @@ class _Parser:
             return _WORD_CONSTS[word]
         if word in FUNCS:
             return self.function(word)
+        if word in NARY and self.peek() == "(":
+            return self.nary(word)
         if len(word) > 2:
             raise ParseError(f"word {word!r}")
         node = self.symbol(word[0])
@@ -489,6 +493,8 @@ class _Parser:
             raise ParseError(f"\\mathbb{{{letter}}}")
         if name in FUNCS:
             return self.function(name)
+        if name in NARY and self.peek() == "(":
+            return self.nary(name)
         if name in _GREEK:
             return self.symbol(name)
         if name == "begin":
@@ -526,6 +532,15 @@ class _Parser:
         elif name == "log":
             node = ("func", "ln", arg)  # \log without a base is the natural log (documented policy)
         return ("pow", node, power) if power is not None else node
+
+    def nary(self, name: str) -> Node:
+        self.take()
+        self.enter()
+        args = self.items()
+        self.expect(")")
+        self.depth -= 1
+        _arith(*args)
+        return ("nfunc", name, tuple(args))
 
     def matrix(self) -> Node:
         env = self.simple_arg()

@@ -60,6 +60,9 @@ def to_sympy(node: Node) -> sympy.Expr:
         return _root(to_sympy(node[1]), to_sympy(node[2]))
     if tag == "func":
         return _FUNCS[node[1]](to_sympy(node[2]))
+    if tag == "nfunc":
+        args = [to_sympy(arg) for arg in node[2]]
+        return {"gcd": sympy.gcd, "lcm": sympy.lcm, "max": sympy.Max, "min": sympy.Min}[node[1]](*args)
     raise ValueError(f"not an expression: {tag}")
 
 

@@ -63,6 +63,8 @@ def exact(node: Node) -> Fraction | float | None:
         return None if value is None else (-value if tag == "neg" else value / 100)
     if tag in ("add", "mul", "div", "frac"):
         return _arith(tag, exact(node[1]), exact(node[2]))
+    if tag == "nfunc":
+        return _nary(node[1], [exact(arg) for arg in node[2]])
     if tag == "mod":
         a, b = exact(node[1]), exact(node[2])
         ints = all(isinstance(v, Fraction) and v.denominator == 1 for v in (a, b))
@@ -97,6 +99,20 @@ def _arith(tag: str, a: Fraction | float | None, b: Fraction | float | None) -> 
     if tag == "mul":
         return a * b
     return None if b == 0 else a / b
+
+
+def _nary(name: str, values: list) -> Fraction | None:
+    """gcd / lcm of rationals (gcd(a/b, c/d) = gcd(a, c) / lcm(b, d), as sympy defines it), max, min."""
+    if not values or any(not isinstance(v, Fraction) for v in values):
+        return None
+    if name in ("max", "min"):
+        return max(values) if name == "max" else min(values)
+    if any(_bits(v) > 4096 for v in values):
+        return None
+    nums, dens = [abs(v.numerator) for v in values], [v.denominator for v in values]
+    if name == "gcd":
+        return Fraction(math.gcd(*nums), math.lcm(*dens))
+    return Fraction(math.lcm(*nums), math.gcd(*dens))
 
 
 def _bits(value: Fraction) -> int:
@@ -135,12 +151,23 @@ def too_large(node: Node) -> bool:
     return any(too_large(child) for child in node[1:] if isinstance(child, tuple))
 
 
+def children(node: Node) -> list[Node]:
+    """The child nodes of a node, including those inside a sequence field (set items, function arguments)."""
+    out = []
+    for child in node[1:]:
+        if isinstance(child, tuple) and child and isinstance(child[0], tuple):
+            out.extend(c for c in child if isinstance(c, tuple) and c and isinstance(c[0], str))
+        elif isinstance(child, tuple) and child and isinstance(child[0], str):
+            out.append(child)
+    return out
+
+
 def has_float(node: object) -> bool:
     if not isinstance(node, tuple) or not node:
         return False
     if node[0] == "num":
         return bool(node[2])
-    return any(has_float(child) for child in node[1:])
+    return any(has_float(child) for child in children(node))
 
 
 def verify(gold: Node, pred: Node, opts: Options = Options(), symbolic: Symbolic | None = None) -> Verdict:
@@ -452,7 +479,7 @@ def _has_symbols(node: object) -> bool:
         return False
     if node[0] == "sym":
         return True
-    return any(_has_symbols(child) for child in node[1:])
+    return any(_has_symbols(child) for child in children(node))
 
 
 def _kind(node: Node) -> str | None:
