@@ -143,8 +143,8 @@ def _inequalities(r: random.Random) -> Case:
 
 def _equations(r: random.Random) -> Case:
     m, c = r.randint(2, 9), r.randint(1, 9)
-    return f"y = {m}x + {c}", [f"y - {m}x = {c}", f"y={m}x+{c}", f"{m}x + {c}"], [f"y = {m}x - {c}",
-                                                                                 f"y = {c}x + {m}"]
+    swapped = f"y = {c}x + {m}" if c != m else f"y = {m}x + {c + 1}"  # y = 9x + 9 swapped is itself
+    return f"y = {m}x + {c}", [f"y - {m}x = {c}", f"y={m}x+{c}", f"{m}x + {c}"], [f"y = {m}x - {c}", swapped]
 
 
 def _matrices(r: random.Random) -> Case:
