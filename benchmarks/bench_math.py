@@ -149,6 +149,19 @@ def main() -> None:
               f"{p99:7.2f} ms   max {ms[-1]:8.2f} ms   agreement {agreement(verdicts, rows)}")
     print(f"throughput ratio rewardkit / math-verify: {sum(mv_took) / sum(rk_took):.1f}x "
           f"(symbolic worker started during the run: {pool_used})")
+    per_class(rows, rk_took, mv_took)
+
+
+def per_class(rows: list[Row], rk_took: list[float], mv_took: list[float]) -> None:
+    """Mean time per pair for each answer class of the mix, both tools (every class should be faster)."""
+    classes: dict[str, list[tuple[float, float]]] = {}
+    for row, a, b in zip(rows, rk_took, mv_took, strict=True):
+        classes.setdefault(row["category"], []).append((a, b))
+    print(f"\n{'answer class':<14}{'pairs':>6}{'rewardkit ms':>14}{'math-verify ms':>16}{'ratio':>8}")
+    for name, times in sorted(classes.items()):
+        rk_ms = 1000 * statistics.fmean(a for a, _ in times)
+        mv_ms = 1000 * statistics.fmean(b for _, b in times)
+        print(f"{name:<14}{len(times):>6}{rk_ms:>14.2f}{mv_ms:>16.2f}{mv_ms / rk_ms:>7.0f}x")
 
 
 if __name__ == "__main__":
