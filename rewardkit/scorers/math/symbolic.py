@@ -35,7 +35,7 @@ _FUNCS = {"sin": sympy.sin, "cos": sympy.cos, "tan": sympy.tan, "cot": sympy.cot
           "floor": sympy.floor, "ceil": sympy.ceiling, "abs": sympy.Abs}
 _CONSTS = {"pi": sympy.pi, "e": sympy.E, "i": sympy.I, "inf": sympy.oo}
 _BINARY = {"add": lambda a, b: a + b, "mul": lambda a, b: a * b, "div": lambda a, b: a / b,
-           "frac": lambda a, b: a / b, "pow": lambda a, b: a ** b, "binom": sympy.binomial}
+           "frac": lambda a, b: a / b, "pow": lambda a, b: a ** b, "binom": sympy.binomial, "mod": sympy.Mod}
 
 
 def to_sympy(node: Node) -> sympy.Expr:

@@ -67,8 +67,8 @@ def exact(node: Node) -> Fraction | float | None:
         return _nary(node[1], [exact(arg) for arg in node[2]])
     if tag == "mod":
         a, b = exact(node[1]), exact(node[2])
-        ints = all(isinstance(v, Fraction) and v.denominator == 1 for v in (a, b))
-        return a % b if ints and b else None
+        rational = all(isinstance(v, Fraction) for v in (a, b))  # sign of the divisor, as sympy's Mod
+        return a % b if rational and b and _bits(a) + _bits(b) < MAX_BITS else None
     if tag == "pow":
         return _power(exact(node[1]), exact(node[2]))
     if tag == "fact":
