@@ -7,7 +7,7 @@ Agreement against each suite's labels, both tools on the same rows:
   never scores unanchored prose), latex2sympy2_extended's (each LaTeX string against the value its test expects),
   the red-team corpus (tests/data/math_redteam.jsonl, when present) and the generated pairs of math_pairs.py.
   Labels listed in tests/data/peer_math/WRONG_LABELS.md are left out.
-Throughput on a realistic mix: full R1/MATH-style completions (math_pairs.py) in which at least 10% of the pairs
+Throughput (measured first, before either tool has seen the strings) on a realistic mix: full R1/MATH-style completions (math_pairs.py) in which at least 10% of the pairs
 need more than exact rationals (radicals, pi, logs, trig, identities, equations: the "symbolic path"). Single
 process, one pair at a time for both tools (rewardkit: one symbolic worker process for what still needs sympy),
 both warmed up; prints pairs/s, the ratio and p50/p99 per pair.
@@ -122,14 +122,7 @@ def main() -> None:
     scorer.score({"completion": "\\boxed{x^2 - 1}", "answer": "(x - 1)(x + 1)"})
     mv_warm = math_verify_judge(bare=True)
     mv_warm({"gold": "\\frac{1}{2}", "pred": "0.5"})
-
-    print("agreement with each suite's labels (wrong labels listed in WRONG_LABELS.md left out)")
-    print(f"{'suite':<30}{'rewardkit':<62}math-verify 0.9.0")
-    for name, rows, bare in suites(args.pairs, args.seed):
-        rk, _ = timed(rewardkit_judge(scorer, bare), rows)
-        mv, _ = timed(math_verify_judge(bare), rows)
-        print(f"{name:<30}{agreement(rk, rows):<62}{agreement(mv, rows)}")
-
+    # throughput first, while neither tool has seen these strings (both keep caches)
     rows, symbolic = realistic_mix(args.mix, args.seed, scorer)
     parse.cache_clear()
     scorer.close()
@@ -139,8 +132,7 @@ def main() -> None:
     rk, rk_took = timed(rewardkit_judge(scorer, bare=False), rows)
     pool_used = scorer._pool is not None
     mv, mv_took = timed(math_verify_judge(bare=False), rows)
-    scorer.close()
-    print(f"\nthroughput: {len(rows)} realistic completions, {symbolic} ({100 * symbolic / len(rows):.0f}%) on the "
+    print(f"throughput: {len(rows)} realistic completions, {symbolic} ({100 * symbolic / len(rows):.0f}%) on the "
           f"symbolic path; single process, one pair at a time")
     for name, took, verdicts in (("rewardkit", rk_took, rk), ("math-verify", mv_took, mv)):
         ms = sorted(t * 1000 for t in took)
@@ -150,6 +142,16 @@ def main() -> None:
     print(f"throughput ratio rewardkit / math-verify: {sum(mv_took) / sum(rk_took):.1f}x "
           f"(symbolic worker started during the run: {pool_used})")
     per_class(rows, rk_took, mv_took)
+    scorer.close()
+
+    scorer = MathScorer(workers=1)
+    print("\nagreement with each suite's labels (wrong labels listed in WRONG_LABELS.md left out)")
+    print(f"{'suite':<30}{'rewardkit':<62}math-verify 0.9.0")
+    for name, rows, bare in suites(args.pairs, args.seed):
+        rk, _ = timed(rewardkit_judge(scorer, bare), rows)
+        mv, _ = timed(math_verify_judge(bare), rows)
+        print(f"{name:<30}{agreement(rk, rows):<62}{agreement(mv, rows)}")
+    scorer.close()
 
 
 def per_class(rows: list[Row], rk_took: list[float], mv_took: list[float]) -> None:
