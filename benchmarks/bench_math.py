@@ -7,7 +7,8 @@ Agreement against each suite's labels, both tools on the same rows:
   never scores unanchored prose), latex2sympy2_extended's (each LaTeX string against the value its test expects),
   the red-team corpus (tests/data/math_redteam.jsonl, when present) and the generated pairs of math_pairs.py.
   Labels listed in tests/data/peer_math/WRONG_LABELS.md are left out.
-Throughput (measured first, before either tool has seen the strings) on a realistic mix: full R1/MATH-style completions (math_pairs.py) in which at least 10% of the pairs
+Throughput (measured first, before either tool has seen the strings) on a realistic mix: full R1/MATH-style
+completions (math_pairs.py) in which at least 10% of the pairs
 need more than exact rationals (radicals, pi, logs, trig, identities, equations: the "symbolic path"). Single
 process, one pair at a time for both tools (rewardkit: one symbolic worker process for what still needs sympy),
 both warmed up; prints pairs/s, the ratio and p50/p99 per pair.
