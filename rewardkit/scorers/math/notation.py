@@ -1,6 +1,7 @@
 """Text rewrites that bring the notations answers are written in to the subset `parse.py` reads.
 
-Each rule is a plain text rewrite done before tokenizing, so the parser stays small: MATH's thousands separator
+Unicode first (full-width forms, vulgar fractions, superscripts, π √ ∞ ≤ ...). Then each rule is a plain text
+rewrite done before tokenizing, so the parser stays small: MATH's thousands separator
 `10,\\!000`, doubled backslashes (`\\\\frac` from double-escaped strings), `{n \\choose k}` and `{a \\over b}`,
 `0.\\dot{3}`, `\\pmod{n}`, decorations (`\\color`, `\\underline`, `\\textdollar`), scale words (`4.5 million`),
 set-builder braces (`\\{x \\mid x > 2\\}`), named quantities on the left of `=` (`AB`, `|AB|`, `\\angle BAC`,
@@ -11,6 +12,16 @@ from __future__ import annotations
 
 import re
 
+_UNICODE = {"−": "-", "–": "-", "×": "\\times ", "·": "\\cdot ", "÷": "/", "√": "\\sqrt", "π": "\\pi ",
+            "∞": "\\infty ", "≤": "\\le ", "≥": "\\ge ", "≠": "\\ne ", "°": "^\\circ ", "∅": "\\emptyset ",
+            "∪": "\\cup ", "∈": "\\in ", "±": "\\pm ", "∓": "\\mp ", "，": ",", "\u00a0": " ", "⟨": "(",
+            "⟩": ")", "∖": "\\setminus ", "\u3000": " ", "。": "."}
+_FULL_WIDTH = {c: c - 0xFEE0 for c in range(0xFF01, 0xFF5F)}  # ＝１４ -> =14
+_VULGAR = {"½": (1, 2), "⅓": (1, 3), "⅔": (2, 3), "¼": (1, 4), "¾": (3, 4), "⅕": (1, 5), "⅖": (2, 5), "⅗": (3, 5),
+           "⅘": (4, 5), "⅙": (1, 6), "⅚": (5, 6), "⅛": (1, 8), "⅜": (3, 8), "⅝": (5, 8), "⅞": (7, 8)}
+_VULGAR_RE = re.compile("[" + "".join(_VULGAR) + "]")
+_SUPERSCRIPT = dict(zip("⁰¹²³⁴⁵⁶⁷⁸⁹⁻⁺", "0123456789-+", strict=True))
+_SUPERSCRIPT_RE = re.compile("[" + "".join(_SUPERSCRIPT) + "]+")
 _DOUBLED = re.compile(r"(?<!\\)\\\\(?=[a-zA-Z])")
 _SINGLE_ENV = re.compile(r"(?<!\\)\\(?:begin|end)\{")
 _MATH_THOUSANDS = re.compile(r"(?<=\d),\\!\s*(?=\d{3}(?!\d))")
@@ -53,6 +64,18 @@ _UNITS = {"zero": 0, "one": 1, "two": 2, "three": 3, "four": 4, "five": 5, "six"
           "sixteen": 16, "seventeen": 17, "eighteen": 18, "nineteen": 19}
 _TENS = {"twenty": 20, "thirty": 30, "forty": 40, "fifty": 50, "sixty": 60, "seventy": 70, "eighty": 80,
          "ninety": 90}
+
+
+def unicode_forms(text: str) -> str:
+    """Unicode symbols to LaTeX: full-width forms (＝１４), vulgar fractions (2½ is 2\\frac{1}{2}),
+    superscripts (x² is x^{2}, 10⁵ is 10^{5}), π √ ∞ ≤ and friends."""
+    if text.isascii():
+        return text
+    text = text.translate(_FULL_WIDTH)
+    for src, dst in _UNICODE.items():
+        text = text.replace(src, dst)
+    text = _VULGAR_RE.sub(lambda m: "\\frac{{{}}}{{{}}}".format(*_VULGAR[m.group()]), text)
+    return _SUPERSCRIPT_RE.sub(lambda m: "^{" + "".join(_SUPERSCRIPT[c] for c in m.group()) + "}", text)
 
 
 def rewrite_notation(text: str) -> str:

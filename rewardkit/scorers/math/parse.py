@@ -21,7 +21,7 @@ import re
 from fractions import Fraction
 from functools import lru_cache
 
-from rewardkit.scorers.math.notation import mark_names, number_word, rewrite_notation, set_builder
+from rewardkit.scorers.math.notation import mark_names, number_word, rewrite_notation, set_builder, unicode_forms
 
 Node = tuple
 
@@ -49,16 +49,6 @@ _MATRIX_ENVS = {"pmatrix", "bmatrix", "matrix", "Bmatrix", "vmatrix", "smallmatr
 _WORD_CONSTS = {"pi": ("const", "pi"), "infty": ("const", "inf"), "inf": ("const", "inf"),
                 "infinity": ("const", "inf")}
 
-_UNICODE = {"−": "-", "–": "-", "×": "\\times ", "·": "\\cdot ", "÷": "/", "√": "\\sqrt", "π": "\\pi ",
-            "∞": "\\infty ", "≤": "\\le ", "≥": "\\ge ", "≠": "\\ne ", "°": "^\\circ ", "∅": "\\emptyset ",
-            "∪": "\\cup ", "∈": "\\in ", "±": "\\pm ", "∓": "\\mp ", "，": ",", "\u00a0": " ", "⟨": "(",
-            "⟩": ")", "∖": "\\setminus ", "\u3000": " ", "。": "."}
-_FULL_WIDTH = {c: c - 0xFEE0 for c in range(0xFF01, 0xFF5F)}  # ＝１４ -> =14
-_VULGAR = {"½": (1, 2), "⅓": (1, 3), "⅔": (2, 3), "¼": (1, 4), "¾": (3, 4), "⅕": (1, 5), "⅖": (2, 5), "⅗": (3, 5),
-           "⅘": (4, 5), "⅙": (1, 6), "⅚": (5, 6), "⅛": (1, 8), "⅜": (3, 8), "⅝": (5, 8), "⅞": (7, 8)}
-_VULGAR_RE = re.compile("[" + "".join(_VULGAR) + "]")
-_SUPERSCRIPT = dict(zip("⁰¹²³⁴⁵⁶⁷⁸⁹⁻⁺", "0123456789-+", strict=True))
-_SUPERSCRIPT_RE = re.compile("[" + "".join(_SUPERSCRIPT) + "]+")
 _DROP = re.compile(r"\\(?:left|right|bigl|bigr|Bigl|Bigr|biggl|biggr|bigg|Bigg|big|Big)(?![a-zA-Z])(?:\.(?!\d))?"
                    r"|\\(?:displaystyle|textstyle|limits|quad|qquad|hfill)(?![a-zA-Z])|(?<!\\)\\[!;: ]|~|\$|\\\(|\\\)"
                    r"|\\\[|\\\]")
@@ -158,18 +148,6 @@ def normalize(text: str) -> str:
     if _PLAIN_THOUSANDS.match(text):
         text = text.replace(",", "")
     return " ".join(text.split())
-
-
-def unicode_forms(text: str) -> str:
-    """Unicode symbols to LaTeX: full-width forms (＝１４), vulgar fractions (2½ is 2\\frac{1}{2}),
-    superscripts (x² is x^{2}, 10⁵ is 10^{5}), π √ ∞ ≤ and friends."""
-    if text.isascii():
-        return text
-    text = text.translate(_FULL_WIDTH)
-    for src, dst in _UNICODE.items():
-        text = text.replace(src, dst)
-    text = _VULGAR_RE.sub(lambda m: "\\frac{{{}}}{{{}}}".format(*_VULGAR[m.group()]), text)
-    return _SUPERSCRIPT_RE.sub(lambda m: "^{" + "".join(_SUPERSCRIPT[c] for c in m.group()) + "}", text)
 
 
 def _tokens(text: str) -> list[tuple[str, str]]:
