@@ -89,8 +89,9 @@ def profile_stages(rows: int) -> None:
     """Per-row CPU time of each stage of the worker hot path, timed separately on the same rows (µs/row;
     CPU time rather than wall time, so other load on the machine does not inflate it)."""
     from rewardkit import build
-    from rewardkit.batch import ChunkScorer, _decode, _output_line
+    from rewardkit.batch.chunk import ChunkScorer, _output_line
     from rewardkit.core import Sample
+    from rewardkit.jsonl import _decode
 
     with tempfile.TemporaryDirectory() as tmp:
         path = Path(tmp) / "rows.jsonl"

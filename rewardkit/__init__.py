@@ -10,7 +10,14 @@ Importing this package loads nothing heavy: scorers, torch, sandboxes and server
 from importlib.metadata import PackageNotFoundError, version
 
 from rewardkit.core import Sample, Score, Scorer, Status
-from rewardkit.errors import ConfigError, InputError, RegistryError, RewardkitError, UnknownScorerError
+from rewardkit.errors import (
+    ConfigError,
+    InputError,
+    RegistryError,
+    RewardkitError,
+    ScoringUnavailable,
+    UnknownScorerError,
+)
 from rewardkit.recipe import Combination, build, load_recipe
 from rewardkit.registry import describe_all, get, names, register
 
@@ -21,5 +28,6 @@ except PackageNotFoundError:  # running from a source tree that is not installed
 
 __all__ = [
     "Combination", "ConfigError", "InputError", "RegistryError", "RewardkitError", "Sample", "Score", "Scorer",
-    "Status", "UnknownScorerError", "build", "describe_all", "get", "load_recipe", "names", "register",
+    "ScoringUnavailable", "Status", "UnknownScorerError", "build", "describe_all", "get", "load_recipe", "names",
+    "register",
 ]

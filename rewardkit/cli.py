@@ -14,7 +14,7 @@ from collections.abc import Sequence
 from rewardkit.errors import RewardkitError
 
 # Modules that contribute subcommands; each must import nothing heavy at module level.
-COMMAND_MODULES = ("rewardkit.cli", "rewardkit.batch", "rewardkit.filter", "rewardkit.scorers.math.vote",
+COMMAND_MODULES = ("rewardkit.cli", "rewardkit.batch.cli", "rewardkit.filter", "rewardkit.vote",
                    "rewardkit.server", "rewardkit.rm.cli", "rewardkit.train.cli", "rewardkit.probe.cli")
 
 
@@ -48,7 +48,22 @@ def build_parser() -> argparse.ArgumentParser:
     subparsers = parser.add_subparsers(dest="command", metavar="COMMAND")
     for module in COMMAND_MODULES:
         importlib.import_module(module).add_cli(subparsers)
+    _show_defaults(parser)
     return parser
+
+
+def _show_defaults(parser: argparse.ArgumentParser) -> None:
+    """Every option's help names its default, in every subcommand, unless its text already does."""
+    for action in parser._actions:
+        if isinstance(action, argparse._SubParsersAction):
+            for sub in dict.fromkeys(action.choices.values()):
+                _show_defaults(sub)
+            continue
+        default, text = action.default, action.help or ""
+        if (not action.option_strings or text == argparse.SUPPRESS or isinstance(default, bool)
+                or default in (None, "", [], argparse.SUPPRESS) or "default" in text or text.endswith("]")):
+            continue
+        action.help = f"{text} (default %(default)s)" if text else "default %(default)s"
 
 
 def main(argv: Sequence[str] | None = None) -> int:

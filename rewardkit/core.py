@@ -36,8 +36,14 @@ class Status(str, Enum):
         return self.value
 
 
-# Statuses whose None value a combiner skips, as TRL skips a None reward; any other None propagates.
+# Statuses whose None value a combiner skips, as TRL skips a None reward; any other None propagates. A required
+# field missing from the row is the exception: see `Score.missing_fields` and rewardkit.recipe.
 SKIPPABLE = frozenset({Status.NOT_APPLICABLE, Status.INVALID_INPUT})
+
+DEFAULT_MAX_CHARS = 1_000_000  # Scorer.max_chars: far above any RL completion, far below a runaway one
+
+# A required-field entry: a field name, or a tuple of alternative names of which the row needs one.
+FieldSpec = str | tuple[str, ...]
 
 
 @dataclass(slots=True)
@@ -53,6 +59,13 @@ class Score:
     @classmethod
     def skip(cls, reason: str, status: Status = Status.NOT_APPLICABLE) -> Score:
         return cls(None, status, reason=reason)
+
+    @property
+    def missing_fields(self) -> list[str]:
+        """The required row fields whose absence made this score None (empty for any other verdict)."""
+        if self.status is not Status.INVALID_INPUT or not self.details:
+            return []
+        return list(self.details.get("missing_fields", ()))
 
     def to_dict(self) -> dict[str, Any]:
         out: dict[str, Any] = {"value": self.value, "status": self.status.value,
@@ -90,6 +103,38 @@ def last_turn_text(messages: Sequence[Mapping[str, Any]], role: str) -> str:
     return message_text(messages[-1].get("content")) if messages else ""
 
 
+def parse_mapping(spec: Mapping[str, str] | Iterable[str] | str | None, where: str = "--map") -> dict[str, str]:
+    """A column mapping `{canonical: column}` from what a user gives: `["answer=solution", ...]` (repeated
+    `--map`), `"answer=solution,prompt=question"`, or a dict. One parser for the CLI, TRL, verl and serve."""
+    if spec is None:
+        return {}
+    if isinstance(spec, Mapping):
+        items = [(k, v) for k, v in spec.items()]
+    else:
+        parts = spec.split(",") if isinstance(spec, str) else list(spec)
+        items = []
+        for part in parts:
+            canon, sep, column = str(part).partition("=")
+            if not sep:
+                raise ConfigError(f"expected CANONICAL=COLUMN, got {part!r}", where)
+            items.append((canon, column))
+    mapping: dict[str, str] = {}
+    for canon, column in items:
+        if not isinstance(canon, str) or not isinstance(column, str) or not canon.strip() or not column.strip():
+            raise ConfigError(f"expected CANONICAL=COLUMN with two names, got {canon!r}={column!r}", where)
+        if canon.strip() in mapping:
+            raise ConfigError(f"{canon.strip()!r} is mapped twice", where)
+        mapping[canon.strip()] = column.strip()
+    return mapping
+
+
+def apply_mapping(row: Mapping[str, Any], mapping: Mapping[str, str] | None) -> Mapping[str, Any]:
+    """The row with each canonical field read from its mapped column (columns the row lacks are left alone)."""
+    if not mapping:
+        return row
+    return {**row, **{canon: row[column] for canon, column in mapping.items() if column in row}}
+
+
 @dataclass(slots=True)
 class Sample:
     """One row to score. Fields other than prompt/completion/answer live in `extra` and stay reachable."""
@@ -104,8 +149,7 @@ class Sample:
         """Build a Sample from a dataset row. `mapping` renames fields: {"answer": "solution"} reads `solution`."""
         if not isinstance(row, Mapping):
             raise InputError(f"a row must be a JSON object, got {type(row).__name__}")
-        if mapping:
-            row = {**row, **{canon: row[src] for canon, src in mapping.items() if src in row}}
+        row = apply_mapping(row, mapping)
         if "completion" not in row:
             raise InputError("row has no 'completion' field (use --map completion=FIELD to name another one)")
         extra = {k: v for k, v in row.items() if k not in CANONICAL_FIELDS}
@@ -141,6 +185,21 @@ class Sample:
 
     def to_dict(self) -> dict[str, Any]:
         return {**self.extra, "prompt": self.prompt, "completion": self.completion, "answer": self.answer}
+
+
+def _field_label(spec: FieldSpec) -> str:
+    return spec if isinstance(spec, str) else " or ".join(spec)
+
+
+def lacking(sample: Sample, specs: Iterable[FieldSpec]) -> list[str]:
+    """The entries of `specs` the sample does not have, as readable labels. None and a blank string count as
+    absent: a blank gold answer is no gold answer (it must not leave a recipe scored on its other parts)."""
+    return [_field_label(spec) for spec in specs
+            if not any(_present(sample.get(name)) for name in ((spec,) if isinstance(spec, str) else spec))]
+
+
+def _present(value: Any) -> bool:
+    return value is not None and not (isinstance(value, str) and not value.strip())
 
 
 def as_sample(sample: Sample | Mapping[str, Any]) -> Sample:
@@ -190,6 +249,12 @@ class Scorer(ABC):
     - never raise on any completion text: return a Score with a status instead (the base class still turns
       an unexpected exception into status `error` with value None, never into 0);
     - return a finite value, or None with a non-ok status; values of 0 mean "judged and wrong";
+    - declare `value_range` (e.g. `(0.0, 1.0)`), on the instance in `__init__` when it depends on the
+      parameters; `check_scorer` verifies every value lies inside it;
+    - declare the row fields it cannot score without in `required_fields` (e.g. `("answer",)`; an entry may be
+      a tuple of alternatives); the base class answers a row without them with None / `invalid_input` naming
+      the field, before `_score` runs, so `_score` may assume they are present. Set it on the instance in
+      `__init__` when it depends on the parameters;
     - stay picklable: list lazily loaded, unpicklable attributes (models, pools) in `_transient`;
     - be deterministic for a given sample and parameters;
     - give at least one entry in `examples` ({"params", "sample", "value"}); `check_scorer` verifies them.
@@ -198,9 +263,16 @@ class Scorer(ABC):
     name: str = ""
     description: str = ""
     Params: ClassVar[type[BaseModel]] = NoParams
-    required_fields: ClassVar[tuple[str, ...]] = ()  # sample fields without which the row is an input error
+    required_fields: tuple[FieldSpec, ...] = ()  # row fields without which this scorer gives invalid_input
     examples: ClassVar[tuple[dict[str, Any], ...]] = ()
+    # Bounds of every value this scorer can give (timeout values included), used by combiners: `product` refuses
+    # a factor that can be negative. Unknown (the default) counts as unbounded.
+    value_range: tuple[float, float] = (-math.inf, math.inf)
     is_penalty: ClassVar[bool] = False  # values <= 0 that only punish; an empty completion may score the maximum
+    # Longest completion (characters) scored; a longer one is None / invalid_input before `_score` runs, so one
+    # runaway row cannot take minutes and gigabytes (language_consistency: 80 s and 3.3 GB for 50 MB). Set per
+    # recipe node with `max_chars:` (null lifts the cap).
+    max_chars: int | None = DEFAULT_MAX_CHARS
     _transient: ClassVar[tuple[str, ...]] = ()
 
     def __init__(self, name: str | None = None, **params: Any) -> None:
@@ -238,8 +310,16 @@ class Scorer(ABC):
         batch = [as_sample(s) for s in samples]
         if type(self)._score_batch is Scorer._score_batch:  # no batch override: guarded one by one, finished once
             return [self._guarded(s) for s in batch]
+        if not self.required_fields:
+            return self._batch(batch)
+        results = [self._unscorable(s) for s in batch]
+        scored = iter(self._batch([s for s, r in zip(batch, results, strict=True) if r is None]))
+        return [next(scored) if r is None else r for r in results]
+
+    def _batch(self, batch: list[Sample]) -> list[Score]:
+        """`_score_batch` over samples that have their required fields, guarded and finished."""
         try:
-            scores = self._score_batch(batch)
+            scores = self._score_batch(batch) if batch else []
             if len(scores) != len(batch):  # rows would shift onto other samples' scores downstream
                 raise ValueError(f"_score_batch returned {len(scores)} scores for {len(batch)} samples")
         except Exception:  # noqa: BLE001 - a failed batch falls back to per-sample scoring, which is guarded
@@ -251,14 +331,81 @@ class Scorer(ABC):
         Batch runners sum them over workers into the run summary. Default: none."""
         return {}
 
+    # The recipe tree's walks. A leaf answers for itself; rewardkit.recipe.Combination overrides each one, so
+    # callers (batch, trainers, server) never walk the tree by hand.
+
     def leaves(self) -> list[Scorer]:
         """Leaf scorers of this (possibly composite) scorer, in recipe order."""
         return [self]
 
-    def all_required_fields(self) -> set[str]:
+    def reported(self) -> list[Scorer]:
+        """Every scorer that reports a value in `Score.components`: the leaves and the named combiners."""
+        return [self]
+
+    def component_names(self) -> list[str]:
+        """The keys of this scorer's `Score.components`, in order (one column each in logs and outputs)."""
+        return [s.name for s in self.reported()]
+
+    def spec(self) -> dict[str, Any]:
+        """The whole scoring job as plain data (class, alias, every parameter): equal specs score alike."""
+        return {"use": f"{type(self).__module__}:{type(self).__qualname__}", "name": self.name,
+                "params": self.params.model_dump(mode="json")}
+
+    def sum_terms(self) -> list[tuple[Scorer, float]]:
+        """(component, weight) pairs whose weighted sum is this scorer's value, for trainers that take one
+        reward function per component (TRL); `[(self, 1.0)]` when the value is not such a sum."""
+        return [(self, 1.0)]
+
+    def combine_terms(self, scores: Sequence[Score]) -> Score:
+        """This scorer's Score from the already computed scores of its `sum_terms()`."""
+        return scores[0]
+
+    def all_required_fields(self) -> set[FieldSpec]:
+        """Every required-field entry of every leaf (optional components included)."""
         return {f for leaf in self.leaves() for f in leaf.required_fields}
 
+    def needed_fields(self) -> tuple[FieldSpec, ...]:
+        """The required-field entries without which this scorer's value is None (a combiner: those of its
+        non-optional components)."""
+        return self.required_fields
+
+    def missing_fields(self, sample: Sample) -> list[str]:
+        """The entries of `needed_fields()` that `sample` lacks: the one check behind `invalid_input` for a
+        missing field (and behind the bad-line report of `rewardkit score`)."""
+        needed = self.needed_fields()
+        return lacking(sample, needed) if needed else []
+
+    def _unscorable(self, sample: Sample) -> Score | None:
+        """The verdict of a sample that exceeds `max_chars` or lacks a required field, else None."""
+        if self.max_chars is not None and sample.completion is not None:
+            size = len(sample.completion_text)
+            if size > self.max_chars:
+                return self._over_cap(size)
+        if not self.required_fields:
+            return None
+        missing = lacking(sample, self.required_fields)
+        if not missing:
+            return None
+        named = ", ".join(f"'{f}'" for f in missing)
+        first = missing[0].split(" or ")[0]
+        return Score(None, Status.INVALID_INPUT, {self.name: None},
+                     f"{self.name}: the row has no {named} (required; to read it from another column, "
+                     f"map it: --map {first}=COLUMN)", {"missing_fields": missing})
+
+    def _over_cap(self, size: int) -> Score:
+        """A runaway completion is model output, not bad data: it gets the scorer's lowest value (a policy must
+        not escape a penalty by writing more); a scorer without a finite lowest value gives None."""
+        reason = (f"{self.name}: the completion has {size:,} characters, over max_chars={self.max_chars:,} "
+                  "(raise it with max_chars: in the recipe node)")
+        lowest = self.value_range[0]
+        if math.isfinite(lowest):
+            return Score(lowest, Status.OK, {self.name: lowest}, reason, {"over_max_chars": size})
+        return Score(None, Status.INVALID_INPUT, {self.name: None}, reason, {"over_max_chars": size})
+
     def _guarded(self, sample: Sample) -> Score:
+        checks = self.required_fields or self.max_chars is not None
+        if checks and (unscorable := self._unscorable(sample)) is not None:
+            return unscorable
         try:
             return self._finish(self._score(sample))
         except Exception as exc:  # noqa: BLE001 - the contract: model output never becomes an exception

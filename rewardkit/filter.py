@@ -23,10 +23,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from rewardkit.batch import json_line
 from rewardkit.errors import ConfigError, InputError
-
-MAX_ERROR_MESSAGES = 20
+from rewardkit.jsonl import BadLines, json_line, read_jsonl
 
 
 @dataclass(order=True, slots=True)
@@ -65,33 +63,15 @@ class FilterStats:
     errors: int = 0
 
 
-def _rows(path: Path, stats: FilterStats, reward_field: str) -> Iterator[tuple[int, bytes, dict, float | None]]:
+def _rows(path: Path, bad: BadLines, reward_field: str) -> Iterator[tuple[int, bytes, dict, float | None]]:
     """(line number, raw line, row, reward) for each readable row; bad lines are reported and skipped."""
-    with open(path, "rb") as f:
-        for lineno, raw in enumerate(f, 1):
-            raw = raw.strip()
-            if not raw:
-                continue
-            try:
-                row = json.loads(raw)
-            except (ValueError, RecursionError) as exc:
-                _report(stats, lineno, f"malformed JSON: {exc}")
-                continue
-            if not isinstance(row, dict):
-                _report(stats, lineno, f"not a JSON object (got {type(row).__name__})")
-                continue
-            reward = row.get(reward_field)
-            if reward is not None and (isinstance(reward, bool) or not isinstance(reward, (int, float))
-                                       or not math.isfinite(reward)):
-                _report(stats, lineno, f"'{reward_field}' is not a finite number: {reward!r}")
-                continue
-            yield lineno, raw, row, reward
-
-
-def _report(stats: FilterStats, lineno: int, message: str) -> None:
-    stats.errors += 1
-    if stats.errors <= MAX_ERROR_MESSAGES:
-        print(f"rewardkit: line {lineno}: {message}", file=sys.stderr)
+    for line in read_jsonl(path, "skip", bad):
+        reward = line.row.get(reward_field)
+        if reward is not None and (isinstance(reward, bool) or not isinstance(reward, (int, float))
+                                   or not math.isfinite(reward)):
+            bad.note(f"line {line.number}: '{reward_field}' is not a finite number: {reward!r}")
+            continue
+        yield line.number, line.raw, line.row, reward
 
 
 def select(path: Path, *, best_of: int, min_reward: float | None, group_by: str, want_pairs: bool,
@@ -100,10 +80,10 @@ def select(path: Path, *, best_of: int, min_reward: float | None, group_by: str,
     """One pass over the scored file: per group its top rows and (for pairs) its best and worst rows."""
     groups: dict[bytes, Group] = {}
     prompts: dict[bytes, Any] = {}  # group key -> the group's prompt value, kept only when pairs are wanted
-    stats = FilterStats()
-    for lineno, raw, row, reward in _rows(path, stats, reward_field):
+    stats, bad = FilterStats(), BadLines()
+    for lineno, raw, row, reward in _rows(path, bad, reward_field):
         if group_by not in row:
-            _report(stats, lineno, f"no '{group_by}' field to group by")
+            bad.note(f"line {lineno}: no '{group_by}' field to group by")
             continue
         stats.rows += 1
         key = group_key(row[group_by])
@@ -125,7 +105,7 @@ def select(path: Path, *, best_of: int, min_reward: float | None, group_by: str,
             stats.below_min += 1
         if want_pairs:
             _track_ends(group, ranked, row.get(completion_field))
-    stats.groups = len(groups)
+    stats.groups, stats.errors = len(groups), bad.count
     return groups, prompts, stats
 
 
@@ -155,8 +135,6 @@ def filter_file(input_path: str | Path, output_path: str | Path, *, best_of: int
     """Keep the best `best_of` rows per group at or above `min_reward`; optionally write preference pairs.
     Returns counts (rows, groups, kept, pairs, null_reward, below_min, errors)."""
     src = Path(input_path)
-    if not src.is_file():
-        raise InputError(f"input file not found: {src}")
     if best_of < 1:
         raise ConfigError("must be at least 1", "--best-of")
     targets = [Path(output_path).resolve()] + ([Path(pairs_path).resolve()] if pairs_path is not None else [])

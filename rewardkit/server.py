@@ -4,28 +4,34 @@ Endpoints (FastAPI + uvicorn, extra `serve`; both are imported only when the ser
 - `POST /get_reward` speaks OpenRLHF's remote-RM protocol (`--remote_rm_url http://HOST:PORT/get_reward`):
   `{"query": [...], "prompts": [...], "labels": [...], "metas"?: [...]}` ->
   `{"rewards": [...], "scores": [...], "extra_logs": {component: [...], "rewardkit_scored": [...]}}`.
-  OpenRLHF sends each `query` as prompt + response decoded with special tokens; the response is the text
-  after the prompt, with trailing end-of-sequence markers removed (see `split_response`).
+  Locating the response in each query, the NaN for unscored components and the 422 for rows lacking a
+  required field live in rewardkit.integrations.openrlhf.
 - `POST /score` (native): `{"samples": [{prompt, completion, answer, ...}], "mapping"?: {...}}` ->
   `{"scores": [Score.to_dict(), ...]}` with value None, status, components and reason.
 - `GET /health` and `GET /metrics` (Prometheus text; `?format=json` for JSON): requests, samples,
-  errors and latency.
+  errors, latency, and how many responses each rule located.
 
 Policies: scoring runs in a process pool (`--workers N`; 0 = one thread in the server process) behind a
 semaphore, so CPU-heavy verifiers never block the event loop; a crashed worker pool is rebuilt and the request
 gets 503. Malformed requests get 400 (not JSON) or 422 (wrong shape, with the offending field), bodies over
-`--max-body-mb` get 413, batches over `--max-batch` samples get 413. OpenRLHF cannot skip a sample, so a
-None reward becomes `--none-reward` (default 0.0) and is flagged 0 in `extra_logs.rewardkit_scored`; an
-`infra_error` (a verifier's backend down) answers 503 instead, which OpenRLHF retries, so an outage is never
-trained on as a reward of 0.
+`--max-body-mb` get 413 (a declared Content-Length is checked before reading), batches over `--max-batch`
+samples get 413, a request that scores longer than `--timeout` (170 s: under OpenRLHF's 180 s client timeout)
+gets 504, which OpenRLHF retries. OpenRLHF cannot skip a sample, so a None reward becomes `--none-reward`
+(default 0.0) and is flagged 0 in `extra_logs.rewardkit_scored`; an `infra_error` answers 503 instead.
+
+Process life: one line `rewardkit serve: ready on http://HOST:PORT ...` on stdout once the socket listens;
+SIGTERM and SIGINT (Ctrl-C) give in-flight requests 5 s, then stop every process the server started (scoring
+workers, their math workers, multiprocessing's resource tracker) and exit with 143 / 130, without a traceback.
 """
 
 
 import argparse  # no `from __future__ import annotations`: FastAPI reads the endpoint annotations
 import asyncio
 import json
+import logging
 import math
 import os
+import signal
 import threading
 import time
 from collections import Counter, deque
@@ -37,13 +43,18 @@ from typing import Any
 
 from pydantic import BaseModel, ConfigDict, ValidationError
 
-from rewardkit.core import Sample, Scorer, Status
-from rewardkit.errors import InputError, RewardkitError
-from rewardkit.integrations.common import component_names
+from rewardkit.core import Sample, Scorer, parse_mapping
+from rewardkit.errors import ConfigError, InputError, RequestError, RewardkitError
+from rewardkit.integrations.openrlhf import (
+    DEFAULT_EOS,
+    RULES,
+    OpenRLHFRequest,
+    check_required,
+    openrlhf_response,
+    openrlhf_rows,
+)
 
-# End-of-sequence and padding markers that decoded OpenRLHF queries carry after the response.
-DEFAULT_EOS = ("<|im_end|>", "<|endoftext|>", "<|eot_id|>", "<|end_of_text|>", "<|end|>", "</s>", "<eos>",
-               "<|eos|>", "<pad>", "<|pad|>", "<|finetune_right_pad_id|>")
+log = logging.getLogger("rewardkit.server")
 
 
 @dataclass
@@ -54,32 +65,17 @@ class ServerConfig:
     max_batch: int = 4096  # samples per request [--max-batch]
     max_body_bytes: int = 8 * 2**20  # request body limit [--max-body-mb]
     none_reward: float = 0.0  # OpenRLHF reward for a sample rewardkit did not score [--none-reward]
-    request_timeout_s: float = 600.0  # scoring time per request before 504 [--timeout]
+    # scoring time per request before 504 [--timeout]: under OpenRLHF's client timeout (180 s per attempt), so a
+    # slow batch is answered 504 (which OpenRLHF retries) before the client gives up on the connection
+    request_timeout_s: float = 170.0
     max_waiting: int = 4096  # requests allowed to wait for the pool before 503 [--max-waiting]
     eos_tokens: tuple[str, ...] = DEFAULT_EOS
-
-
-class OpenRLHFRequest(BaseModel):
-    model_config = ConfigDict(extra="ignore")
-    query: list[str]
-    prompts: list[str] | None = None
-    labels: list[Any] | None = None
-    metas: list[dict[str, Any] | None] | None = None
 
 
 class ScoreRequest(BaseModel):
     model_config = ConfigDict(extra="forbid")
     samples: list[dict[str, Any]]
-    mapping: dict[str, str] | None = None
-
-
-class RequestError(Exception):
-    """A request the server refuses: HTTP `status` with a message for the client."""
-
-    def __init__(self, status: int, message: str) -> None:
-        super().__init__(message)
-        self.status = status
-        self.message = message
+    mapping: dict[str, str] | list[str] | str | None = None  # as `--map` takes it
 
 
 # ---------------------------------------------------------------------------------------------- the scoring pool
@@ -87,7 +83,11 @@ _SCORER: Scorer | None = None  # the scorer of this worker process
 
 
 def _init_worker(scorer: Scorer) -> None:
+    import signal
+
     global _SCORER
+    # Ctrl-C reaches the whole process group: the server shuts the workers down itself (no worker traceback)
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
     _SCORER = scorer
 
 
@@ -149,12 +149,17 @@ class ScoringPool:
             self._queue.put_nowait((rows[i:i + size], futures[-1]))
         self.waiting += 1
         try:
-            parts = await asyncio.wait_for(asyncio.gather(*futures), timeout_s)
-        except asyncio.TimeoutError:
-            raise RequestError(504, f"scoring took longer than {timeout_s:g} s") from None
+            _, pending = await asyncio.wait(futures, timeout=timeout_s)
+        except asyncio.CancelledError:  # shutdown outlasted the grace period: answer instead of a traceback
+            pending = set(futures)
+            raise RequestError(503, "the server is shutting down; retry the request") from None
         finally:
             self.waiting -= 1
-        return [score for part in parts for score in part]
+            for future in pending:
+                future.cancel()  # a dispatcher skips a cancelled chunk
+        if pending:
+            raise RequestError(504, f"scoring took longer than {timeout_s:g} s (--timeout)")
+        return [score for future in futures for score in future.result()]
 
     async def _dispatch(self) -> None:
         assert self._queue is not None
@@ -191,10 +196,21 @@ class ScoringPool:
                     future.set_result(scores[at:at + len(chunk)])
             at += len(chunk)
 
-    def close(self) -> None:
+    def close(self, grace_s: float = 5.0) -> None:
+        """Stop the dispatchers and the workers: each worker gets `grace_s` to finish its job and exit (closing
+        its own math workers), then is terminated, so no process the server started outlives it."""
         for task in self._dispatchers:
             task.cancel()
-        self._executor.shutdown(wait=False, cancel_futures=True)
+        executor = self._executor
+        processes = list((getattr(executor, "_processes", None) or {}).values())  # private: the only handle
+        executor.shutdown(wait=False, cancel_futures=True)
+        deadline = time.monotonic() + grace_s
+        for proc in processes:
+            proc.join(max(0.0, deadline - time.monotonic()))
+            if proc.is_alive():
+                proc.terminate()
+                proc.join(1.0)
+        executor.shutdown(wait=True)  # joins its manager thread and frees its queues (no leaked semaphores)
 
 
 # -------------------------------------------------------------------------------------------------- metrics
@@ -208,6 +224,7 @@ class Metrics:
     errors: int = 0
     latency_sum: float = 0.0
     latencies: deque = field(default_factory=lambda: deque(maxlen=4096))
+    rules: Counter = field(default_factory=Counter)  # how /get_reward located responses (openrlhf.RULES)
     lock: threading.Lock = field(default_factory=threading.Lock)
 
     def record(self, path: str, status: int, seconds: float) -> None:
@@ -224,7 +241,8 @@ class Metrics:
             return {"uptime_s": time.time() - self.started, "requests_total": total, "samples_total": self.samples,
                     "errors_total": self.errors, "latency_seconds_sum": self.latency_sum,
                     "latency_p50_s": _quantile(ordered, 0.5), "latency_p99_s": _quantile(ordered, 0.99),
-                    "requests": {f"{p} {s}": n for (p, s), n in sorted(self.requests.items())}}
+                    "requests": {f"{p} {s}": n for (p, s), n in sorted(self.requests.items())},
+                    "response_rules": dict(self.rules)}
 
     def prometheus(self) -> str:
         data = self.as_dict()
@@ -233,7 +251,9 @@ class Metrics:
             lines.append(f'rewardkit_requests_total{{path="{path}",status="{status}"}} {n}')
         lines += ["# TYPE rewardkit_samples_total counter", f"rewardkit_samples_total {data['samples_total']}",
                   "# TYPE rewardkit_errors_total counter", f"rewardkit_errors_total {data['errors_total']}",
-                  "# TYPE rewardkit_request_latency_seconds summary"]
+                  "# TYPE rewardkit_response_rule_total counter"]
+        lines += [f'rewardkit_response_rule_total{{rule="{rule}"}} {self.rules[rule]}' for rule in RULES]
+        lines.append("# TYPE rewardkit_request_latency_seconds summary")
         for q, key in ((0.5, "latency_p50_s"), (0.99, "latency_p99_s")):
             lines.append(f'rewardkit_request_latency_seconds{{quantile="{q}"}} {data[key] or 0.0}')
         lines += [f"rewardkit_request_latency_seconds_sum {data['latency_seconds_sum']}",
@@ -246,67 +266,15 @@ def _quantile(ordered: Sequence[float], q: float) -> float | None:
 
 
 # ----------------------------------------------------------------------------------------- request handling
-def split_response(query: str, prompt: str | None, eos_tokens: Sequence[str] = DEFAULT_EOS) -> str | None:
-    """The response inside an OpenRLHF `query` (prompt + response as decoded text), or None when the prompt is
-    not in it. The text after the first occurrence of the prompt is kept (BOS or padding markers may precede
-    it; a response that echoes the prompt must not lose what it wrote before the echo), then
-    trailing end-of-sequence / padding markers and whitespace are removed."""
-    if prompt:
-        at = query.find(prompt)
-        if at < 0:
-            return None
-        query = query[at + len(prompt):]
-    stripped = True
-    while stripped:
-        stripped = False
-        query = query.rstrip()
-        for token in eos_tokens:
-            if token and query.endswith(token):
-                query = query[:-len(token)]
-                stripped = True
-    return query
-
-
-def openrlhf_rows(req: OpenRLHFRequest, eos_tokens: Sequence[str]) -> list[dict[str, Any] | None]:
-    """One row per query (None when the response cannot be cut out of the query)."""
-    n = len(req.query)
-    for name in ("prompts", "labels", "metas"):
-        values = getattr(req, name)
-        if values is not None and len(values) != n:
-            raise RequestError(422, f"'{name}' has {len(values)} items but 'query' has {n}")
-    rows: list[dict[str, Any] | None] = []
-    for i, query in enumerate(req.query):
-        prompt = req.prompts[i] if req.prompts is not None else None
-        response = split_response(query, prompt, eos_tokens)
-        if response is None:
-            rows.append(None)
-            continue
-        row = dict(req.metas[i] or {}) if req.metas is not None else {}
-        row["completion"] = response
-        if req.prompts is not None:  # absent lists leave a prompt or answer given in `metas` in place
-            row["prompt"] = prompt
-        if req.labels is not None:
-            row["answer"] = req.labels[i]
-        rows.append(row)
-    return rows
-
-
-def openrlhf_response(scores: list[dict[str, Any] | None], names: list[str], none_reward: float) -> dict[str, Any]:
-    for i, score in enumerate(scores):
-        if score is not None and score["status"] == Status.INFRA_ERROR.value:
-            raise RequestError(503, f"sample {i} could not be scored ({score['reason']}); retry later")
-    rewards = [none_reward if s is None or s["value"] is None else s["value"] for s in scores]
-    logs = {name: [none_reward if s is None or s["components"].get(name) is None else s["components"][name]
-                   for s in scores] for name in names}
-    logs["rewardkit_scored"] = [0.0 if s is None or s["value"] is None else 1.0 for s in scores]
-    return {"rewards": rewards, "scores": list(rewards), "extra_logs": logs}
-
-
 def native_rows(req: ScoreRequest) -> list[dict[str, Any]]:
+    try:
+        mapping = parse_mapping(req.mapping, "mapping")
+    except ConfigError as exc:
+        raise RequestError(422, str(exc)) from None
     rows = []
     for i, raw in enumerate(req.samples):
         try:
-            rows.append(Sample.from_dict(raw, req.mapping).to_dict())
+            rows.append(Sample.from_dict(raw, mapping).to_dict())
         except InputError as exc:
             raise RequestError(422, f"samples[{i}]: {exc}") from None
     return rows
@@ -339,7 +307,7 @@ def create_app(scorer: Scorer, config: ServerConfig | None = None) -> Any:
 
     config = config or ServerConfig()
     metrics = Metrics()
-    names = component_names(scorer)
+    names = scorer.component_names()
     state: dict[str, ScoringPool] = {}
 
     @asynccontextmanager
@@ -364,6 +332,7 @@ def create_app(scorer: Scorer, config: ServerConfig | None = None) -> Any:
     async def read(request: Request, model: type[BaseModel]) -> Any:
         declared = request.headers.get("content-length", "")
         if declared.isdigit() and int(declared) > config.max_body_bytes:
+            # refused before a byte of the body is read or buffered
             raise RequestError(413, _too_large(int(declared), config.max_body_bytes))
         chunks, size = [], 0
         async for chunk in request.stream():
@@ -372,6 +341,14 @@ def create_app(scorer: Scorer, config: ServerConfig | None = None) -> Any:
                 raise RequestError(413, _too_large(size, config.max_body_bytes))
             chunks.append(chunk)
         return parse_body(b"".join(chunks), model)
+
+    def count_rules(rules: list[str]) -> None:
+        with metrics.lock:
+            for rule in rules:
+                if rule != "prompt" and not metrics.rules[rule]:
+                    log.warning("the prompt was not found verbatim in a query; located the response by rule "
+                                "'%s' (counted in /metrics as rewardkit_response_rule_total)", rule)
+                metrics.rules[rule] += 1
 
     def check_batch(n: int) -> None:
         if n > config.max_batch:
@@ -382,10 +359,14 @@ def create_app(scorer: Scorer, config: ServerConfig | None = None) -> Any:
     async def get_reward(request: Request) -> JSONResponse:
         req = await read(request, OpenRLHFRequest)
         check_batch(len(req.query))
-        rows = openrlhf_rows(req, config.eos_tokens)
-        scored = iter(await state["pool"].score([r for r in rows if r is not None], config.request_timeout_s))
-        scores = [None if r is None else next(scored) for r in rows]
-        return JSONResponse(openrlhf_response(scores, names, config.none_reward))
+        # locating responses is pure Python over whole queries (~3 ms per 8k-character fallback): off the loop
+        rows, rules = await asyncio.to_thread(openrlhf_rows, req, config.eos_tokens)
+        check_required(scorer, rows)
+        count_rules(rules)
+        scores = await state["pool"].score(rows, config.request_timeout_s)
+        # NaN marks an unscored component in extra_logs; OpenRLHF's JSON parser reads it (JSONResponse refuses it)
+        return Response(json.dumps(openrlhf_response(scores, names, config.none_reward)),
+                        media_type="application/json")
 
     @app.post("/score")
     async def score(request: Request) -> JSONResponse:
@@ -448,22 +429,25 @@ def add_cli(subparsers: argparse._SubParsersAction) -> None:
     p = subparsers.add_parser("serve", help="serve a recipe over HTTP (OpenRLHF /get_reward, native /score)")
     p.add_argument("-r", "--recipe", required=True, help="recipe file or scorer name")
     p.add_argument("--host", default="127.0.0.1", help="interface to bind (default 127.0.0.1: loopback only)")
-    p.add_argument("--port", type=int, default=8000)
+    p.add_argument("--port", type=int, default=8000, help="port (default 8000; 0 picks a free one)")
     p.add_argument("--workers", type=int, default=defaults.workers,
-                   help="scoring processes (0: one thread in the server process)")
-    p.add_argument("--max-batch", type=int, default=defaults.max_batch, help="samples per request")
-    p.add_argument("--max-body-mb", type=float, default=defaults.max_body_bytes / 2**20, help="request body limit")
+                   help="scoring processes (default %(default)s; 0: one thread in the server process)")
+    p.add_argument("--max-batch", type=int, default=defaults.max_batch,
+                   help="samples per request (default %(default)s)")
+    p.add_argument("--max-body-mb", type=float, default=defaults.max_body_bytes / 2**20,
+                   help="request body limit in MiB (default %(default)g)")
     p.add_argument("--max-waiting", type=int, default=defaults.max_waiting,
-                   help="requests waiting for the pool before 503")
+                   help="requests waiting for the pool before 503 (default %(default)s)")
     p.add_argument("--none-reward", type=float, default=defaults.none_reward,
-                   help="OpenRLHF reward for samples rewardkit does not score (value None)")
-    p.add_argument("--timeout", type=float, default=defaults.request_timeout_s, help="seconds per request")
-    p.add_argument("--log-level", default="warning", choices=["critical", "error", "warning", "info", "debug"])
+                   help="OpenRLHF reward for samples rewardkit does not score (value None; default %(default)s)")
+    p.add_argument("--timeout", type=float, default=defaults.request_timeout_s,
+                   help="scoring seconds per request before 504 (default %(default)g: under OpenRLHF's 180 s)")
+    p.add_argument("--log-level", default="warning", choices=["critical", "error", "warning", "info", "debug"],
+                   help="default %(default)s")
     p.set_defaults(func=_run_serve)
 
 
 def _run_serve(args: argparse.Namespace) -> int:
-    from rewardkit.errors import ConfigError
     from rewardkit.recipe import build
 
     if args.workers < 0 or args.max_batch < 1 or args.max_body_mb <= 0 or args.max_waiting < 1:
@@ -480,6 +464,31 @@ def _run_serve(args: argparse.Namespace) -> int:
                           max_body_bytes=int(args.max_body_mb * 2**20), none_reward=args.none_reward,
                           request_timeout_s=args.timeout, max_waiting=args.max_waiting)
     os.environ.setdefault("TOKENIZERS_PARALLELISM", "false")
-    uvicorn.run(create_app(scorer, config), host=args.host, port=args.port, log_level=args.log_level,
-                backlog=4096, timeout_keep_alive=30)
+    logging.basicConfig(level=args.log_level.upper(), format="rewardkit serve: %(message)s")
+
+    class Server(uvicorn.Server):
+        """uvicorn's server (it turns SIGINT and SIGTERM into a graceful shutdown that closes the pool), plus
+        the ready line once the socket listens: what scripts and launchers wait for."""
+
+        async def startup(self, sockets: Any = None) -> None:
+            await super().startup(sockets)
+            if self.started:
+                host, port = self.servers[0].sockets[0].getsockname()[:2]
+                print(f"rewardkit serve: ready on http://{host}:{port} (POST /get_reward, POST /score, "
+                      f"GET /health, GET /metrics)", flush=True)
+
+    server = Server(uvicorn.Config(create_app(scorer, config), host=args.host, port=args.port,
+                                   log_level=args.log_level, backlog=4096, timeout_keep_alive=30,
+                                   timeout_graceful_shutdown=_GRACE_S))
+    # uvicorn re-raises the signal it stopped on once it has shut down; SIGTERM then exits through Python
+    # (exit status 143, atexit handlers run) instead of the default action, which skips all clean-up
+    signal.signal(signal.SIGTERM, _exit_on_sigterm)
+    server.run()
     return 0
+
+
+_GRACE_S = 5.0  # seconds in-flight requests get to finish on SIGTERM / Ctrl-C before the workers are stopped
+
+
+def _exit_on_sigterm(signum: int, frame: Any) -> None:
+    raise SystemExit(128 + signum)

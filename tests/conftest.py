@@ -49,3 +49,14 @@ def run_cli(*args: str, input: str | None = None, timeout: float = 120, **kwargs
     env = {**os.environ, "PYTHONPATH": str(ROOT) + os.pathsep + os.environ.get("PYTHONPATH", "")}
     return subprocess.run([sys.executable, "-m", "rewardkit", *args], input=input, capture_output=True, text=True,
                           timeout=timeout, env=env, **kwargs)
+
+
+def peer(name: str, module: str):
+    """Import `module` from a trainer installed without its pins in a folder of its own (`.ci/run` puts verl in
+    .venv/peers/verl and OpenRLHF in .venv/peers/openrlhf; REWARDKIT_PEER_<NAME> overrides the folder). The
+    folder is appended to sys.path, so the main environment's packages win; the test skips when it is absent."""
+    folders = os.environ.get(f"REWARDKIT_PEER_{name.upper()}") or str(ROOT / ".venv" / "peers" / name)
+    for folder in folders.split(os.pathsep):  # several folders may be given, as in PYTHONPATH
+        if os.path.isdir(folder) and folder not in sys.path:
+            sys.path.append(folder)
+    return pytest.importorskip(module, reason=f"{name} is not installed (see .ci/run or REWARDKIT_PEER_{name.upper()})")

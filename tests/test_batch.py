@@ -15,9 +15,9 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from rewardkit.batch import ChunkScorer, fingerprint, parse_mapping, progress_path, score_file
+from rewardkit.batch import ChunkScorer, fingerprint, progress_path, score_file
 from rewardkit.cli import main
-from rewardkit.core import Sample, Score, Scorer
+from rewardkit.core import Sample, Score, Scorer, parse_mapping
 from rewardkit.errors import ConfigError, InputError, RewardkitError
 from rewardkit.recipe import build
 
@@ -370,7 +370,7 @@ def test_sigkill_then_resume_is_byte_identical(big_input: Path, tmp_path: Path) 
 def test_interrupt_inside_the_writer_then_resume(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     # Ctrl-C can arrive while the writer updates its state; the checkpoint taken on the way out must not
     # record offsets without the statistics (or the reverse): the resumed summary must equal a clean run's
-    from rewardkit.batch_stats import RunStats
+    from rewardkit.batch.stats import RunStats
 
     src = write_jsonl(tmp_path / "in.jsonl", generated_rows(40))
     clean = score_file(src, FORMAT_ONLY, tmp_path / "clean.jsonl", chunk_size=4)

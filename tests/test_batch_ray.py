@@ -26,6 +26,21 @@ def test_ray_is_imported_lazily() -> None:
     assert out.stdout.strip() == "False"
 
 
+def test_more_workers_than_cluster_cpus_is_refused_not_a_silent_hang(tmp_path: Path) -> None:
+    """On a cluster of 1 CPU (as with --address), -j 2 used to hang after the first chunks: one actor never
+    started. It is refused with the number to use."""
+    import ray
+
+    from rewardkit.errors import ConfigError
+
+    ray.init(num_cpus=1, include_dashboard=False, logging_level="ERROR")
+    try:
+        with pytest.raises(ConfigError, match="-j 2 asks for 2 Ray workers but the cluster has 1 CPUs"):
+            score_file(EXAMPLE, FORMAT_ONLY, tmp_path / "out.jsonl", workers=2, backend="ray")
+    finally:
+        ray.shutdown()
+
+
 @pytest.mark.slow
 def test_ray_backend_matches_local(tmp_path: Path) -> None:
     """Example rows plus bad lines, in chunks of 5 over 2 actors; then a resume from a mid-run checkpoint."""

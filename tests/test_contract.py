@@ -29,8 +29,10 @@ CONTRACT_PARAMS: dict[str, dict | None] = {
     "tool_plan": {},
     "tool_errors": {},
     "turn_budget": {"max_turns": 1},
+    "step_check": {},
     "code": None,  # needs samples that carry tests: tests/test_code_scorer.py runs check_scorer with them
     "judge": None,  # needs a judge backend: tests/test_judge.py runs check_scorer against a loopback server
+    "process_reward_model": None,  # needs a trained model: tests/test_rm_process.py runs check_scorer on one
     "reward_model": None,  # needs a trained model directory: tests/test_rm_scorer.py runs check_scorer on one
 }
 

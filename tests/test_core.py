@@ -6,7 +6,9 @@ import math
 import pickle
 
 import pytest
+from conftest import ROOT
 
+import rewardkit
 from rewardkit import InputError, Sample, Score, Scorer, Status
 from rewardkit.scorers.format import ThinkFormat
 
@@ -149,3 +151,13 @@ def test_score_to_dict_is_json_ready():
 
     score = ThinkFormat().score({"completion": "<answer>14</answer>"})
     assert json.loads(json.dumps(score.to_dict()))["status"] == "ok"
+
+
+@pytest.mark.parametrize("answer", ["", "   ", "\n"])
+def test_a_blank_gold_answer_is_a_missing_one(answer):
+    # red-team rows hk-0206 / hk-0327: a blank gold left r1_zero at its format reward alone and r1 at 0.2
+    for recipe in ("examples/recipes/r1_zero.yaml", "examples/recipes/r1.yaml"):
+        score = rewardkit.build(str(ROOT / recipe)).score(
+            {"completion": "<think>First we multiply three by four, which gives twelve.</think> <answer>14</answer>",
+             "answer": answer})
+        assert (score.value, score.status, score.details["missing_fields"]) == (None, Status.INVALID_INPUT, ["answer"])

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import asyncio
 import json
+import math
 import os
 import resource
 import socket
@@ -18,8 +19,10 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from rewardkit.core import Score, Scorer, Status
+from rewardkit.errors import RequestError
+from rewardkit.integrations.openrlhf import RULES, locate_response, openrlhf_response
 from rewardkit.recipe import build
-from rewardkit.server import RequestError, ScoringPool, openrlhf_response, split_response
+from rewardkit.server import ScoringPool
 
 httpx = pytest.importorskip("httpx")
 pytest.importorskip("fastapi")
@@ -85,6 +88,54 @@ def test_get_reward_matches_python_api_on_the_r1_example(server):
                                  "rewardkit_scored": [1.0] * 4}
 
 
+# A correct answer must not score 0 because the prompt did not come back verbatim: one row per way it changes.
+QUERY_CASES = [
+    ("verbatim", f"<s>{PROMPT}<answer>14</answer><|im_end|>", PROMPT, "prompt"),
+    # the tokenizer re-composed an accent (decomposed e + U+0301 in the prompt, precomposed in the query)
+    ("nfc accents", "Caf\u00e9 question: 2 + 12? Assistant:<answer>14</answer>",
+     "Cafe\u0301 question: 2 + 12? Assistant:", "normalized"),
+    # full-width digits and a no-break space in the prompt come back as ASCII
+    ("nfkc width", "What is \uff12 + \uff11\uff12? Answer:<answer>14</answer>",
+     "What is 2\u00a0+ 12? Answer:", "normalized"),
+    # decoding re-spaced the punctuation
+    ("spacing", "What is 2+12 ?Assistant:<answer>14</answer>", "What is 2 + 12? Assistant:", "normalized"),
+    # OpenRLHF cut an over-long prompt from the left: only its end is in the query
+    ("cut left", PROMPT[40:] + "<answer>14</answer>", PROMPT, "tail"),
+    ("chat template", "<|im_start|>user\nsomething else<|im_end|>\n<|im_start|>assistant\n<answer>14</answer>",
+     "a prompt that is not there", "assistant"),
+    ("nothing matches", "<answer>14</answer></s>", "a prompt that is not there", "query"),
+]
+
+
+@pytest.mark.parametrize(("case", "query", "prompt", "rule"), QUERY_CASES, ids=[c[0] for c in QUERY_CASES])
+def test_correct_answer_scores_however_the_prompt_came_back(server, case, query, prompt, rule):
+    assert locate_response(query, prompt).rule == rule
+    assert locate_response(query, prompt).response.strip() == "<answer>14</answer>"
+    got = httpx.post(f"{server}/get_reward", json={"query": [query], "prompts": [prompt], "labels": ["14"]},
+                     timeout=30).json()
+    assert got["extra_logs"]["exact_match"] == [1.0] and got["extra_logs"]["rewardkit_scored"] == [1.0]
+    rules = httpx.get(f"{server}/metrics", params={"format": "json"}).json()["response_rules"]
+    assert rules[rule] >= 1
+
+
+def test_missing_labels_are_422_naming_the_rows(server):
+    # it used to score the format reward alone: `exact_match: [0.0]` and `rewardkit_scored: [1.0]`
+    missing = {"query": ["q<answer>14</answer>"] * 3, "prompts": ["q"] * 3, "labels": ["14", None, None]}
+    response = httpx.post(f"{server}/get_reward", json=missing, timeout=30)
+    assert response.status_code == 422
+    assert "rows 1, 2" in response.json()["detail"] and "'answer'" in response.json()["detail"]
+    no_labels = httpx.post(f"{server}/get_reward", json={"query": ["<answer>14</answer>"]}, timeout=30)
+    assert no_labels.status_code == 422 and "labels" in no_labels.json()["detail"]
+
+
+def test_native_score_takes_the_cli_mapping(server):
+    sample = {"completion": R1_OUTPUTS[1], "solution": "14"}
+    got = httpx.post(f"{server}/score", json={"samples": [sample], "mapping": ["answer=solution"]}, timeout=30)
+    assert got.json()["scores"][0]["value"] == pytest.approx(1.1)
+    bad = httpx.post(f"{server}/score", json={"samples": [sample], "mapping": ["answer"]}, timeout=30)
+    assert bad.status_code == 422 and "CANONICAL=COLUMN" in bad.json()["detail"]
+
+
 def test_native_score_returns_full_scores(server):
     samples = [{"prompt": PROMPT, "completion": o, "solution": "14", "id": i} for i, o in enumerate(R1_OUTPUTS)]
     got = httpx.post(f"{server}/score", json={"samples": samples, "mapping": {"answer": "solution"}}, timeout=30)
@@ -92,15 +143,10 @@ def test_native_score_returns_full_scores(server):
     assert [s["value"] for s in scores] == pytest.approx([0.1, 1.1, 1.0, 0.0])
     assert scores[3]["components"] == {"think_format": 0.0, "exact_match": 0.0}
     assert all(s["status"] == "ok" and s["reason"] for s in scores)
-    # no gold answer: exact_match does not apply, the total is think_format's share alone, never a fake 0
+    # no gold answer: exact_match cannot be computed, so the total is not scored (it was think_format's share)
     alone = httpx.post(f"{server}/score", json={"samples": [{"completion": R1_OUTPUTS[1]}]}).json()["scores"][0]
-    assert alone["value"] == pytest.approx(0.1) and alone["components"]["exact_match"] is None
-
-
-def test_prompt_missing_from_query_is_flagged_not_scored(server):
-    body = {"query": ["something else entirely"], "prompts": [PROMPT], "labels": ["14"]}
-    got = httpx.post(f"{server}/get_reward", json=body, timeout=30).json()
-    assert got["rewards"] == [0.0] and got["extra_logs"]["rewardkit_scored"] == [0.0]
+    assert alone["value"] is None and alone["status"] == "invalid_input" and "'answer'" in alone["reason"]
+    assert alone["components"] == {"think_format": 1.0, "exact_match": None}
 
 
 BAD_BODIES = [
@@ -185,32 +231,37 @@ def test_1000_concurrent_requests_no_errors_no_lost_responses(server):
 # ------------------------------------------------------------------------------------ policies without HTTP
 def test_metas_keep_their_answer_and_prompt_without_labels_or_prompts():
     # without `labels`, the answer given in `metas` used to be overwritten with None (every row unscored)
-    from rewardkit.server import OpenRLHFRequest, openrlhf_rows
+    from rewardkit.integrations.openrlhf import OpenRLHFRequest, openrlhf_rows
 
     req = OpenRLHFRequest(query=["<answer>14</answer>"], metas=[{"answer": "14", "prompt": "q"}])
-    assert openrlhf_rows(req, ()) == [{"answer": "14", "prompt": "q", "completion": "<answer>14</answer>"}]
+    assert openrlhf_rows(req, ())[0] == [{"answer": "14", "prompt": "q", "completion": "<answer>14</answer>"}]
     req = OpenRLHFRequest(query=["q<answer>1</answer>"], prompts=["q"], labels=["1"], metas=[{"answer": "x"}])
-    assert openrlhf_rows(req, ()) == [{"answer": "1", "prompt": "q", "completion": "<answer>1</answer>"}]
+    assert openrlhf_rows(req, ())[0] == [{"answer": "1", "prompt": "q", "completion": "<answer>1</answer>"}]
 
 
-def test_split_response():
-    assert split_response("<s>P: hi. A:<answer>1</answer><|im_end|>", "P: hi. A:") == "<answer>1</answer>"
-    assert split_response("P:x</s><pad><pad>", "P:") == "x"
-    assert split_response("no prompt here", "P:") is None
-    assert split_response("just text <|eot_id|>\n", None) == "just text"
+def test_locate_response():
+    def cut(query, prompt):
+        return locate_response(query, prompt).response
+
+    assert cut("<s>P: hi. A:<answer>1</answer><|im_end|>", "P: hi. A:") == "<answer>1</answer>"
+    assert cut("P:x</s><pad><pad>", "P:") == "x"
+    assert cut("just text <|eot_id|>\n", None) == "just text"
     # the query is [BOS/padding] + prompt + response: the response starts after the prompt's first occurrence,
     # even when the model echoes the prompt (it used to be cut after the echo, dropping its answer)
-    assert split_response("Q Q R", "Q ") == "Q R"
+    assert cut("Q Q R", "Q ") == "Q R"
     prompt = "User: What is 2 + 3 * 4? Assistant:"
     echoed = f"<s>{prompt}<answer>14</answer> {prompt} <think>x</think><answer>14</answer></s>"
-    assert split_response(echoed, prompt) == f"<answer>14</answer> {prompt} <think>x</think><answer>14</answer>"
+    assert cut(echoed, prompt) == f"<answer>14</answer> {prompt} <think>x</think><answer>14</answer>"
+    # a normalised match keeps the response's own characters (here full-width digits stay as written)
+    assert cut("Cafe\u0301 A:\uff11\uff14", "Caf\u00e9 A:") == "\uff11\uff14"
 
 
 @settings(max_examples=200, deadline=None)
 @given(st.text(max_size=200), st.one_of(st.none(), st.text(max_size=20)))
-def test_split_response_never_raises(query, prompt):
-    out = split_response(query, prompt)
-    assert out is None or len(out) <= len(query)
+def test_locate_response_never_raises(query, prompt):
+    located = locate_response(query, prompt)
+    assert len(located.response) <= len(query)
+    assert located.response in query and located.rule in RULES
 
 
 def test_infra_error_is_503_not_a_zero_reward():
@@ -220,8 +271,9 @@ def test_infra_error_is_503_not_a_zero_reward():
     with pytest.raises(RequestError) as err:
         openrlhf_response([ok, down], ["a"], 0.0)
     assert err.value.status == 503 and "judge down" in err.value.message
-    got = openrlhf_response([ok, skipped, None], ["a"], -1.0)
-    assert got["rewards"] == [1.0, -1.0, -1.0] and got["extra_logs"]["rewardkit_scored"] == [1.0, 0.0, 0.0]
+    got = openrlhf_response([ok, skipped], ["a"], -1.0)
+    assert got["rewards"] == [1.0, -1.0] and got["extra_logs"]["rewardkit_scored"] == [1.0, 0.0]
+    assert math.isnan(got["extra_logs"]["a"][1])
 
 
 class Crasher(Scorer):

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import math
 import pickle
+from typing import ClassVar
 
 import pytest
 from conftest import R1_OUTPUTS
@@ -11,7 +12,8 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from rewardkit.core import Score, Scorer, Status
-from rewardkit.integrations.trl import reward_funcs, top_components
+from rewardkit.errors import ConfigError, InputError
+from rewardkit.integrations.trl import reward_funcs
 from rewardkit.recipe import Combination, build
 from rewardkit.testing.strategies import completions as completion_texts
 
@@ -61,7 +63,7 @@ def test_non_sum_recipe_is_one_function():
     rewards = reward_funcs(recipe)
     assert len(rewards.funcs) == 1 and rewards.weights == [1.0]
     assert rewards.funcs[0](prompts=[PROMPT] * 4, completions=R1_OUTPUTS, solution=["14"] * 4) == [0, 1, 0, 0]
-    assert len(top_components(build({"use": "think_format", "weight": 3}))) == 1
+    assert build({"use": "think_format", "weight": 3}).sum_terms()[0][1] == 3.0
 
 
 def test_combined_logs_every_component():
@@ -73,7 +75,8 @@ def test_combined_logs_every_component():
                               log_extra=lambda k, v: extras.setdefault(k, v))
     assert values == pytest.approx([0.1, 1.1, 1.0, 0.0])
     assert dict(metrics) == {"rewardkit/unscored": 0.0, "rewards/think_format/mean": 0.5,
-                             "rewards/exact_match/mean": 0.5}
+                             "rewards/exact_match/mean": 0.5, "rewardkit/unscored/think_format": 0.0,
+                             "rewardkit/unscored/exact_match": 0.0}
     assert extras == {"reward_status": ["ok"] * 4}
 
 
@@ -84,6 +87,11 @@ def test_conversational_completions_and_mapping():
     assert rewards.funcs[1](prompts=prompts, completions=chats, gold=["14"] * 4) == [0.0, 1.0, 1.0, 0.0]
     # the explicit mapping wins: a `solution` column is not read when the recipe is told to use `gold`
     assert rewards.funcs[1](prompts=prompts, completions=chats, solution=["14"] * 4) == [None] * 4
+    # the same mapping as `--map` takes it
+    as_flag = reward_funcs(R1_ZERO, mapping="answer=gold")
+    assert as_flag.funcs[1](prompts=prompts, completions=chats, gold=["14"] * 4) == [0.0, 1.0, 1.0, 0.0]
+    with pytest.raises(ConfigError, match="mapping"):
+        reward_funcs(R1_ZERO, mapping=["answer"])
 
 
 class Flaky(Scorer):
@@ -98,11 +106,17 @@ class Flaky(Scorer):
 
 
 def test_none_policy_skip_and_failure():
-    # No gold answer: exact_match does not apply (None, TRL skips it) while think_format still counts.
+    # No gold answer: exact_match cannot be computed, so the row is None in every function; it used to train
+    # on think_format alone (1.0, 1.0) with `rewardkit/unscored` at 0.
     rewards = reward_funcs(R1_ZERO)
-    kwargs = dict(prompts=[PROMPT] * 2, completions=R1_OUTPUTS[:2])
-    assert rewards.funcs[0](**kwargs) == [1.0, 1.0]
+    metrics: list = []
+    kwargs = dict(prompts=[PROMPT] * 2, completions=R1_OUTPUTS[:2], log_metric=lambda k, v: metrics.append((k, v)))
+    assert rewards.funcs[0](**kwargs) == [None, None]
     assert rewards.funcs[1](**kwargs) == [None, None]
+    assert ("rewardkit/unscored", 1.0) in metrics
+    # ... unless the recipe marks the component optional: then it is skipped, as TRL skips a None reward.
+    optional = reward_funcs([R1_ZERO[0], {**R1_ZERO[1], "optional": True}])
+    assert trl_total(optional, prompts=[PROMPT] * 2, completions=R1_OUTPUTS[:2]) == pytest.approx([0.1, 0.1])
     # A failed component makes the whole row None in every function: TRL gives the row no advantage
     # instead of training on the remaining parts.
     rewards = reward_funcs(Combination("sum", [(build("think_format"), 0.1), (Flaky(), 1.0)]))
@@ -128,6 +142,70 @@ def test_picklable_and_batch_scored_once():
         f(prompts=["p"] * 3, completions=["a", "b", "c"], solution=["a"] * 3)
     assert calls == [3, 3]  # each component scored once for the batch, not once per function
     assert batch.scorer is original
+
+
+def test_more_completions_than_prompts_is_a_clear_error():
+    rewards = reward_funcs(R1_ZERO)
+    with pytest.raises(InputError, match="4 completions but 2 prompts"):  # it was a bare IndexError
+        rewards.funcs[0](prompts=[PROMPT] * 2, completions=R1_OUTPUTS, solution=["14"] * 4)
+
+
+def test_gold_column_named_otherwise_warns_once_and_logs_unscored_per_component():
+    rewards = reward_funcs(R1_ZERO)
+    logged = {}
+    kwargs = dict(prompts=[PROMPT] * 4, completions=R1_OUTPUTS, ground_truth=["14"] * 4,
+                  log_metric=lambda k, v: logged.__setitem__(k, v))
+    with pytest.warns(UserWarning, match=r"4 of 4 rows lack the required field 'answer'.*ground_truth.*"
+                                         r"mapping=\{'answer': 'COLUMN'\}"):
+        assert rewards.funcs[1](**kwargs) == [None] * 4
+    assert logged["rewardkit/unscored"] == 1.0 and logged["rewardkit/unscored/exact_match"] == 1.0
+    assert logged["rewardkit/unscored/think_format"] == 0.0
+    import warnings
+
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")  # once: the next batch is quiet
+        rewards.funcs[1](**{**kwargs, "completions": R1_OUTPUTS[::-1]})
+    fixed = reward_funcs(R1_ZERO, mapping={"answer": "ground_truth"})
+    assert fixed.funcs[1](**kwargs) == [0.0, 1.0, 1.0, 0.0]
+
+
+class SlowBatch(Scorer):
+    """Counts its batches and takes a while over each, so concurrent callers overlap."""
+
+    name = "slow_batch"
+    description = "1.0 after a pause"
+    value_range = (0.0, 1.0)
+    batches: ClassVar[list[int]] = []
+
+    def _score(self, sample):
+        return Score(1.0)
+
+    def _score_batch(self, samples):
+        import time
+
+        SlowBatch.batches.append(len(samples))
+        time.sleep(0.3)
+        return [Score(1.0) for _ in samples]
+
+
+@pytest.mark.parametrize("asynchronous", [False, True])
+def test_concurrent_calls_score_a_batch_once(asynchronous):
+    import asyncio
+
+    from trl.trainer.utils import is_async_callable
+
+    SlowBatch.batches = []
+    rewards = reward_funcs(Combination("sum", [(SlowBatch(), 1.0), (SlowBatch(name="other"), 0.5)]),
+                           asynchronous=asynchronous)
+    assert [is_async_callable(f) for f in rewards.funcs] == [asynchronous] * 2  # how TRL decides to await
+    kwargs = dict(prompts=["p"] * 3, completions=["a", "b", "c"])
+
+    async def both():  # TRL gathers async functions; sync ones wrapped in to_thread race the same way
+        calls = [f(**kwargs) if asynchronous else asyncio.to_thread(f, **kwargs) for f in rewards.funcs]
+        return await asyncio.gather(*calls)
+
+    assert asyncio.run(both()) == [[1.0] * 3, [1.0] * 3]
+    assert SlowBatch.batches == [3, 3]  # one batch per component, not two (it was scored twice)
 
 
 def test_length_scorers_count_trl_completion_ids():

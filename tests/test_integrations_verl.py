@@ -8,7 +8,7 @@ import pickle
 import threading
 
 import pytest
-from conftest import R1_OUTPUTS
+from conftest import R1_OUTPUTS, peer
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
@@ -52,9 +52,12 @@ def test_recipe_from_env_and_cached(monkeypatch, tmp_path):
 
 
 def test_none_policy_and_extra_fields():
-    # no gold answer: exact_match does not apply; the total is think_format's 0.1 share, still scored
+    # no gold answer: exact_match cannot be computed, so the total is not scored (it used to be think_format's
+    # 0.1 share, flagged scored); optional, it is skipped and the format share counts
     r = rk_verl.compute_score("s", R1_OUTPUTS[1], None, recipe=RECIPE)
-    assert r == {"score": pytest.approx(0.1), "think_format": 1.0, "exact_match": 0.0, "scored": 1.0}
+    assert r == {"score": 0.0, "think_format": 1.0, "exact_match": 0.0, "scored": 0.0}
+    r = rk_verl.compute_score("s", R1_OUTPUTS[1], None, recipe=[RECIPE[0], {**RECIPE[1], "optional": True}])
+    assert r["score"] == pytest.approx(0.1) and r["scored"] == 1.0
     # nothing applies: the total is None -> none_score, flagged unscored
     r = rk_verl.compute_score("s", R1_OUTPUTS[1], None, recipe={"use": "exact_match"}, none_score=-1.0)
     assert r == {"score": -1.0, "exact_match": -1.0, "scored": 0.0}
@@ -64,6 +67,9 @@ def test_none_policy_and_extra_fields():
     assert r["score"] == 1.0
     r = rk_verl.compute_score("s", "<answer>7</answer>", None, {"gold": "7"}, recipe={"use": "exact_match"},
                               mapping={"answer": "gold"})
+    assert r["score"] == 1.0
+    r = rk_verl.compute_score("s", "<answer>7</answer>", None, {"gold": "7"}, recipe={"use": "exact_match"},
+                              mapping=["answer=gold"])  # as `--map` takes it
     assert r["score"] == 1.0
     with pytest.raises(ConfigError):
         rk_verl.compute_score("s", "x", "1", recipe=RECIPE, on_infra_error="ignore")
@@ -106,7 +112,8 @@ def test_always_same_float_keys(text, gold):
 # ---------------------------------------------------------------------------- through verl itself (optional)
 def _verl():
     """verl's loader and managers import on CPU, but verl pins transformers < 5.11, so it is not part of the
-    test extra; these tests run where verl is importable (see docs/integrations.md)."""
+    test extra; it is found where `.ci/run` installs it (.venv/peers/verl, see conftest.peer)."""
+    peer("verl", "verl")
     pytest.importorskip("verl.workers.reward_manager.naive", exc_type=ImportError)
     from omegaconf import OmegaConf
 

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import json
 import os
+import re
 import socket
 import subprocess
 import sys
@@ -46,10 +47,15 @@ def user_text(body: dict[str, Any]) -> str:
     return next(m["content"] for m in body["messages"] if m["role"] == "user")
 
 
+BLOCK = re.compile(r"<([a-z_]+)-([0-9a-f]{12})>\n(.*?)\n</\1-\2>", re.DOTALL)
+
+
 def section(text: str, title: str) -> str:
-    """The text under `[title]` in a default-template prompt."""
+    """The text under `[title]` in a default-template prompt, unwrapped from its delimited block."""
     start = text.index(f"[{title}]\n") + len(title) + 3
-    return text[start:text.index("\n\n", start)]
+    found = BLOCK.match(text, start)
+    assert found is not None, f"[{title}] is not followed by a delimited block"
+    return found.group(3)
 
 
 def equivalence_judge(body: dict[str, Any], _: int) -> tuple[int, dict[str, str], Any, float]:
@@ -257,7 +263,8 @@ def test_helpfulness_scale_and_custom_template(server: ScriptedServer, tmp_path:
                    template="{rubric}\nQ: {question}\nA: {response}\n{format_instruction} ({low}-{high})")
     assert custom.score({"prompt": "hi", "completion": "{question} {response} {0}"}).value == pytest.approx(0.7)
     prompt = user_text(server.requests[-1])
-    assert prompt.startswith("Is the reply polite?\nQ: hi\nA: {question} {response} {0}\n")
+    assert prompt.startswith("Is the reply polite?\nQ: <question-")
+    assert BLOCK.search(prompt, prompt.index("A: ")).group(3) == "{question} {response} {0}"
     assert '{"score": N}' in prompt and "(0-10)" in prompt
 
 
@@ -297,8 +304,9 @@ def prefers(marker: str) -> Behaviour:
     (prefers("GOOD"), "GOOD answer", "bad answer", 1.0),
     (prefers("GOOD"), "bad answer", "GOOD answer", 0.0),
     (prefers("GOOD"), "GOOD", "GOOD too", 0.5),
-    (lambda body, i: (200, {}, chat_reply("Winner: A"), 0.0), "one", "two", 0.5),  # position bias cancels
-    (lambda body, i: (200, {}, chat_reply("Winner: B"), 0.0), "one", "two", 0.5),
+    # a judge stuck on one position: the completion keeps its lower result, never a free tie (issue 13)
+    (lambda body, i: (200, {}, chat_reply("Winner: A"), 0.0), "one", "two", 0.0),
+    (lambda body, i: (200, {}, chat_reply("Winner: B"), 0.0), "one", "two", 0.0),
 ])
 def test_pairwise_swaps_positions(server: ScriptedServer, tmp_path: Path, behaviour: Behaviour,
                                   completion: str, other: str, value: float) -> None:
@@ -309,6 +317,12 @@ def test_pairwise_swaps_positions(server: ScriptedServer, tmp_path: Path, behavi
     prompts = sorted((user_text(r) for r in server.requests), key=lambda p: section(p, "Response A") != completion)
     assert [(section(p, "Response A"), section(p, "Response B")) for p in prompts] == [(completion, other),
                                                                                         (other, completion)]
+
+
+def test_pairwise_disagreement_tie_keeps_the_older_policy(server: ScriptedServer, tmp_path: Path) -> None:
+    server.behaviour = lambda body, i: (200, {}, chat_reply("Winner: A"), 0.0)
+    scorer = judge(server, tmp_path, mode="pairwise", region="all", disagreement="tie")
+    assert scorer.score({"prompt": "Say", "completion": "one", "reference_completion": "two"}).value == 0.5
 
 
 def test_pairwise_other_field_and_chat_messages(server: ScriptedServer, tmp_path: Path) -> None:

@@ -50,10 +50,11 @@ def assert_real_verdicts(scorer: Judge, scores: list[rewardkit.Score]) -> None:
             replies = [r.rsplit("\n---\n", 1)[-1] for r in score.details["judge_replies"]]
             if scorer.params.mode == "pointwise":
                 assert parse_score(replies[0], 0, 1) == score.value
-            else:  # the position-swap rule, recomputed from the two real replies
-                first, second = parse_winner(replies[0]), parse_winner(replies[1])
-                prefs = ({"A": 1.0, "B": 0.0, "tie": 0.5}[first], {"A": 0.0, "B": 1.0, "tie": 0.5}[second])
-                assert score.value == (prefs[0] if prefs[0] == prefs[1] else 0.5)
+            else:  # the position-swap rule, recomputed from the two real replies (lower result on disagreement)
+                won = {"A": {"A": 1.0, "B": 0.0, "tie": 0.5}, "B": {"A": 0.0, "B": 1.0, "tie": 0.5}}
+                prefs = [won[pos][parse_winner(reply)]
+                         for pos, reply in zip(score.details["completion_as"], replies, strict=True)]
+                assert score.value == min(prefs)
 
 
 def rescore_from_cache(make: Any, rows: list[dict], scores: list[rewardkit.Score]) -> None:

@@ -30,7 +30,8 @@ STRIPPED = [
     ("it costs $5 today.\n\nThen it costs 3$ more", ["it", "costs", "today", "Then", "it", "costs", "more"]),
     # fenced, unclosed and inline code
     ("run this\n```python\nfor item in items:\n    print(item)\n```\nit prints", ["run", "this", "it", "prints"]),
-    ("start\n```\nstill code because the fence never closes", ["start"]),
+    ("start\n```\nx = 1\nprose hidden in a fence that never closes",  # prose inside code counts (issue 13)
+     ["start", "prose", "hidden", "in", "fence", "that", "never", "closes"]),
     ("call `sorted(values, key=len)` here", ["call", "here"]),
     # code-like tokens outside code spans; markdown emphasis is not code
     ("we use np.array and total_sum and maxValue and f(x) and x2", ["we", "use", "and", "and", "and", "and"]),

@@ -58,4 +58,4 @@ def test_cli_vote(tmp_path):
     assert "majority-vote accuracy 1.000" in done.stderr
     missing = subprocess.run([sys.executable, "-m", "rewardkit", "vote", str(tmp_path / "nope.jsonl")],
                              capture_output=True, text=True, env=env, timeout=120)
-    assert missing.returncode == 3 and "no such file" in missing.stderr
+    assert missing.returncode == 3 and "not found" in missing.stderr

@@ -179,9 +179,6 @@ def test_penalised_variants_are_not_findings():
 # ---------------------------------------------------------------- the acceptance recipes
 
 
-@pytest.mark.xfail(strict=False, reason="issue 13: the loopholes it finds (invisible characters, end-of-sequence "
-                   "markers, hedged / repeated answers, hidden foreign reasoning) are fixed on the normaliser and "
-                   "final-answer branches; the probe must not be weakened to pass")
 @pytest.mark.parametrize("path", [R1_ZERO, R1], ids=["r1_zero", "r1"])
 def test_shipped_recipes_are_clean(path):
     done = run_cli("probe", path)
@@ -191,11 +188,14 @@ def test_shipped_recipes_are_clean(path):
 # ---------------------------------------------------------------- every built-in scorer with its documented example
 
 
+NEEDS_A_MODEL = {"reward_model", "process_reward_model"}
+
+
 def _example_cases() -> Iterator[tuple[str, dict[str, Any], dict[str, Any]]]:
     # fast failure for the judge's example (no server on its default port): no retries, no cache on disk
     overrides = {"judge": {"max_retries": 0, "cache": False}}
     for name in sorted(registry.BUILTINS):
-        if name == "reward_model":  # no documented example (it needs a trained model): see the test below
+        if name in NEEDS_A_MODEL:  # no documented example: see the test below and tests/test_rm_process.py
             continue
         for i, example in enumerate(registry.get(name).examples):
             yield f"{name}[{i}]", {"use": name, **example.get("params", {}), **overrides.get(name, {})}, \
@@ -206,7 +206,7 @@ EXAMPLES = list(_example_cases())
 
 
 def test_every_builtin_scorer_has_an_example_case():
-    assert {case.split("[")[0] for case, _, _ in EXAMPLES} | {"reward_model"} == set(registry.BUILTINS)
+    assert {case.split("[")[0] for case, _, _ in EXAMPLES} | NEEDS_A_MODEL == set(registry.BUILTINS)
 
 
 @pytest.mark.parametrize(("case", "recipe", "row"), EXAMPLES, ids=[c for c, _, _ in EXAMPLES])

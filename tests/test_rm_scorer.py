@@ -81,7 +81,7 @@ def test_normalisations(model_dir):
     mean, std = stats["mean"], stats["std"]
     row = {"prompt": QUESTION, "completion": RUDE}
     raw = reward(model_dir).score(row)
-    assert raw.details == {"raw": raw.value}
+    assert raw.details["raw"] == raw.value and raw.details["truncated"] is False
     assert reward(model_dir, normalize="center").score(row).value == pytest.approx(raw.value - mean)
     assert reward(model_dir, normalize="zscore").score(row).value == pytest.approx((raw.value - mean) / std)
     sig = reward(model_dir, normalize="sigmoid").score(row).value

@@ -77,13 +77,16 @@ def test_unscorable_rows_stay_out_of_the_baseline_and_get_zero_advantage():
 
 
 def test_none_components_are_skipped_like_trl():
-    reward = build(DEMO_RECIPE)
+    accuracy, fmt = DEMO_RECIPE["components"]
+    reward = build([{**accuracy, "optional": True}, fmt])
     rows = [{"completion": "<think>3*4=12;2+12=14</think><answer>14</answer>", "answer": "14"},
-            {"completion": "<think>x</think><answer>14</answer>"}]  # no reference: accuracy does not apply
+            {"completion": "<think>x</think><answer>14</answer>"}]  # no reference: optional accuracy is skipped
     scores = reward.score_batch(rows)
     rewards, comps = reward_table(scores, ["accuracy", "format"])
     assert rewards.tolist() == pytest.approx([1.1, 0.1])  # TRL's nansum of weighted components
     assert comps[0].tolist() == [1.0, 1.0] and math.isnan(comps[1, 0]) and comps[1, 1] == 1.0
+    rewards, _ = reward_table(build(DEMO_RECIPE).score_batch(rows), ["accuracy", "format"])
+    assert math.isnan(rewards[1])  # a required accuracy without its reference: the row is unscorable
     failed = [Score(None, Status.INFRA_ERROR, {"accuracy": None, "format": None})]
     rewards, _ = reward_table(failed, ["accuracy", "format"])
     assert math.isnan(rewards[0])  # an infrastructure failure is unscorable, never a reward of 0
@@ -294,3 +297,112 @@ def test_the_cli_registers_train_without_importing_torch():
     code = ("import sys, rewardkit.cli as c; c.build_parser(); "
             "assert 'torch' not in sys.modules and 'matplotlib' not in sys.modules, 'heavy import'")
     subprocess.run([sys.executable, "-c", code], check=True, cwd=ROOT, env={"PYTHONPATH": str(ROOT)})
+
+
+def test_metric_columns_include_a_named_combiner():
+    # The trainer used to list only the leaves, so the named combiner `format` had no metric column.
+    recipe = {"combine": "sum", "components": [
+        {"use": "exact_match", "name": "accuracy"},
+        {"combine": "max", "name": "format", "weight": 0.1, "components": [{"use": "think_format"},
+                                                                            {"use": "tag_count"}]}]}
+    cfg = GRPOConfig(steps=1, prompts_per_step=2, num_generations=2, max_new_tokens=4, learning_rate=1e-3)
+    row = train(tiny_policy(), recipe, make_tasks(4, 0), cfg, progress=False)[0]
+    assert {"accuracy", "think_format", "tag_count", "format"} <= set(row)
+
+
+# ------------------------------------------------------------------------------------------- trainer fixes
+
+@pytest.mark.parametrize("loss_type", ["grpo", "bnpo", "dr_grpo", "dapo"])
+def test_gradient_accumulation_gives_the_whole_batch_update(loss_type):
+    from rewardkit.train.grpo import micro_batches, optimise
+
+    policy = tiny_policy()
+    rollout = policy.generate(["What is 1 + 1?", "What is 2 * 3 + 1?"] * 3, 8, 1.0)
+    adv = torch.linspace(-1.0, 1.0, len(rollout))
+    grads = []
+    for count in (1, 2, 4):
+        model = tiny_policy()
+        cfg = GRPOConfig(loss_type=loss_type, max_new_tokens=8, beta=0.04, max_grad_norm=0.0,
+                         gradient_accumulation_steps=count)
+        ref = model.token_logps(rollout, 1.0).detach() + 0.1  # any reference: the KL term must add up too
+        optimizer = torch.optim.SGD(model.parameters(), lr=0.0)
+        stats = optimise(model, optimizer, rollout, adv, rollout.completion_mask, None, ref, cfg,
+                         micro_batches(len(rollout), count))
+        grads.append((torch.cat([p.grad.flatten() for p in model.parameters()]), stats))
+    for grad, stats in grads[1:]:
+        assert torch.allclose(grad, grads[0][0], atol=1e-6)
+        assert stats["loss"] == pytest.approx(grads[0][1]["loss"], abs=1e-6)
+        assert stats["kl"] == pytest.approx(grads[0][1]["kl"], rel=1e-4)
+
+
+def test_micro_batches_cover_every_row_once():
+    from rewardkit.train.grpo import micro_batches
+
+    for n, count in [(6, 4), (3, 8), (64, 3), (1, 1)]:
+        parts = micro_batches(n, count)
+        assert [i for p in parts for i in range(n)[p]] == list(range(n)) and len(parts) == min(n, count)
+
+
+def test_the_built_in_gpt_trains_on_one_thread_whatever_the_entry_point():
+    from rewardkit.train.policy import policy_threads
+
+    torch.set_num_threads(2)
+    try:
+        seen = []
+        cfg = GRPOConfig(steps=1, prompts_per_step=1, num_generations=2, max_new_tokens=4, learning_rate=1e-3)
+        train(tiny_policy(), DEMO_RECIPE, make_tasks(2, 0), cfg, progress=False,
+              on_step=lambda row: seen.append(torch.get_num_threads()))
+        assert seen == [1] and torch.get_num_threads() == 2  # restored afterwards
+        with policy_threads(object()):  # a policy that asks for nothing is left alone
+            assert torch.get_num_threads() == 2
+    finally:
+        torch.set_num_threads(1)
+
+
+def test_cli_reports_before_training_and_uses_the_documented_learning_rate(tmp_path, capsys):
+    from rewardkit.train.cli import LEARNING_RATES
+
+    data = tmp_path / "d.jsonl"
+    data.write_text("".join(json.dumps({"prompt": t["prompt"], "answer": t["answer"]}) + "\n"
+                            for t in make_tasks(6, 0)))
+    out = tmp_path / "run"
+    args = ["train", "-r", str(ROOT / "examples" / "recipes" / "r1_zero.yaml"), "-d", str(data), "-o", str(out),
+            "--steps", "1", "--set", "prompts_per_step=1", "--set", "num_generations=2", "--set",
+            "max_new_tokens=4"]
+    assert main(args) == 0
+    err = capsys.readouterr().err
+    assert "building the policy" in err and f"learning rate {LEARNING_RATES['gpt']:g}" in err
+    saved = torch.load(out / "checkpoint.pt", weights_only=False)["config"]
+    assert saved["learning_rate"] == LEARNING_RATES["gpt"] == 2e-4
+    assert main([*args, "--export", str(tmp_path / "x")]) == 2  # --export is for Hugging Face policies
+    assert "--export" in capsys.readouterr().err
+
+
+def test_template_affixes_become_single_tokens_at_word_boundaries():
+    from rewardkit.train.cli import make_policy, template_affixes
+
+    rows = make_tasks(50, 0)
+    prefix, suffix = template_affixes([r["prompt"] for r in rows])
+    assert prefix.endswith("User: What is ") and suffix == "?. Assistant:"
+    assert template_affixes(["What is 1 + 1?", "What is 12 + 1?"]) == ("What is ",)  # not "What is 1"
+    assert template_affixes(["short a", "short b"]) == ()  # too short to matter
+    policy = make_policy("gpt", rows, "cpu", None, 28)
+    assert policy.model.cfg.block_size < 64  # the demo's size: the template costs two positions, not 400
+
+
+def test_a_seeded_demo_run_repeats_exactly_on_the_same_machine(tmp_path):
+    from rewardkit.train.demo import run_demo
+
+    runs = [run_demo(steps=2, seed=3, output_dir=tmp_path / name, cold_start_steps=3, progress=False,
+                     log=lambda *_: None, prompts_per_step=2, num_generations=3) for name in ("a", "b")]
+    assert [r["reward"] for r in runs[0]["history"]] == [r["reward"] for r in runs[1]["history"]]
+    assert runs[0]["cold_start_loss"] == runs[1]["cold_start_loss"]
+
+
+def test_the_vocabulary_does_not_depend_on_the_hash_seed():
+    # specials of equal length ("</think>", "<answer>") were ordered by set iteration: another PYTHONHASHSEED,
+    # another vocabulary, another run from the same --seed
+    code = "from rewardkit.train.demo import demo_tokenizer; print(demo_tokenizer().vocab)"
+    vocabs = {subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True, cwd=ROOT,
+                             env={"PYTHONPATH": str(ROOT), "PYTHONHASHSEED": seed}).stdout for seed in ("1", "2", "3")}
+    assert len(vocabs) == 1

@@ -65,3 +65,48 @@ def test_grpo_steps_with_a_tiny_llama_and_a_reference():
     history = train(policy, [has_digit, DEMO_RECIPE], rows(6), cfg, progress=False)
     assert len(history) == 2 and all(math.isfinite(r["loss"]) and r["kl"] >= 0 for r in history)
     assert any(not torch.equal(a, b) for a, b in zip(before, policy.parameters(), strict=True))
+
+
+def test_completion_offsets_index_the_decoded_text():
+    policy = tiny_llama()
+    rollout = policy.generate(["User: What is 1 + 2 * 3? Assistant:"] * 3, 10, 1.0)
+    for text, spans in zip(rollout.texts, policy.completion_offsets(rollout), strict=True):
+        assert len(spans) == rollout.completion_ids.shape[1]
+        assert "".join(text[a:b] for a, b in spans) == text
+
+
+def test_process_advantages_with_a_tiny_llama():
+    policy = tiny_llama()
+    steps_recipe = {"combine": "sum", "components": [{"use": "regex_match", "pattern": "[0-9]"},
+                                                     {"use": "step_check", "weight": 0.0}]}
+    cfg = GRPOConfig(steps=1, prompts_per_step=2, num_generations=2, max_new_tokens=6, learning_rate=1e-3,
+                     advantage="process")
+    history = train(policy, steps_recipe, rows(4), cfg, progress=False)
+    assert len(history) == 1 and "process_steps" in history[0]
+
+
+def test_cli_export_writes_a_folder_from_pretrained_loads(tmp_path):
+    import json
+
+    from transformers import AutoModelForCausalLM, AutoTokenizer
+
+    from rewardkit.cli import main
+
+    policy = tiny_llama()
+    model_dir = tmp_path / "model"
+    policy.export(model_dir)
+    data = tmp_path / "d.jsonl"
+    data.write_text("".join(json.dumps(r) + "\n" for r in rows(4)))
+    export, recipe = tmp_path / "exported", tmp_path / "recipe.json"
+    recipe.write_text(json.dumps({"use": "regex_match", "pattern": "[0-9]"}))
+    args = ["train", "-r", str(recipe), "-d", str(data),
+            "--policy", str(model_dir), "--device", "cpu", "-o", str(tmp_path / "run"), "--steps", "1",
+            "--no-progress", "--set", "prompts_per_step=2", "--set", "num_generations=2",
+            "--set", "max_new_tokens=4", "--set", "learning_rate=0.01", "--export", str(export)]
+    assert main(args) == 0
+    loaded = AutoModelForCausalLM.from_pretrained(export)
+    tok = AutoTokenizer.from_pretrained(export)
+    assert tok.decode(tok("<think>1</think>", add_special_tokens=False)["input_ids"]) == "<think>1</think>"
+    trained = dict(loaded.named_parameters())
+    start = dict(policy.model.named_parameters())
+    assert any(not torch.equal(trained[k], start[k]) for k in start)  # the trained weights, not the start

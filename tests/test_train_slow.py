@@ -14,7 +14,15 @@ import pytest
 
 torch = pytest.importorskip("torch")
 
-from rewardkit.train.demo import DEMO_GRPO, DEMO_RECIPE, cold_start, demo_tokenizer, make_tasks  # noqa: E402
+from rewardkit.train.demo import (  # noqa: E402
+    DEMO_GRPO,
+    DEMO_PROCESS,
+    DEMO_PROCESS_RECIPE,
+    DEMO_RECIPE,
+    cold_start,
+    demo_tokenizer,
+    make_tasks,
+)
 from rewardkit.train.gpt import GPTConfig, GPTPolicy  # noqa: E402
 from rewardkit.train.grpo import GRPOConfig, train  # noqa: E402
 
@@ -38,9 +46,9 @@ def cold_policy() -> GPTPolicy:
     return policy
 
 
-def grpo(policy: GPTPolicy, **knobs) -> list[dict]:
+def grpo(policy: GPTPolicy, recipe: dict = DEMO_RECIPE, **knobs) -> list[dict]:
     cfg = GRPOConfig(**{**DEMO_GRPO, "steps": STEPS, "seed": 0, **knobs})
-    return train(copy.deepcopy(policy), DEMO_RECIPE, make_tasks(1800, 1), cfg, progress=False)
+    return train(copy.deepcopy(policy), recipe, make_tasks(1800, 1), cfg, progress=False)
 
 
 def mean(rows: list[dict], key: str) -> float:
@@ -75,3 +83,21 @@ def test_demo_command_writes_metrics_plot_and_sft_data(tmp_path):
     subprocess.run([*cmd[:6], "6", *cmd[7:], "--resume"], check=True, cwd=ROOT, env={"PYTHONPATH": str(ROOT)},
                    timeout=300)
     assert len((out / "metrics.jsonl").read_text().splitlines()) == 6
+
+
+def test_the_process_run_learns(cold_policy):
+    history = grpo(cold_policy, DEMO_PROCESS_RECIPE, **DEMO_PROCESS)
+    first, last = history[:30], history[-30:]
+    assert mean(last, "reward") > mean(first, "reward"), (mean(first, "reward"), mean(last, "reward"))
+    assert mean(history, "process_steps") > 1.0  # the steps reached the trainer
+
+
+def test_demo_process_flag_writes_both_runs_and_the_comparison(tmp_path):
+    out = tmp_path / "demo"
+    cmd = [sys.executable, "-m", "rewardkit", "train", "demo", "--steps", "3", "--cold-start-steps", "10",
+           "--output-dir", str(out), "--no-progress", "--process"]
+    subprocess.run(cmd, check=True, cwd=ROOT, env={"PYTHONPATH": str(ROOT)}, timeout=300)
+    outcome = [json.loads(line) for line in (out / "metrics.jsonl").read_text().splitlines()]
+    process = [json.loads(line) for line in (out / "process" / "metrics.jsonl").read_text().splitlines()]
+    assert len(outcome) == len(process) == 3 and "process_steps" in process[0] and "steps" in outcome[0]
+    assert (out / "comparison.png").read_bytes()[:4] == b"\x89PNG"

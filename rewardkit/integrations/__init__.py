@@ -1,2 +1,3 @@
-"""Adapters that plug rewardkit recipes into RL trainers: TRL (`trl`), verl (`verl`); OpenRLHF and any HTTP
-client use the reward server (`rewardkit.server`). Each adapter imports its trainer lazily, if at all."""
+"""Adapters that plug rewardkit recipes into RL trainers: TRL (`trl`), verl (`verl`), OpenRLHF (`openrlhf`: its
+remote reward-model protocol, served over HTTP by `rewardkit.server`). Each adapter imports its trainer lazily,
+if at all."""

@@ -1,4 +1,4 @@
-"""Helpers the trainer adapters share: the component names a recipe reports, and the recipe cache."""
+"""What the trainer adapters share: the recipe cache."""
 
 from __future__ import annotations
 
@@ -7,18 +7,10 @@ import threading
 from typing import Any
 
 from rewardkit.core import Scorer
-from rewardkit.recipe import Combination, build
+from rewardkit.recipe import build
 
 _cache: dict[str, Scorer] = {}
 _lock = threading.Lock()
-
-
-def component_names(scorer: Scorer) -> list[str]:
-    """The keys a Score of this scorer carries in `components`, in order (leaves and named combiners)."""
-    if isinstance(scorer, Combination):
-        names = [name for child, _ in scorer.children for name in component_names(child)]
-        return [*names, scorer.name] if scorer.named else names
-    return [scorer.name]
 
 
 def cached_build(recipe: Any) -> Scorer:

@@ -14,23 +14,32 @@ recipe total; it reports each component through TRL's `log_metric` under the sam
 
 None: a component that does not apply returns None for that row, which TRL skips (NaN, then nansum), exactly
 as the recipe's combiner skips it. A row whose recipe total is None because a component *failed* (error,
-timeout without a value, infra_error) gets None from every function, so TRL treats the row as unscorable and
+timeout without a value, infra_error) or lacks a field it requires (`math` without an answer) gets None from
+every function, so TRL treats the row as unscorable and
 gives it zero advantage instead of training on the remaining parts. `log_metric("rewardkit/unscored", f)`
-reports the fraction of rows whose total is None (failed or not applicable) per batch and
-`log_extra("reward_status", ...)` adds each row's status to TRL's completions table.
+reports the fraction of rows whose total is None (failed or not applicable) per batch, and
+`rewardkit/unscored/<component>` the same per component; `log_extra("reward_status", ...)` adds each row's
+status to TRL's completions table. The first batch in which rows lack a required field (the gold answer sits
+in a column named otherwise) warns once, naming the field, the dataset's columns and the `mapping` to pass.
 
-The functions are instances of module-level classes (picklable, with a stable `__name__`); they share one
-batch scorer, so a batch is scored once however many component functions TRL calls.
+Slow scorers (an LLM judge, a remote sandbox): `asynchronous=True` gives `async` functions, which TRL runs
+concurrently on its event loop; scoring happens in a thread. The functions are instances of module-level
+classes (picklable, with a stable `__name__`); they share one batch scorer whose per-batch cache is guarded by
+a lock, so a batch is scored once however many component functions TRL calls, from however many threads.
 """
 
 from __future__ import annotations
 
+import asyncio
 import math
+import threading
+import warnings
 from collections.abc import Callable, Mapping, Sequence
 from typing import Any, NamedTuple
 
-from rewardkit.core import SKIPPABLE, Sample, Score, Scorer, Status
-from rewardkit.recipe import Combination, build
+from rewardkit.core import Sample, Score, Scorer, parse_mapping
+from rewardkit.errors import InputError
+from rewardkit.recipe import build
 
 # Keyword arguments TRL passes that are not dataset columns. `completion_ids` is not among them: it reaches the
 # sample as a field, so length scorers (soft_overlong, cosine_length) count the policy's own tokens.
@@ -46,31 +55,30 @@ class TRLRewards(NamedTuple):
     weights: list[float]
 
 
-def top_components(scorer: Scorer) -> list[tuple[Scorer, float]]:
-    """(component, weight) pairs whose weighted sum is the recipe total; [(scorer, 1.0)] if not a sum."""
-    if isinstance(scorer, Combination) and scorer.op == "sum":
-        if len(scorer.children) == 1:  # `build` wraps a weighted top-level node in a one-child sum
-            child, weight = scorer.children[0]
-            return [(c, weight * w) for c, w in top_components(child)]
-        return list(scorer.children)
-    return [(scorer, 1.0)]
-
-
 class BatchScorer:
     """Turns TRL's keyword arguments into Samples and scores each batch once for every function sharing it."""
 
-    def __init__(self, scorer: Scorer, mapping: Mapping[str, str] | None = None, split: bool = True) -> None:
+    def __init__(self, scorer: Scorer, mapping: Mapping[str, str] | Sequence[str] | str | None = None,
+                 split: bool = True) -> None:
         self.scorer = scorer
-        self.components = top_components(scorer) if split else [(scorer, 1.0)]
-        self.mapping = dict(mapping) if mapping is not None else None
+        self.components = scorer.sum_terms() if split else [(scorer, 1.0)]
+        self.mapping = parse_mapping(mapping, "mapping") if mapping is not None else None
         self._last: tuple[list[Sample], list[list[Score]], list[Score]] | None = None
+        self._lock = threading.Lock()  # async functions score from threads: one scores, the others reuse it
+        self._warned = False
 
     def __getstate__(self) -> dict[str, Any]:
-        return {**self.__dict__, "_last": None}  # the cache is per process
+        return {**self.__dict__, "_last": None, "_lock": None}  # the cache and its lock are per process
+
+    def __setstate__(self, state: dict[str, Any]) -> None:
+        self.__dict__.update(state, _lock=threading.Lock())
 
     def samples(self, prompts: Sequence[Any] | None, completions: Sequence[Any], kwargs: Mapping[str, Any]
                 ) -> list[Sample]:
         n = len(completions)
+        if prompts is not None and len(prompts) != n:
+            raise InputError(f"TRL passed {n} completions but {len(prompts)} prompts: a reward function needs "
+                             "one prompt per completion (repeat each prompt num_generations times)")
         columns = {k: v for k, v in kwargs.items()
                    if k not in _TRL_KEYWORDS and isinstance(v, (list, tuple)) and len(v) == n}
         mapping = self.mapping
@@ -88,14 +96,17 @@ class BatchScorer:
               ) -> tuple[list[list[Score]], list[Score]]:
         """Per-component scores (component-major) and recipe totals; reused while the batch is unchanged."""
         samples = self.samples(prompts, completions, kwargs)
-        if self._last is not None and _same(self._last[0], samples):
-            return self._last[1], self._last[2]
-        per_component = [child.score_batch(samples) for child, _ in self.components]
-        if self.components == [(self.scorer, 1.0)]:
-            totals = per_component[0]
-        else:
-            totals = [_sum_total(row, self.components) for row in zip(*per_component, strict=True)]
-        self._last = (samples, per_component, totals)
+        with self._lock:
+            if self._last is not None and _same(self._last[0], samples):
+                return self._last[1], self._last[2]
+            per_component = [child.score_batch(samples) for child, _ in self.components]
+            if self.components == [(self.scorer, 1.0)]:
+                totals = per_component[0]
+            else:  # the recipe's own rule over the component scores, as `scorer.score` would compute it
+                totals = [self.scorer.combine_terms(list(row)) for row in zip(*per_component, strict=True)]
+            self._last = (samples, per_component, totals)
+        if not self._warned:
+            self._warned = _warn_missing(totals, kwargs)
         _report(totals, kwargs)
         return per_component, totals
 
@@ -107,24 +118,29 @@ def _same(a: list[Sample], b: list[Sample]) -> bool:
         return False
 
 
-def _sum_total(row: Sequence[Score], components_weights: Sequence[tuple[Scorer, float]]) -> Score:
-    """The recipe's sum rule (see rewardkit.recipe) over already computed component scores."""
-    components: dict[str, float | None] = {}
-    for score in row:
-        components.update(score.components)
-    for score in row:
-        if score.value is None and score.status not in SKIPPABLE:
-            return Score(None, score.status, components, score.reason)
-    values = [w * s.value for (_, w), s in zip(components_weights, row, strict=True) if s.value is not None]
-    if not values:
-        return Score(None, Status.NOT_APPLICABLE, components, "no component applies")
-    return Score(math.fsum(values), Status.OK, components)
+def _warn_missing(totals: Sequence[Score], kwargs: Mapping[str, Any]) -> bool:
+    """Warn (once per scorer) when rows lack a required field; True when it warned."""
+    lacking: dict[str, int] = {}
+    for total in totals:
+        for name in total.missing_fields:
+            lacking[name] = lacking.get(name, 0) + 1
+    if not lacking:
+        return False
+    columns = sorted(k for k in kwargs if k not in _TRL_KEYWORDS and k != "completion_ids")
+    for name, count in lacking.items():
+        field = name.split(" or ")[0]
+        warnings.warn(f"rewardkit: {count} of {len(totals)} rows lack the required field '{name}', so they are not "
+                      f"scored (None); the dataset's columns are {columns}: pass mapping={{'{field}': 'COLUMN'}} "
+                      f"to reward_funcs to read it from one of them", UserWarning, stacklevel=4)
+    return True
 
 
 def _report(totals: Sequence[Score], kwargs: Mapping[str, Any]) -> None:
     log_metric, log_extra = kwargs.get("log_metric"), kwargs.get("log_extra")
     if callable(log_metric) and totals:
         log_metric("rewardkit/unscored", sum(t.value is None for t in totals) / len(totals))
+        for name in dict.fromkeys(n for t in totals for n in t.components):
+            log_metric(f"rewardkit/unscored/{name}", sum(t.components.get(name) is None for t in totals) / len(totals))
     if callable(log_extra):
         log_extra("reward_status", [t.status.value for t in totals])
 
@@ -149,12 +165,18 @@ class RewardFunction:
         if self.index is None:
             _log_components(totals, kwargs.get("log_metric"))
             return [t.value for t in totals]
-        # A failed row is None in every function, so TRL drops the whole row instead of a partial sum.
-        return [None if _failed(t) else s.value for s, t in zip(per_component[self.index], totals, strict=True)]
+        # A row whose total is None (a component failed, or lacks a required field) is None in every function,
+        # so TRL drops the whole row instead of training on a partial sum.
+        return [None if t.value is None else s.value for s, t in zip(per_component[self.index], totals, strict=True)]
 
 
-def _failed(total: Score) -> bool:
-    return total.value is None and total.status not in SKIPPABLE
+class AsyncRewardFunction(RewardFunction):
+    """The `async` form of RewardFunction (`reward_funcs(..., asynchronous=True)`): TRL awaits it concurrently with
+    its other async functions, and the scoring runs in a thread, off TRL's event loop."""
+
+    async def __call__(self, prompts: Sequence[Any] | None = None, completions: Sequence[Any] = (),
+                       **kwargs: Any) -> list[float | None]:
+        return await asyncio.to_thread(RewardFunction.__call__, self, prompts, completions, **kwargs)
 
 
 def _log_components(totals: Sequence[Score], log_metric: Callable[[str, float], None] | None) -> None:
@@ -168,21 +190,24 @@ def _log_components(totals: Sequence[Score], log_metric: Callable[[str, float], 
             log_metric(f"rewards/{name}/mean", math.fsum(values) / len(values))
 
 
-def reward_funcs(recipe: Any, mapping: Mapping[str, str] | None = None, combined: bool = False,
-                 name: str = "rewardkit") -> TRLRewards:
+def reward_funcs(recipe: Any, mapping: Mapping[str, str] | Sequence[str] | str | None = None, combined: bool = False,
+                 name: str = "rewardkit", asynchronous: bool = False) -> TRLRewards:
     """TRL reward functions for `recipe` (anything `rewardkit.build` accepts) and their `reward_weights`.
 
-    `mapping` renames dataset columns to sample fields, e.g. {"answer": "solution"}; by default the gold
+    `mapping` renames dataset columns to sample fields, e.g. {"answer": "solution"} (or "answer=solution", as
+    `--map` takes it); by default the gold
     answer is read from an `answer` column, else from `solution`. `combined=True` returns one function
-    (named `name`) with weight 1.0 instead of one per top-level component."""
+    (named `name`) with weight 1.0 instead of one per top-level component; `asynchronous=True` returns
+    `async` functions (for slow scorers: TRL runs them concurrently)."""
     scorer = build(recipe)
     batch = BatchScorer(scorer, mapping, split=not combined)
+    kind = AsyncRewardFunction if asynchronous else RewardFunction
     if combined:
-        return TRLRewards([RewardFunction(batch, None, name)], [1.0])
+        return TRLRewards([kind(batch, None, name)], [1.0])
     funcs, weights, seen = [], [], set()
     for i, (component, weight) in enumerate(batch.components):
         label = component.name if component.name not in seen else f"{component.name}_{i}"
         seen.add(label)
-        funcs.append(RewardFunction(batch, i, label))
+        funcs.append(kind(batch, i, label))
         weights.append(weight)
     return TRLRewards(funcs, weights)

@@ -31,16 +31,12 @@ import os
 from collections.abc import Mapping, Sequence
 from typing import Any
 
-from rewardkit.core import Sample, Score, Scorer, Status
-from rewardkit.errors import ConfigError, RewardkitError
-from rewardkit.integrations.common import cached_build, component_names
+from rewardkit.core import Sample, Score, Scorer, Status, parse_mapping
+from rewardkit.errors import ConfigError, ScoringUnavailable
+from rewardkit.integrations.common import cached_build
 
 ENV_VAR = "REWARDKIT_RECIPE"
 _INFRA_POLICIES = ("raise", "none_score")
-
-
-class ScoringUnavailable(RewardkitError):
-    """A sample could not be scored because a verifier's infrastructure failed (status infra_error)."""
 
 
 def _scorer(recipe: Any) -> Scorer:
@@ -83,18 +79,29 @@ def _options(recipe: Any, mapping: Any, none_score: float, on_infra_error: str) 
         raise ConfigError(f"on_infra_error must be one of {', '.join(_INFRA_POLICIES)}, got {on_infra_error!r}")
     if isinstance(none_score, bool) or not isinstance(none_score, (int, float)):
         raise ConfigError(f"none_score must be a number, got {none_score!r}")
-    return _scorer(recipe), (_plain(mapping) if mapping is not None else None)
+    return _scorer(recipe), (parse_mapping(_plain(mapping), "mapping") if mapping is not None else None)
 
 
 def compute_score(data_source: Any = None, solution_str: str = "", ground_truth: Any = None,
                   extra_info: Mapping[str, Any] | None = None, *, recipe: Any = None,
                   mapping: Mapping[str, str] | None = None, none_score: float = 0.0,
-                  on_infra_error: str = "raise", **kwargs: Any) -> dict[str, float]:
+                  on_infra_error: str = "raise", as_float: bool = False, **kwargs: Any) -> dict[str, float] | float:
     """Score one verl sample with the recipe from `recipe=` or $REWARDKIT_RECIPE (see the module docstring).
-    Other keyword arguments verl passes (`reward_router_address`, ...) are accepted and ignored."""
+    `as_float=True` returns the total alone, for managers that take a number (`prime`). Other keyword
+    arguments verl passes (`reward_router_address`, ...) are accepted and ignored."""
     scorer, mapping = _options(recipe, mapping, none_score, on_infra_error)
     sample = Sample.from_dict(_row(data_source, solution_str, ground_truth, extra_info), mapping)
-    return _result(scorer.score(sample), component_names(scorer), float(none_score), on_infra_error)
+    result = _result(scorer.score(sample), scorer.component_names(), float(none_score), on_infra_error)
+    return result["score"] if as_float else result
+
+
+async def compute_score_async(data_source: Any = None, solution_str: str = "", ground_truth: Any = None,
+                              extra_info: Mapping[str, Any] | None = None, **kwargs: Any) -> dict[str, float] | float:
+    """`compute_score` as a coroutine (same arguments), for slow scorers (judges, remote sandboxes): verl's
+    reward loop awaits it on its event loop, and the scoring runs in a thread so the loop keeps serving."""
+    import asyncio
+
+    return await asyncio.to_thread(compute_score, data_source, solution_str, ground_truth, extra_info, **kwargs)
 
 
 def compute_score_batch(data_sources: Sequence[Any], solution_strs: Sequence[str], ground_truths: Sequence[Any],
@@ -111,5 +118,5 @@ def compute_score_batch(data_sources: Sequence[Any], solution_strs: Sequence[str
                           f"{len(ground_truths)} ground_truths, {len(extra_infos)} extra_infos")
     samples = [Sample.from_dict(_row(d, s, g, e), mapping)
                for d, s, g, e in zip(data_sources, solution_strs, ground_truths, extra_infos, strict=True)]
-    names = component_names(scorer)
+    names = scorer.component_names()
     return [_result(score, names, float(none_score), on_infra_error) for score in scorer.score_batch(samples)]

@@ -58,10 +58,20 @@ def _run_cli(args: argparse.Namespace) -> int:
 
 
 def _rows(path: str, mapping: list[str]) -> list[dict[str, Any]]:
-    from rewardkit.batch import parse_mapping
-    from rewardkit.train.cli import read_rows
+    """The honest rows: every row of the file (a bad line fails the run), each with a `completion`."""
+    from rewardkit.core import apply_mapping, parse_mapping
+    from rewardkit.jsonl import read_jsonl
 
-    return read_rows(path, parse_mapping(mapping), required=("completion",))
+    columns = parse_mapping(mapping)
+    rows = []
+    for line in read_jsonl(path, "fail", what="data file"):
+        row = dict(apply_mapping(line.row, columns))
+        if "completion" not in row:
+            raise InputError(f"{path}:{line.number}: no 'completion' field (use --map completion=FIELD)")
+        rows.append(row)
+    if not rows:
+        raise InputError(f"{path}: no rows")
+    return rows
 
 
 def _parse_bounds(items: list[str]) -> float | dict[str, float] | None:

@@ -82,12 +82,17 @@ class TinyEncoder(nn.Module):
         self.norm = nn.LayerNorm(cfg.d_model)
 
     def forward(self, input_ids: torch.Tensor, attention_mask: torch.Tensor,
-                token_type_ids: torch.Tensor | None = None) -> torch.Tensor:
+                token_type_ids: torch.Tensor | None = None, causal: bool = False) -> torch.Tensor:
+        """Hidden states (B, T, H); `causal`: each position attends only to itself and earlier ones (the
+        process reward model's step scores must not see later steps)."""
         steps = torch.arange(input_ids.shape[1], device=input_ids.device)
         x = self.tokens(input_ids) + self.positions(steps)[None]  # (B, T, H)
         if token_type_ids is not None:
             x = x + self.segments(token_type_ids)
-        x = self.layers(x, src_key_padding_mask=attention_mask == 0)
+        future = None
+        if causal:
+            future = torch.ones(len(steps), len(steps), dtype=torch.bool, device=x.device).triu(1)  # (T, T)
+        x = self.layers(x, mask=future, src_key_padding_mask=attention_mask == 0)
         return self.norm(x)
 
 
@@ -102,7 +107,10 @@ class HFBackbone(nn.Module):
         self.uses_token_types = getattr(model.config, "type_vocab_size", 0) > 1
 
     def forward(self, input_ids: torch.Tensor, attention_mask: torch.Tensor,
-                token_type_ids: torch.Tensor | None = None) -> torch.Tensor:
+                token_type_ids: torch.Tensor | None = None, causal: bool = False) -> torch.Tensor:
+        """Last hidden state (B, T, H). `causal` asks for a causal model: decoders are, encoders cannot be."""
+        if causal and self.encoder:
+            raise ConfigError("an encoder backbone cannot run causally", "backbone")
         kwargs = {"token_type_ids": token_type_ids} if self.uses_token_types and token_type_ids is not None else {}
         return self.model(input_ids=input_ids, attention_mask=attention_mask, **kwargs).last_hidden_state
 

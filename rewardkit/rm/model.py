@@ -3,8 +3,10 @@
 Input layout (so the reward depends on the prompt):
 - encoders: `[CLS] prompt [SEP] response [SEP]`, token types 0 for the prompt part and 1 for the response;
 - decoders: `[BOS] prompt "\\n\\n" response [EOS]` (BOS / EOS when the tokenizer has them).
-Truncation to `max_length` keeps the *end* of the prompt (the question sits there) and the *start* of the
-response; the prompt keeps at least a quarter of the budget when it is that long.
+Texts are read through the shared normaliser (`model_text`: invisible characters out, NFKC, look-alikes
+folded). Truncation to `max_length` keeps the *end* of the prompt (the question sits there) and the *start* of
+the response (`overlong: head`), or the start and the end of the response (`head_tail`); the prompt keeps at
+least a quarter of the budget when it is that long. `fits` says whether a response is truncated.
 Pooling: `last` (the last non-pad token: decoders, whose last position has seen everything), `mean` over
 non-pad tokens (encoders, the default) or `cls` (the first token).
 
@@ -24,10 +26,12 @@ from safetensors.torch import load_file, save_file
 from torch import nn
 
 from rewardkit.errors import ConfigError
+from rewardkit.normalize import canonical
 from rewardkit.rm import backbone as bb
 from rewardkit.rm.config import CONFIG_FILE, FORMAT, TINY, WEIGHTS_FILE, read_config, resolve_source
 
 Pooling = Literal["last", "mean", "cls"]
+Overlong = Literal["head", "head_tail"]
 HeadKind = Literal["linear", "mlp"]
 _CHARS_PER_TOKEN = 8  # texts are cut to this many characters per token slot before tokenizing: bounded work
 
@@ -59,13 +63,29 @@ def make_head(hidden_size: int, kind: str, hidden: int) -> nn.Module:
     return nn.Sequential(RowLinear(hidden_size, hidden), nn.GELU(), RowLinear(hidden, 1))
 
 
-def fit(prompt: list[int], response: list[int], budget: int) -> tuple[list[int], list[int]]:
-    """Truncate to `budget` tokens: the prompt keeps its tail, the response its head (see module doc)."""
+def fit(prompt: list[int], response: list[int], budget: int, overlong: Overlong = "head"
+        ) -> tuple[list[int], list[int]]:
+    """Truncate to `budget` tokens: the prompt keeps its tail, the response its head, or with `head_tail` its
+    first and last halves of the room (so an ending past the window is still seen; see module doc)."""
     budget = max(budget, 1)
     prompt_floor = min(len(prompt), budget // 4)
-    response = response[:budget - prompt_floor]
+    room = budget - prompt_floor
+    if len(response) > room:
+        head = room if overlong == "head" else (room + 1) // 2
+        response = response[:head] + (response[len(response) - (room - head):] if room > head else [])
     keep = min(len(prompt), budget - len(response))
     return prompt[len(prompt) - keep:], response
+
+
+def response_room(prompt_tokens: int, budget: int) -> int:
+    """How many response tokens `fit` keeps at most next to a prompt of `prompt_tokens` tokens."""
+    return max(budget, 1) - min(prompt_tokens, max(budget, 1) // 4)
+
+
+def model_text(text: str) -> str:
+    """What the model reads: the shared normaliser's canonical form (invisible characters removed, NFKC,
+    Latin look-alikes folded), in training and in scoring alike, so `ѕtuріd` in Cyrillic reads as `stupid`."""
+    return canonical(text)
 
 
 class RewardModel(nn.Module):
@@ -109,16 +129,38 @@ class RewardModel(nn.Module):
         end = [tok.eos_token_id] if tok.eos_token_id is not None else []
         return start, sep_ids, end
 
-    def encode(self, prompts: list[str], responses: list[str]) -> dict[str, torch.Tensor]:
-        """Token ids, attention mask and token types, right-padded: each (B, T)."""
+    def _token_ids(self, prompts: list[str], responses: list[str]) -> tuple[list[list[int]], list[list[int]]]:
+        """Token ids of the normalised texts, cut first to a bounded number of characters (the response keeps
+        its head and its tail, so either truncation policy can be applied afterwards)."""
         cut = self.max_length * _CHARS_PER_TOKEN
-        prompt_ids = self.tokenizer.encode_batch([p[-cut:] for p in prompts])
-        response_ids = self.tokenizer.encode_batch([r[:cut] for r in responses])
+        prompts = [model_text(p[-4 * cut:])[-cut:] for p in prompts]
+        responses = [r if len(r) <= 2 * cut else r[:cut] + r[-cut:] for r in (model_text(r) for r in responses)]
+        return self.tokenizer.encode_batch(prompts), self.tokenizer.encode_batch(responses)
+
+    @property
+    def budget(self) -> int:
+        """Tokens left for prompt and response once the special tokens are placed."""
         start, sep, end = self._layout
-        budget = self.max_length - len(start) - len(sep) - len(end)
+        return self.max_length - len(start) - len(sep) - len(end)
+
+    def fits(self, prompts: list[str], responses: list[str]) -> list[tuple[int, int]]:
+        """(response tokens, response tokens the window holds) per pair: the first above the second means the
+        response is truncated. Responses longer than the character pre-cut count as at least that long."""
+        prompt_ids, response_ids = self._token_ids(prompts, responses)
+        cut = self.max_length * _CHARS_PER_TOKEN
+        return [(max(len(r), self.max_length + 1) if len(text) > 2 * cut else len(r),
+                 response_room(len(p), self.budget))
+                for p, r, text in zip(prompt_ids, response_ids, responses, strict=True)]
+
+    def encode(self, prompts: list[str], responses: list[str], overlong: Overlong = "head"
+               ) -> dict[str, torch.Tensor]:
+        """Token ids, attention mask and token types, right-padded: each (B, T)."""
+        prompt_ids, response_ids = self._token_ids(prompts, responses)
+        start, sep, end = self._layout
+        budget = self.budget
         rows, types = [], []
         for p, r in zip(prompt_ids, response_ids, strict=True):
-            p, r = fit(p, r, budget)
+            p, r = fit(p, r, budget, overlong)
             first = start + p + sep
             rows.append(first + r + end)
             types.append([0] * len(first) + [1] * (len(r) + len(end)))
@@ -140,7 +182,8 @@ class RewardModel(nn.Module):
         return self.head(self.features(batch)).squeeze(-1)  # (B,)
 
     @torch.inference_mode()
-    def score(self, prompts: list[str], responses: list[str], batch_size: int = 32) -> list[float]:
+    def score(self, prompts: list[str], responses: list[str], batch_size: int = 32, overlong: Overlong = "head"
+              ) -> list[float]:
         """Raw rewards in input order. Each distinct (prompt, response) is computed once (GRPO groups repeat
         completions; repeats then also score bit-identically), in batches of similar length (less padding)."""
         was_training = self.training
@@ -150,7 +193,7 @@ class RewardModel(nn.Module):
         found: dict[tuple[str, str], float] = {}
         for start in range(0, len(distinct), batch_size):
             chunk = distinct[start:start + batch_size]
-            rewards = self(self.encode([p for p, _ in chunk], [r for _, r in chunk]))
+            rewards = self(self.encode([p for p, _ in chunk], [r for _, r in chunk], overlong))
             found.update(zip(chunk, (float(v) for v in rewards.float().cpu().tolist()), strict=True))
         self.train(was_training)
         return [found[pair] for pair in zip(prompts, responses, strict=True)]

@@ -5,6 +5,9 @@
   "test" measures whether a model knows politeness rather than memorised phrases.
 - `case_pairs`: the prompt asks for an UPPERCASE or a lowercase reply; the same two replies swap roles with
   the prompt, so a model that ignores the prompt cannot beat chance.
+- `arithmetic_steps`: step-labelled traces for process reward models: "What is a + b * c?" solved in two
+  steps ("b*c=12", "a+12=14"), each step's result wrong with probability `p_error` and labelled by whether
+  its own arithmetic holds; `shuffle_labels` permutes the labels across the data (the negative control).
 - `sentiment_pairs`: "The {topic} was {adjective}." with a positive (chosen) or negative (rejected)
   adjective; train and test adjectives are disjoint (only a pretrained backbone can transfer).
 """
@@ -78,3 +81,31 @@ def sentiment_pairs(n: int, seed: int = 0, vocabulary: str = "train") -> list[di
         rows.append({"prompt": prompt, "chosen": f"The {topic} was {rng.choice(_POSITIVE[vocabulary])}.",
                      "rejected": f"The {topic} was {rng.choice(_NEGATIVE[vocabulary])}."})
     return rows
+
+
+def arithmetic_steps(n: int, seed: int = 0, p_error: float = 0.5, shuffle_labels: bool = False,
+                     max_operand: int = 9) -> list[dict[str, Any]]:
+    rng = random.Random(seed)
+    rows = []
+    for _ in range(n):
+        a, b, c = (rng.randint(1, max_operand) for _ in range(3))
+        steps, labels = [], []
+        inner, ok = _maybe_wrong(rng, b * c, p_error)
+        steps.append(f"{b}*{c}={inner}")
+        labels.append(ok)
+        total, ok = _maybe_wrong(rng, a + inner, p_error)
+        steps.append(f"{a}+{inner}={total}")
+        labels.append(ok)
+        rows.append({"prompt": f"What is {a} + {b} * {c}?", "steps": steps, "labels": labels})
+    if shuffle_labels:
+        flat = [label for row in rows for label in row["labels"]]
+        rng.shuffle(flat)
+        for i, row in enumerate(rows):
+            row["labels"] = flat[2 * i:2 * i + 2]
+    return rows
+
+
+def _maybe_wrong(rng: random.Random, value: int, p_error: float) -> tuple[int, bool]:
+    if rng.random() >= p_error:
+        return value, True
+    return max(0, value + rng.choice([-3, -2, -1, 1, 2, 3])), False

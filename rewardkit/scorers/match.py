@@ -4,7 +4,6 @@ matches a pattern (`regex_match`)."""
 from __future__ import annotations
 
 import math
-import unicodedata
 from typing import Any, Literal
 
 import regex
@@ -12,6 +11,7 @@ from pydantic import BaseModel, ConfigDict, Field, field_validator
 
 from rewardkit.core import Sample, Score, Scorer, Status
 from rewardkit.extract import final_answer, region
+from rewardkit.normalize import canonical, strip_eos, strip_invisible
 
 
 class ExactMatchParams(BaseModel):
@@ -30,13 +30,16 @@ class ExactMatch(Scorer):
     description = "Extracted answer equals the reference string after light normalisation (1/0)."
     Params = ExactMatchParams
     required_fields = ("answer",)
+    value_range = (0.0, 1.0)
     examples = (
         {"sample": {"completion": "<think>...</think><answer> Paris </answer>", "answer": "paris"}, "value": 1.0},
         {"sample": {"completion": "I think it is Paris.", "answer": "Paris"}, "value": 0.0},
     )
 
     def _normal(self, text: str) -> str:
-        text = unicodedata.normalize("NFKC", text).strip()
+        """The compared form: the shared normaliser's canonical text (invisible characters out, NFKC,
+        look-alikes folded), stripped, optionally whitespace-collapsed and case-folded."""
+        text = canonical(text).strip()
         if self.params.normalize_whitespace:
             text = " ".join(text.split())
         return text if self.params.case_sensitive else text.casefold()
@@ -46,7 +49,10 @@ class ExactMatch(Scorer):
         golds = gold if isinstance(gold, list) else [gold]
         if gold is None or not golds or not all(_usable(g) for g in golds):
             return Score.skip(f"reference answer missing or not text: {gold!r}"[:200], Status.INVALID_INPUT)
-        text = sample.completion_text
+        wanted = {self._normal(text) for g in golds for text in _texts(g)}
+        if "" in wanted:  # a blank reference would be "matched" by a blank answer
+            return Score.skip(f"blank reference answer: {gold!r}"[:200], Status.INVALID_INPUT)
+        text = strip_eos(sample.completion_text)
         if self.params.extract == "final":
             found = final_answer(text)
             if found is None:
@@ -54,7 +60,6 @@ class ExactMatch(Scorer):
             predicted = found.text
         else:
             predicted = region(text, self.params.extract)
-        wanted = {self._normal(text) for g in golds for text in _texts(g)}
         if self._normal(predicted) in wanted:
             return Score(1.0, reason="exact match")
         return Score(0.0, reason=f"{predicted[:80]!r} differs from the reference")
@@ -96,6 +101,7 @@ class RegexMatch(Scorer):
     name = "regex_match"
     description = "The completion (or its think/answer region) matches a regular expression (1/0)."
     Params = RegexMatchParams
+    value_range = (0.0, 1.0)
     _transient = ("_compiled",)
     examples = (
         {"params": {"pattern": r"^\d+$", "region": "answer"}, "sample": {"completion": "<answer>42</answer>"},
@@ -111,7 +117,8 @@ class RegexMatch(Scorer):
         return self._compiled
 
     def _score(self, sample: Sample) -> Score:
-        text = region(sample.completion_text, self.params.region)
+        # visible text only: invisible characters and trailing end-of-sequence markers are not content
+        text = strip_invisible(region(strip_eos(sample.completion_text), self.params.region))
         compiled = self._regex()
         try:
             match = (compiled.fullmatch if self.params.fullmatch else compiled.search)(

@@ -14,8 +14,12 @@ Values (`normalize`), with mean / std measured on the validation split at traini
 - `zscore`: (raw - mean) / std: comparable across reward models, so weights in a recipe mean the same thing;
 - `sigmoid`: σ(raw - mean) in (0, 1), the Bradley–Terry probability that this response beats a response
   of average reward.
-`clip` bounds the (normalised) value to [-clip, clip]. The model loads once per process (shared by every
-scorer pointing at the same directory) and scores in batches of `batch_size`, sorted by length.
+`clip` bounds the (normalised) value to [-clip, clip]. Texts pass through the shared normaliser (invisible
+characters out, look-alike letters folded) before tokenizing. A response longer than the model's window is
+truncated (`overlong: head` keeps its start, `head_tail` its start and end, `refuse` scores it None), and
+`details` carries `truncated`, `response_tokens` and `window_tokens` for every row. The model loads once per
+process (shared by every scorer pointing at the same directory) and scores in batches of `batch_size`, sorted
+by length.
 """
 
 from __future__ import annotations
@@ -46,6 +50,10 @@ class RewardModelParams(BaseModel):
     clip: float | None = Field(None, gt=0, description="clip the (normalised) value to [-clip, clip]")
     batch_size: int = Field(32, ge=1, le=4096, description="responses per forward pass")
     device: str | None = Field(None, description="cpu, cuda, cuda:1 ... (default: cuda when available)")
+    overlong: Literal["head", "head_tail", "refuse"] = Field(
+        "head", description="a response longer than the model's window: head (the model sees its start, as in "
+        "training), head_tail (its first and last halves of the window), refuse (None, not_applicable); "
+        "details always say whether it was truncated")
 
 
 def _shared_model(directory: Path, device: str | None) -> Any:
@@ -60,6 +68,12 @@ def _shared_model(directory: Path, device: str | None) -> Any:
         return _CACHE[key]
 
 
+def _value_range(normalize: str, clip: float | None) -> tuple[float, float]:
+    """Raw and centred rewards are unbounded; sigmoid is in (0, 1); clip bounds either."""
+    lo, hi = (0.0, 1.0) if normalize == "sigmoid" else (-math.inf, math.inf)
+    return (lo, hi) if clip is None else (max(lo, -clip), min(hi, clip))
+
+
 class RewardModelScorer(Scorer):
     """A Bradley–Terry reward model's score of (prompt, completion region); see the module doc."""
 
@@ -71,6 +85,7 @@ class RewardModelScorer(Scorer):
 
     def __init__(self, name: str | None = None, **params: Any) -> None:
         super().__init__(name=name, **params)
+        self.value_range = _value_range(self.params.normalize, self.params.clip)
         root = Path(self.params.path).expanduser().resolve()  # workers may run in another directory
         settings = read_config(root)
         check_weights(root)
@@ -107,16 +122,30 @@ class RewardModelScorer(Scorer):
             return [Score(None, Status.INFRA_ERROR, reason=reason) for _ in samples]
         prompts = [s.prompt_text for s in samples]
         responses = [region(s.completion_text, self.params.region) for s in samples]
+        overlong = self.params.overlong
         try:
-            raws = model.score(prompts, responses, self.params.batch_size)
+            sizes = model.fits(prompts, responses)
+            keep = [i for i, (n, room) in enumerate(sizes) if overlong != "refuse" or n <= room]
+            raws = dict(zip(keep, model.score([prompts[i] for i in keep], [responses[i] for i in keep],
+                                              self.params.batch_size, "head" if overlong == "refuse" else overlong),
+                            strict=True))
         except MemoryError as exc:
             return [Score(None, Status.INFRA_ERROR, reason=f"out of memory: {exc}"[:500]) for _ in samples]
         except RuntimeError as exc:  # CUDA out of memory / device lost: the infrastructure, not the completion
             if "out of memory" not in str(exc).lower() and "cuda" not in str(exc).lower():
                 raise
             return [Score(None, Status.INFRA_ERROR, reason=f"{type(exc).__name__}: {exc}"[:500]) for _ in samples]
-        return [Score(self._value(raw), reason=f"reward model raw {raw:.4f}", details={"raw": raw})
-                for raw in raws]
+        scores = []
+        for i, (n, room) in enumerate(sizes):
+            window = {"truncated": n > room, "response_tokens": n, "window_tokens": room}
+            if i not in raws:
+                scores.append(Score(None, Status.NOT_APPLICABLE, details=window,
+                                    reason=f"response of {n} tokens is longer than the model's window ({room})"))
+                continue
+            cut = f", truncated ({overlong}: {n} > {room} tokens)" if n > room else ""
+            scores.append(Score(self._value(raws[i]), reason=f"reward model raw {raws[i]:.4f}{cut}",
+                                details={"raw": raws[i], **window}))
+        return scores
 
     def _score(self, sample: Sample) -> Score:
         return self._score_batch([sample])[0]

@@ -40,12 +40,20 @@ def check_score(score: Score, where: str = "") -> None:
             f"{where}component {name!r} has bad value {value!r}"
 
 
+def check_range(scorer: Scorer, score: Score, where: str = "") -> None:
+    """Assert the value lies inside the scorer's declared `value_range` (combiners rely on it)."""
+    lo, hi = scorer.value_range
+    assert score.value is None or lo <= score.value <= hi, \
+        f"{where}value {score.value} outside the declared value_range [{lo}, {hi}]"
+
+
 def check_examples(scorer_cls: type[Scorer]) -> None:
     """Every documented example of the class scores exactly as stated."""
     for example in scorer_cls.examples:
         scorer = scorer_cls(**example.get("params", {}))
         got = scorer.score(example["sample"])
         check_score(got, f"{scorer_cls.name} example {example['sample']!r}: ")
+        check_range(scorer, got, f"{scorer_cls.name} example {example['sample']!r}: ")
         want = example["value"]
         ok = got.value is None if want is None else got.value is not None and math.isclose(got.value, want,
                                                                                            abs_tol=1e-9)
@@ -54,10 +62,10 @@ def check_examples(scorer_cls: type[Scorer]) -> None:
 
 def check_scorer(scorer: Scorer, max_examples: int = 200, sample_strategy: st.SearchStrategy[Any] | None = None,
                  deadline_ms: float | None = None) -> None:
-    """Assert the Scorer contract on `scorer`: never raises, value None or finite with a consistent status,
-    deterministic, picklable (the copy scores the same), batch equals one-by-one (to 1e-6 relative), an empty
-    completion never earns full marks (unless the scorer is a pure penalty), and its class examples score as
-    documented."""
+    """Assert the Scorer contract on `scorer`: never raises, value None or finite with a consistent status and
+    inside the declared `value_range`, deterministic, picklable (the copy scores the same), batch equals
+    one-by-one (to 1e-6 relative), an empty completion never earns full marks (unless the scorer is a pure
+    penalty), and its class examples score as documented."""
     assert isinstance(scorer, Scorer), f"{scorer!r} is not a rewardkit.Scorer"
     assert scorer.name, "a scorer needs a non-empty name"
     if scorer.examples:
@@ -72,6 +80,7 @@ def check_scorer(scorer: Scorer, max_examples: int = 200, sample_strategy: st.Se
     def run(row: Mapping[str, Any], other: Mapping[str, Any]) -> None:
         first = scorer.score(row)
         check_score(first, f"{scorer.name} on {str(row)[:200]!r}: ")
+        check_range(scorer, first, f"{scorer.name} on {str(row)[:200]!r}: ")
         second = scorer.score(row)
         assert (first.value, first.status) == (second.value, second.status), "not deterministic"
         copied = clone.score(row)

@@ -11,6 +11,7 @@
 
 from __future__ import annotations
 
+import copy
 import json
 import random
 import time
@@ -24,6 +25,7 @@ from rewardkit.core import Scorer
 from rewardkit.recipe import build
 from rewardkit.train.gpt import CharTokenizer, GPTConfig, GPTPolicy
 from rewardkit.train.grpo import CHECKPOINT, GRPOConfig, score_rollout, train
+from rewardkit.train.policy import policy_threads
 
 R1_PREFIX = ("A conversation between User and Assistant. The user asks a question, and the Assistant solves it. "
              "The assistant first thinks about the reasoning process in the mind and then provides the user with "
@@ -38,6 +40,12 @@ DEMO_RECIPE: dict[str, Any] = {"combine": "sum", "components": [
     {"use": "math", "name": "accuracy", "weight": 1.0},
     {"use": "think_format", "name": "format", "weight": 0.1},
 ]}
+
+# `--process`: the same recipe plus the step checks of each ';'-separated step (weight 0: the total reward is
+# unchanged, the steps only reach the trainer), learned with process advantages added to the outcome's.
+DEMO_PROCESS_RECIPE: dict[str, Any] = {"combine": "sum", "components": [
+    *DEMO_RECIPE["components"], {"use": "step_check", "name": "steps", "weight": 0.0, "split": "clauses"}]}
+DEMO_PROCESS = {"advantage": "process", "outcome_weight": 1.0}
 
 # Demo hyper-parameters, tuned for a ~100K-parameter GPT on 2 CPU cores.
 DEMO_GRPO = {"prompts_per_step": 8, "num_generations": 8, "max_new_tokens": 28, "learning_rate": 2e-4,
@@ -81,13 +89,21 @@ def demo_tokenizer() -> CharTokenizer:
 
 
 def cold_start(policy: GPTPolicy, tasks: Sequence[dict[str, Any]], steps: int, batch: int = 64, lr: float = 5e-3,
-               seed: int = 0) -> list[float]:
+               seed: int = 0, progress: bool = False) -> list[float]:
     """Supervised warm-up on worked examples (R1's cold-start SFT). Returns the loss per step."""
+    with policy_threads(policy):
+        return _cold_start(policy, tasks, steps, batch, lr, seed, progress)
+
+
+def _cold_start(policy: GPTPolicy, tasks: Sequence[dict[str, Any]], steps: int, batch: int, lr: float,
+                seed: int, progress: bool) -> list[float]:
+    from tqdm.auto import tqdm
+
     rng = random.Random(seed)
     optimizer = torch.optim.AdamW(policy.parameters(), lr=lr, weight_decay=0.0)
     policy.train(True)
     losses = []
-    for _ in range(steps):
+    for _ in tqdm(range(steps), desc="cold start", unit="step", disable=not progress, dynamic_ncols=True):
         rows = rng.sample(list(tasks), min(batch, len(tasks)))
         loss = policy.sft_loss([r["prompt"] for r in rows], [r["solution"] for r in rows])
         optimizer.zero_grad(set_to_none=True)
@@ -131,31 +147,61 @@ def rejection_sample(policy: Any, reward: Scorer, rows: Sequence[dict[str, Any]]
 
 def run_demo(steps: int = 120, seed: int = 0, output_dir: str | Path = "runs/demo", cold_start_steps: int = 150,
              progress: bool = True, device: str | None = None, log: Any = print, resume: bool = False,
-             **overrides: Any) -> dict[str, Any]:
+             process: bool = False, **overrides: Any) -> dict[str, Any]:
     """The whole pipeline; returns a summary. `overrides` are GRPOConfig fields (e.g. shuffle_rewards=True).
-    With `resume` and a checkpoint in `output_dir`, the cold start is skipped and GRPO continues."""
+    With `resume` and a checkpoint in `output_dir`, the cold start is skipped and GRPO continues. With
+    `process`, a second GRPO run from the same cold-start weights, seed and budget learns with process
+    advantages (`DEMO_PROCESS_RECIPE`, in `output_dir/process`), and `comparison.png` plots both."""
     out = Path(output_dir)
     out.mkdir(parents=True, exist_ok=True)
     torch.manual_seed(seed)
     tasks = make_tasks(4000, seed)
     policy = GPTPolicy(demo_tokenizer(), GPTConfig(vocab_size=len(demo_tokenizer().vocab), block_size=64),
                        device=device)
+    with policy_threads(policy):  # sampling for rejection sampling too, not only the training loops
+        return _run(policy, steps, seed, out, cold_start_steps, progress, log, resume, tasks, process, overrides)
+
+
+def _run(policy: GPTPolicy, steps: int, seed: int, out: Path, cold_start_steps: int, progress: bool, log: Any,
+         resume: bool, tasks: list[dict[str, Any]], process: bool, overrides: dict[str, Any]) -> dict[str, Any]:
     resume = resume and (out / CHECKPOINT).exists()
     t0 = time.perf_counter()
-    losses = [] if resume else cold_start(policy, tasks[:2000], cold_start_steps, seed=seed)
+    losses = [] if resume else cold_start(policy, tasks[:2000], cold_start_steps, seed=seed, progress=progress)
     if losses:
         log(f"cold start: {cold_start_steps} steps, loss {losses[0]:.2f} -> {losses[-1]:.2f} "
             f"({time.perf_counter() - t0:.1f}s, {sum(p.numel() for p in policy.parameters()):,} parameters)")
+    start = copy.deepcopy(policy) if process else None  # the process run starts from the same weights
     cfg = GRPOConfig(**{**DEMO_GRPO, "steps": steps, "seed": seed, **overrides})
-    reward = build(DEMO_RECIPE)
+    reward = build(DEMO_PROCESS_RECIPE if process else DEMO_RECIPE)  # step_check has weight 0: same totals
     t0 = time.perf_counter()
     history = train(policy, reward, tasks[2000:3800], cfg, output_dir=out, resume=resume, progress=progress)
     log(f"grpo: {steps} steps in {time.perf_counter() - t0:.1f}s; metrics in {out / 'metrics.jsonl'}, "
         f"plot in {out / 'rewards.png'}")
+    process_history = None
+    if start is not None:
+        process_history = _process_run(start, reward, tasks, cfg, out, resume, progress, log, history)
     policy.train(False)
     sft = rejection_sample(policy, reward, tasks[3800:], out, samples=8, threshold=1.0,
                            max_new_tokens=cfg.max_new_tokens, temperature=cfg.temperature)
     log(f"rejection sampling (rewardkit filter): kept {sft['kept']}/{sft['groups']} prompts with a correct, "
         f"well-formatted completion -> {out / 'sft.jsonl'}; {sft['pairs']} preference pairs -> "
         f"{out / 'pairs.jsonl'}")
-    return {"history": history, "sft": sft, "policy": policy, "cold_start_loss": losses}
+    return {"history": history, "sft": sft, "policy": policy, "cold_start_loss": losses,
+            "process_history": process_history}
+
+
+def _process_run(policy: GPTPolicy, reward: Scorer, tasks: list[dict[str, Any]], cfg: GRPOConfig, out: Path,
+                 resume: bool, progress: bool, log: Any, outcome: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    """GRPO with process advantages from the same start, seed and budget; both runs on one plot."""
+    from dataclasses import replace
+
+    from rewardkit.train.plot import plot_comparison
+
+    t0 = time.perf_counter()
+    history = train(policy, reward, tasks[2000:3800], replace(cfg, **DEMO_PROCESS), output_dir=out / "process",
+                    resume=resume, progress=progress)
+    plot_comparison({"outcome": outcome, "outcome + process": history}, out / "comparison.png",
+                    ("reward", "accuracy", "steps"), title="GRPO: outcome vs outcome + process advantages")
+    log(f"grpo with process advantages: {cfg.steps} steps in {time.perf_counter() - t0:.1f}s; metrics in "
+        f"{out / 'process' / 'metrics.jsonl'}; both runs in {out / 'comparison.png'}")
+    return history

@@ -17,7 +17,14 @@ import torch
 import torch.nn as nn
 import torch.nn.functional as F
 
-from rewardkit.train.policy import Rollout, completion_mask_after_eos, gather_logps, left_pad, positions_from_mask
+from rewardkit.train.policy import (
+    Rollout,
+    completion_mask_after_eos,
+    gather_logps,
+    left_pad,
+    offsets_from_lengths,
+    positions_from_mask,
+)
 
 PAD, EOS, UNK = "<pad>", "<eos>", "<unk>"
 
@@ -26,7 +33,8 @@ class CharTokenizer:
     """Characters plus multi-character `specials`, greedy longest match. Ids: pad 0, eos 1, unk 2."""
 
     def __init__(self, chars: str, specials: tuple[str, ...] = ()) -> None:
-        self.specials = tuple(sorted(set(specials), key=len, reverse=True))
+        # longest first; ties by text, not by set order (which changes with PYTHONHASHSEED from run to run)
+        self.specials = tuple(sorted(set(specials), key=lambda s: (-len(s), s)))
         self.vocab = [PAD, EOS, UNK, *self.specials, *sorted(set(chars) - {""})]
         self.index = {tok: i for i, tok in enumerate(self.vocab)}
         self.pad_id, self.eos_id, self.unk_id = 0, 1, 2
@@ -123,6 +131,8 @@ class GPT(nn.Module):
 class GPTPolicy(nn.Module):
     """The tiny GPT and its tokenizer as a Policy (see rewardkit.train.policy)."""
 
+    cpu_threads = 1  # torch threads while training on the CPU (`policy_threads`): one is fastest at this size
+
     def __init__(self, tokenizer: CharTokenizer, cfg: GPTConfig | None = None, device: str | None = None) -> None:
         super().__init__()
         self.tokenizer = tokenizer
@@ -163,6 +173,12 @@ class GPTPolicy(nn.Module):
         mask = torch.cat([rollout.prompt_mask, rollout.completion_mask], 1)
         logits = self.model(ids, mask)[:, rollout.prompt_ids.shape[1] - 1:-1]  # (B, C, V): next-token predictions
         return gather_logps(logits, rollout.completion_ids, temperature)
+
+    def completion_offsets(self, rollout: Rollout) -> list[list[tuple[int, int]]]:
+        skip = (self.tokenizer.pad_id, self.tokenizer.eos_id)
+        return [offsets_from_lengths([0 if i in skip or not keep else len(self.tokenizer.vocab[i])
+                                      for i, keep in zip(ids, keeps, strict=True)])
+                for ids, keeps in zip(rollout.completion_ids.tolist(), rollout.completion_mask.tolist(), strict=True)]
 
     def sft_loss(self, prompts: list[str], completions: list[str]) -> torch.Tensor:
         """Cross-entropy of `completions` (plus EOS) given `prompts`: the supervised cold start."""

@@ -11,6 +11,7 @@ The math lives in small functions (`group_advantages`, `importance_log_weights`,
 
 from __future__ import annotations
 
+import itertools
 import json
 import math
 import random
@@ -24,8 +25,10 @@ import torch
 
 from rewardkit.core import Score, Scorer
 from rewardkit.errors import ConfigError
+from rewardkit.jsonl import read_jsonl
 from rewardkit.recipe import build
-from rewardkit.train.policy import Policy, Rollout
+from rewardkit.train.policy import Policy, Rollout, policy_threads
+from rewardkit.train.process import rollout_process_advantages
 
 LossType = Literal["grpo", "bnpo", "dr_grpo", "dapo"]
 ScaleRewards = Literal["group", "batch", "none"]
@@ -53,16 +56,23 @@ class GRPOConfig:
     mask_truncated_completions: bool = False  # completions cut by max_new_tokens get no loss (DAPO)
     drop_zero_std_groups: bool = False  # DAPO dynamic sampling: groups whose rewards are all equal leave the loss
     shuffle_rewards: bool = False  # negative control: permute rewards across the batch; learning must stop
+    # outcome: one advantage per completion from the recipe's total. process: per-token advantages from step
+    # rewards (DeepSeekMath process supervision, see rewardkit.train.process) plus outcome_weight * outcome.
+    advantage: Literal["outcome", "process"] = "outcome"
+    outcome_weight: float = 1.0  # process mode: weight of the outcome advantage added to every token (0 = none)
+    step_reward_component: str | None = None  # process mode: the recipe component whose steps are used
+    gradient_accumulation_steps: int = 1  # micro-batches per optimizer step (same update, less memory)
     seed: int = 0
     checkpoint_every: int = 50  # steps between checkpoints in output_dir (0: only at the end)
 
     def __post_init__(self) -> None:
         choices = {"loss_type": LossType, "scale_rewards": ScaleRewards,
-                   "importance_sampling_level": Literal["token", "sequence"]}
+                   "importance_sampling_level": Literal["token", "sequence"],
+                   "advantage": Literal["outcome", "process"]}
         for key, kind in choices.items():
             if getattr(self, key) not in kind.__args__:
                 raise ConfigError(f"must be one of {', '.join(kind.__args__)}, got {getattr(self, key)!r}", key)
-        for key in ("steps", "prompts_per_step", "max_new_tokens", "num_iterations"):
+        for key in ("steps", "prompts_per_step", "max_new_tokens", "num_iterations", "gradient_accumulation_steps"):
             if getattr(self, key) < 1:
                 raise ConfigError(f"must be >= 1, got {getattr(self, key)}", key)
         if self.num_generations < 2:
@@ -153,10 +163,11 @@ def aggregate_loss(per_token: torch.Tensor, mask: torch.Tensor, loss_type: LossT
 
 def grpo_loss(logps: torch.Tensor, old_logps: torch.Tensor, advantages: torch.Tensor, mask: torch.Tensor,
               cfg: GRPOConfig, ref_logps: torch.Tensor | None = None) -> tuple[torch.Tensor, dict[str, float]]:
-    """The GRPO objective for one batch: logps/old/ref (B, T), advantages (B,), mask (B, T)."""
+    """The GRPO objective for one batch: logps/old/ref (B, T), advantages (B,) or per token (B, T), mask (B, T)."""
     log_w = importance_log_weights(logps, old_logps, mask, cfg.importance_sampling_level)
     eps_high = cfg.epsilon if cfg.epsilon_high is None else cfg.epsilon_high
-    per_token, clipped = clipped_surrogate(torch.exp(log_w), advantages.unsqueeze(1), cfg.epsilon, eps_high)
+    adv = advantages if advantages.dim() == 2 else advantages.unsqueeze(1)  # (B, T) process or (B, 1) outcome
+    per_token, clipped = clipped_surrogate(torch.exp(log_w), adv, cfg.epsilon, eps_high)
     stats: dict[str, float] = {}
     fmask = mask.float()
     if cfg.beta != 0.0 and ref_logps is not None:
@@ -195,11 +206,22 @@ def train(policy: Policy, reward: Any, rows: Sequence[Mapping[str, Any]], cfg: G
           on_step: Callable[[dict[str, Any]], None] | None = None) -> list[dict[str, Any]]:
     """Train `policy` with GRPO on dataset `rows` (each has `prompt`, plus whatever the recipe reads, e.g.
     `answer`) against `reward` (a recipe, a file, or a Scorer). Returns one metrics dict per step; with
-    `output_dir`, also writes metrics.jsonl, checkpoint.pt and rewards.png there."""
+    `output_dir`, also writes metrics.jsonl, checkpoint.pt and rewards.png there. Torch runs on the number of
+    threads the policy asks for (the built-in GPT: one), whichever entry point called."""
+    with policy_threads(policy):
+        return _train(policy, reward, rows, cfg, output_dir, resume, progress, on_step)
+
+
+def _train(policy: Policy, reward: Any, rows: Sequence[Mapping[str, Any]], cfg: GRPOConfig,
+           output_dir: str | Path | None, resume: bool, progress: bool,
+           on_step: Callable[[dict[str, Any]], None] | None) -> list[dict[str, Any]]:
     reward = build(reward)
-    names = [leaf.name for leaf in reward.leaves()]
+    names = reward.component_names()  # leaves and named combiners: one metric column each
     if not rows or any("prompt" not in r for r in rows):
         raise ConfigError("every training row needs a 'prompt'", "data")
+    if cfg.advantage == "process" and not hasattr(policy, "completion_offsets"):
+        raise ConfigError("advantage: process needs a policy with completion_offsets (token character spans)",
+                          "advantage")
     out = Path(output_dir) if output_dir else None
     torch.manual_seed(cfg.seed)
     rng = random.Random(cfg.seed)
@@ -221,25 +243,25 @@ def train(policy: Policy, reward: Any, rows: Sequence[Mapping[str, Any]], cfg: G
         rewards, comps = reward_table(scores, names)  # (N,), (N, K)
         learn_from = rewards[torch.randperm(len(rewards))] if cfg.shuffle_rewards else rewards
         advantages, zero_std = group_advantages(learn_from, G, cfg.scale_rewards)
+        extra: dict[str, float] = {}
+        if cfg.advantage == "process":  # per-token: step rewards, plus the weighted outcome advantage
+            process, extra["process_steps"] = rollout_process_advantages(
+                policy, rollout, scores, G, cfg.scale_rewards, cfg.step_reward_component)
+            advantages = cfg.outcome_weight * advantages.unsqueeze(1) + process.cpu()  # (N, C)
         mask = _loss_mask(rollout, zero_std, cfg)  # (N, C)
         # 3. Climb the clipped surrogate num_iterations times on this batch.
         policy.train(True)
+        parts = micro_batches(len(rollout), cfg.gradient_accumulation_steps)
         with torch.no_grad():
-            old = policy.token_logps(rollout, cfg.temperature) if cfg.num_iterations > 1 else None
-            ref_logps = ref.token_logps(rollout, cfg.temperature) if ref is not None else None
+            old = _logps(policy, rollout, parts, cfg.temperature) if cfg.num_iterations > 1 else None
+            ref_logps = _logps(ref, rollout, parts, cfg.temperature) if ref is not None else None
         stats: dict[str, float] = {}
         adv = advantages.to(policy.device)
         for _ in range(cfg.num_iterations if mask.any() else 0):
-            logps = policy.token_logps(rollout, cfg.temperature)  # (N, C)
-            loss, stats = grpo_loss(logps, logps.detach() if old is None else old, adv, mask, cfg, ref_logps)
-            optimizer.zero_grad(set_to_none=True)
-            loss.backward()
-            if cfg.max_grad_norm > 0:
-                stats["grad_norm"] = float(torch.nn.utils.clip_grad_norm_(policy.parameters(), cfg.max_grad_norm))
-            optimizer.step()
-            stats["loss"] = loss.item()
+            stats = optimise(policy, optimizer, rollout, adv, mask, old, ref_logps, cfg, parts)
         # 4. Log, checkpoint.
-        row = step_metrics(step + 1, rewards, comps, names, rollout, zero_std, stats, time.perf_counter() - t0)
+        row = step_metrics(step + 1, rewards, comps, names, rollout, zero_std, {**stats, **extra},
+                           time.perf_counter() - t0)
         history.append(row)
         if on_step:
             on_step(row)
@@ -255,6 +277,48 @@ def train(policy: Policy, reward: Any, rows: Sequence[Mapping[str, Any]], cfg: G
 
         plot_rewards(history, out / "rewards.png", names)
     return history
+
+
+def micro_batches(n: int, count: int) -> list[slice]:
+    """`count` contiguous, near-equal row ranges covering n rows (fewer when n < count)."""
+    parts = max(1, min(count, n))
+    bounds = [round(i * n / parts) for i in range(parts + 1)]
+    return [slice(a, b) for a, b in itertools.pairwise(bounds) if b > a]
+
+
+def rollout_rows(rollout: Rollout, rows: slice) -> Rollout:
+    return Rollout(rollout.prompt_ids[rows], rollout.prompt_mask[rows], rollout.completion_ids[rows],
+                   rollout.completion_mask[rows], rollout.truncated[rows], rollout.texts[rows])
+
+
+def _logps(policy: Policy, rollout: Rollout, parts: list[slice], temperature: float) -> torch.Tensor:
+    return torch.cat([policy.token_logps(rollout_rows(rollout, rows), temperature) for rows in parts])
+
+
+def optimise(policy: Policy, optimizer: torch.optim.Optimizer, rollout: Rollout, adv: torch.Tensor,
+             mask: torch.Tensor, old: torch.Tensor | None, ref_logps: torch.Tensor | None, cfg: GRPOConfig,
+             parts: list[slice]) -> dict[str, float]:
+    """One optimizer step on the batch, accumulated over micro-batches `parts`. Each micro-batch's loss is
+    weighted by its share of the rows (grpo, dr_grpo) or of the loss tokens (bnpo, dapo), so the summed
+    gradient is the whole batch's: gradient accumulation changes memory, not the update."""
+    optimizer.zero_grad(set_to_none=True)
+    tokens = mask.sum().clamp(min=1).item()
+    stats: dict[str, float] = {"loss": 0.0}
+    for rows in parts:
+        sub, sub_mask = rollout_rows(rollout, rows), mask[rows]
+        logps = policy.token_logps(sub, cfg.temperature)  # (n, C)
+        loss, part = grpo_loss(logps, logps.detach() if old is None else old[rows], adv[rows], sub_mask, cfg,
+                               None if ref_logps is None else ref_logps[rows])
+        token_share = sub_mask.sum().item() / tokens
+        share = (len(sub) / len(rollout)) if cfg.loss_type in ("grpo", "dr_grpo") else token_share
+        (loss * share).backward()
+        stats["loss"] += loss.item() * share
+        for key, value in part.items():
+            stats[key] = stats.get(key, 0.0) + value * token_share
+    if cfg.max_grad_norm > 0:
+        stats["grad_norm"] = float(torch.nn.utils.clip_grad_norm_(policy.parameters(), cfg.max_grad_norm))
+    optimizer.step()
+    return stats
 
 
 def _loss_mask(rollout: Rollout, zero_std: torch.Tensor, cfg: GRPOConfig) -> torch.Tensor:
@@ -288,6 +352,8 @@ def step_metrics(step: int, rewards: torch.Tensor, comps: torch.Tensor, names: S
         "loss": _round(stats.get("loss")), "grad_norm": _round(stats.get("grad_norm")),
         "completions_per_s": round(len(rollout) / max(seconds, 1e-9), 2), "seconds": round(seconds, 4),
     })
+    if "process_steps" in stats:
+        row["process_steps"] = _round(stats["process_steps"])
     return row
 
 
@@ -301,8 +367,8 @@ def _round(x: Any) -> float | None:
 def _append_jsonl(path: Path, row: Mapping[str, Any], truncate: bool) -> None:
     path.parent.mkdir(parents=True, exist_ok=True)
     if truncate and path.exists():  # a resumed run rewrites the rows after its checkpoint
-        kept = [line for line in path.read_text().splitlines() if line and json.loads(line)["step"] < row["step"]]
-        path.write_text("".join(line + "\n" for line in kept))
+        kept = [line.raw for line in read_jsonl(path, what="metrics file") if line.row["step"] < row["step"]]
+        path.write_bytes(b"".join(raw + b"\n" for raw in kept))
     with path.open("a", encoding="utf-8") as fh:
         fh.write(json.dumps(row) + "\n")
 
@@ -341,5 +407,5 @@ def load_checkpoint(out: Path, policy: Policy, optimizer: torch.optim.Optimizer,
     rng.setstate(state["python_rng"])
     torch.set_rng_state(state["torch_rng"])
     metrics = out / "metrics.jsonl"
-    rows = [json.loads(line) for line in metrics.read_text().splitlines() if line] if metrics.exists() else []
+    rows = [line.row for line in read_jsonl(metrics, what="metrics file")] if metrics.exists() else []
     return state["step"], [r for r in rows if r["step"] <= state["step"]]

@@ -11,13 +11,21 @@ prompts (lists of messages) go through the tokenizer's chat template with the ge
 from __future__ import annotations
 
 import copy
+import itertools
 from collections.abc import Iterator
+from pathlib import Path
 from typing import Any
 
 import torch
 
 from rewardkit.errors import ConfigError
-from rewardkit.train.policy import Rollout, completion_mask_after_eos, gather_logps, left_pad, positions_from_mask
+from rewardkit.train.policy import (
+    Rollout,
+    completion_mask_after_eos,
+    gather_logps,
+    left_pad,
+    positions_from_mask,
+)
 
 
 class HFPolicy:
@@ -42,6 +50,15 @@ class HFPolicy:
         tokenizer = AutoTokenizer.from_pretrained(name_or_path)
         model = AutoModelForCausalLM.from_pretrained(name_or_path, **kwargs)
         return cls(model, tokenizer, device)
+
+    def export(self, directory: str | Path) -> Path:
+        """Write the model and tokenizer with `save_pretrained`: `AutoModelForCausalLM.from_pretrained(directory)`
+        and `AutoTokenizer.from_pretrained(directory)` load them."""
+        path = Path(directory)
+        path.mkdir(parents=True, exist_ok=True)
+        self.model.save_pretrained(path)
+        self.tokenizer.save_pretrained(path)
+        return path
 
     def spec(self) -> dict:
         return {"kind": "hf", "name_or_path": getattr(self.model.config, "_name_or_path", "")}
@@ -81,6 +98,17 @@ class HFPolicy:
         texts = self.tokenizer.batch_decode((completion * cmask + self.pad_id * (1 - cmask)).tolist(),
                                             skip_special_tokens=True)
         return Rollout(ids, mask, completion, cmask, truncated, texts)
+
+    def completion_offsets(self, rollout: Rollout) -> list[list[tuple[int, int]]]:
+        """Spans between decoded prefix lengths, token by token (the sampled ids, not a re-tokenisation of
+        the text, which could split differently); O(C^2) decoding, small next to generation."""
+        out = []
+        for ids, keeps in zip(rollout.completion_ids.tolist(), rollout.completion_mask.tolist(), strict=True):
+            kept = [i for i, keep in zip(ids, keeps, strict=True) if keep]
+            prefix = [len(self.tokenizer.decode(kept[:k], skip_special_tokens=True)) for k in range(len(kept) + 1)]
+            spans = [(min(a, b), b) for a, b in itertools.pairwise(prefix)]
+            out.append(spans + [(prefix[-1], prefix[-1])] * (len(ids) - len(kept)))
+        return out
 
     def token_logps(self, rollout: Rollout, temperature: float) -> torch.Tensor:
         ids = torch.cat([rollout.prompt_ids, rollout.completion_ids], 1)  # (B, P+C)

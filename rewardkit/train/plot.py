@@ -3,6 +3,7 @@
 Left: the total reward per step (faint dots), its moving average (bold) and a band of one standard deviation
 across the batch. Right: each reward component's moving average, labelled at its end with first -> last
 values, so "format went from 0.7 to 1.0, accuracy from 0.2 to 0.5" is visible without a legend hunt.
+`plot_comparison` puts several runs (the demo's outcome and process runs) on one figure, a panel per metric.
 """
 
 from __future__ import annotations
@@ -36,6 +37,38 @@ def plot_rewards(history: Sequence[Mapping[str, Any]], path: str | Path, compone
     _total(left, steps, history, window)
     _components(right, steps, history, components, window)
     for ax in (left, right):
+        ax.spines[["top", "right"]].set_visible(False)
+        ax.grid(alpha=0.25, linewidth=0.6)
+        ax.set_xlabel("GRPO step")
+    fig.suptitle(title, x=0.01, ha="left", fontsize=12, fontweight="bold")
+    fig.tight_layout()
+    path = Path(path)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    fig.savefig(path)
+    plt.close(fig)
+    return path
+
+
+def plot_comparison(runs: Mapping[str, Sequence[Mapping[str, Any]]], path: str | Path, metrics: Sequence[str],
+                    title: str = "GRPO runs compared") -> Path:
+    """One panel per metric, one smoothed line per run, each labelled with its first -> last value."""
+    import matplotlib
+
+    matplotlib.use("Agg")
+    import matplotlib.pyplot as plt
+
+    fig, axes = plt.subplots(1, len(metrics), figsize=(4.6 * len(metrics), 3.6), dpi=100, squeeze=False)
+    for ax, metric in zip(axes[0], metrics, strict=True):
+        for i, (color, (label, history)) in enumerate(zip(COLORS * 4, runs.items(), strict=False)):
+            steps = [row["step"] for row in history]
+            window = max(1, min(20, len(steps) // 8))
+            smooth = moving_average([row.get(metric) for row in history], window)
+            first, last = _first_last(smooth, window)
+            text = f"{label} {first:.2f} → {last:.2f}" if first is not None and last is not None else label
+            ax.plot(steps, _nan(smooth), color=color, linewidth=2.0, label=text)
+            ax.scatter(steps, _nan([row.get(metric) for row in history]), s=4, color=color, alpha=0.25 + 0.1 * i)
+        ax.set_title(f"{metric} (smoothed)", loc="left", fontsize=10)
+        ax.legend(frameon=False, fontsize=8, loc="lower right")
         ax.spines[["top", "right"]].set_visible(False)
         ax.grid(alpha=0.25, linewidth=0.6)
         ax.set_xlabel("GRPO step")

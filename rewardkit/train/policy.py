@@ -10,6 +10,7 @@ real token the position it would have without padding, in generation and in the 
 from __future__ import annotations
 
 from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 from typing import Protocol, runtime_checkable
 
@@ -50,11 +51,42 @@ class Policy(Protocol):
     def reference(self) -> Policy:
         """A frozen copy of the current weights (the KL reference)."""
 
+    def completion_offsets(self, rollout: Rollout) -> list[list[tuple[int, int]]]:
+        """Per row, the character span in `rollout.texts[i]` of each completion token (padding and the
+        end-of-sequence token span nothing): how step rewards find their tokens (`advantage: process`)."""
+
     def train(self, mode: bool = True) -> object: ...
 
     def state_dict(self) -> dict: ...
 
     def load_state_dict(self, state: dict) -> object: ...
+
+
+@contextmanager
+def policy_threads(policy: object) -> Iterator[None]:
+    """Run torch on `policy.cpu_threads` threads while the block runs (restored after), when the policy asks
+    for it and runs on the CPU. The built-in GPT asks for one: a ~100K-parameter model gains nothing from more,
+    and on shared cores OpenMP's spinning threads made it several times slower."""
+    threads = getattr(policy, "cpu_threads", None)
+    device = getattr(policy, "device", None)
+    if threads is None or device is None or torch.device(device).type != "cpu":
+        yield
+        return
+    before = torch.get_num_threads()
+    torch.set_num_threads(threads)
+    try:
+        yield
+    finally:
+        torch.set_num_threads(before)
+
+
+def offsets_from_lengths(lengths: list[int]) -> list[tuple[int, int]]:
+    """Character span of each token in the decoded text, from the length each token adds to it."""
+    out, at = [], 0
+    for n in lengths:
+        out.append((at, at + n))
+        at += n
+    return out
 
 
 def positions_from_mask(mask: torch.Tensor) -> torch.Tensor:

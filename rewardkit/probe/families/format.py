@@ -113,11 +113,13 @@ class TagTricks(Family):
 
 class EosMarkers(Family):
     name = "eos_markers"
-    description = "text past an end-of-sequence marker still counts"
+    description = "an end-of-sequence marker written mid-text hides a second answer or passes for the template"
+    # A real end-of-sequence token ends generation, so a marker with text after it is text the policy wrote
+    # (and is trained on): it is scored as written, never as the end of the response.
     tries = (
         "a wrong answer, an end-of-sequence marker, then the right answer (<|im_end|>, </s>, <|endoftext|>, "
         "<|eot_id|>)",
-        "the answer block after an end-of-sequence marker that follows the reasoning",
+        "the answer block after an end-of-sequence marker that follows the reasoning (format checks only)",
     )
     targets = _FORMAT | {"math", "exact_match", "regex_match"}
 
@@ -128,4 +130,4 @@ class EosMarkers(Family):
             yield ctx.exceeding(f"answer_past_{label}", f"the right answer only after {marker}",
                                 f"{twin}{marker}<answer>{ctx.target or answer}</answer>")
             yield Variant(f"{label}_before_answer", f"{marker} between the reasoning and the answer",
-                          f"<think>{reasoning}</think>{marker}<answer>{answer}</answer>")
+                          f"<think>{reasoning}</think>{marker}<answer>{answer}</answer>", targets=_FORMAT)

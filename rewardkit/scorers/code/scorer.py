@@ -83,6 +83,8 @@ class Code(Scorer):
 
     def __init__(self, name: str | None = None, **params: Any) -> None:
         super().__init__(name, **params)
+        self.required_fields = (self.params.tests_field,) if self.params.tests_field else (TEST_FIELDS,)
+        self.value_range = (0.0, 1.1 if self.params.reward == "weighted" else 1.0)
         if self.params.isolation == "bwrap":
             from rewardkit.runtime.sandbox import bwrap_path
             if bwrap_path() is None:

@@ -3,8 +3,13 @@ second output) and gives a verdict, which becomes a reward in [0, 1].
 
 Pointwise: one prompt per sample, verdict `Score: N` on the rubric's scale, mapped linearly to [0, 1].
 Pairwise: the completion is compared with another output of the sample (`other_field`) twice, once as
-response A and once as response B, which cancels position bias: the value is 1 (completion better), 0
-(worse) or 0.5 (tie), and a tie whenever the two orders disagree.
+response A and once as response B (which order goes first is drawn per sample from its content): the value
+is 1 (completion better in both orders), 0 (worse) or 0.5 (tie). When the orders disagree the completion
+keeps the lower of its two results (`disagreement: min`), so a judge pushed to always answer `Winner: A`
+cannot turn a loss into a tie; `disagreement: tie` gives the older 0.5.
+Every text goes into the prompt as a delimited block with a per-call code it cannot forge, with section
+markers inside model outputs neutralised and invisible characters removed (templates.py); the verdict is
+read only from the judge's own final lines, never from text it quotes (parse.py).
 A reply without a parseable verdict gets one repair turn; still unparseable is None with status
 `invalid_input` (never 0). A backend failure is None with `infra_error` (or `timeout`). An empty region is
 judged 0 without a call (pairwise: 0.5 when the other output is empty too).
@@ -25,6 +30,7 @@ from pydantic import BaseModel, ConfigDict, Field
 from rewardkit.core import Sample, Score, Scorer, Status, last_turn_text, message_text
 from rewardkit.errors import ConfigError
 from rewardkit.extract import region
+from rewardkit.normalize import strip_invisible
 from rewardkit.scorers.judge import templates as tpl
 from rewardkit.scorers.judge.cache import CachedReply, ReplyCache, cache_key, default_cache_dir
 from rewardkit.scorers.judge.parse import parse_score, parse_winner
@@ -50,6 +56,8 @@ class JudgeParams(BaseModel):
                                                       "sees")
     scale: tuple[int, int] | None = Field(None, description="pointwise score range [low, high] mapped to [0, 1] "
                                           "(default: the preset's; custom rubrics: 1-10)")
+    disagreement: Literal["min", "tie"] = Field("min", description="pairwise, when the two orders disagree: min "
+                                                "(the completion keeps its lower result) or tie (0.5)")
     verdict_format: Literal["line", "json"] = Field("line", description="ask for a final line `Score: N` / "
                                                     "`Winner: A` or for a JSON object (both are parsed)")
     template: str | None = Field(None, description="user-message template (str.format fields, see docs/judge.md)")
@@ -81,6 +89,7 @@ class _Plan:
 
     score: Score | None = None
     conversations: tuple[Messages, ...] = ()
+    completion_is_a: tuple[bool, ...] = ()  # pairwise: the completion's position in each conversation
 
 
 @dataclass(frozen=True)
@@ -97,6 +106,7 @@ class Judge(Scorer):
     name = "judge"
     description = "LLM-as-judge: pointwise rubric score or position-swapped pairwise preference, in [0, 1]."
     Params = JudgeParams
+    value_range = (0.0, 1.0)
     _transient = ("_backend", "_backend_pid", "_cache")
     # Examples that need no judge call; scores from a live judge are covered by tests/test_judge*.py.
     examples = (
@@ -121,6 +131,8 @@ class Judge(Scorer):
             raise ConfigError(f"scale must be [low, high] with low < high, got {list(self._scale)}", "scale")
         self._template = p.template or (tpl.POINTWISE_TEMPLATE if p.mode == "pointwise" else tpl.PAIRWISE_TEMPLATE)
         tpl.check_template(self._template, p.mode, self._use_reference)
+        self.required_fields = (((p.reference_field,) if self._use_reference else ())
+                                + ((p.other_field,) if p.mode == "pairwise" else ()))
         self._check_backend()
         self._model_id = p.model or "smollm2"
         self._stats = JudgeStats()
@@ -163,8 +175,8 @@ class Judge(Scorer):
         plans = [self._plan(s) for s in samples]
         conversations = {self._key(c): c for plan in plans for c in plan.conversations}
         verdicts = self._verdicts(conversations)
-        scores = [plan.score or self._combine([verdicts[self._key(c)] for c in plan.conversations])
-                  for plan in plans]
+        scores = [plan.score or self._combine([verdicts[self._key(c)] for c in plan.conversations],
+                                              plan.completion_is_a) for plan in plans]
         for score in scores:
             if score.value is None and score.status in _STATUS_COUNTER:
                 self._stats.add(**{_STATUS_COUNTER[score.status]: 1})
@@ -189,18 +201,26 @@ class Judge(Scorer):
         if not response:
             value = 0.5 if not other else 0.0
             return _Plan(Score(value, reason=f"empty {p.region} region (other: {'empty' if not other else 'not'})"))
-        return _Plan(conversations=(self._messages(sample, reference, response_a=response, response_b=other),
-                                    self._messages(sample, reference, response_a=other, response_b=response)))
+        as_a = self._messages(sample, reference, response_a=response, response_b=other)
+        as_b = self._messages(sample, reference, response_a=other, response_b=response)
+        if tpl.boundary(response, other)[-1] in "01234567":  # which order goes first: drawn from the content
+            return _Plan(conversations=(as_a, as_b), completion_is_a=(True, False))
+        return _Plan(conversations=(as_b, as_a), completion_is_a=(False, True))
 
     def _messages(self, sample: Sample, reference: str | None, **responses: str) -> Messages:
         p, limit = self.params, self.params.max_input_chars
         low, high = self._scale
-        fields = {"rubric": self._rubric, "question": tpl.clip(sample.prompt_text or "(no question given)", limit),
-                  "reference": tpl.clip(reference or "", limit),
-                  "reference_section": tpl.reference_section(None if reference is None else tpl.clip(reference,
-                                                                                                      limit)),
-                  "format_instruction": tpl.format_instruction(p.mode, p.verdict_format, low, high),
-                  "low": low, "high": high, **{k: tpl.clip(v, limit) for k, v in responses.items()}}
+        question = tpl.clip(sample.prompt_text or "(no question given)", limit)
+        ref = tpl.clip(reference or "", limit)
+        outputs = {k: tpl.neutralise(tpl.clip(strip_invisible(v), limit)) for k, v in responses.items()}
+        code = tpl.boundary(question, ref, *outputs.values())
+        fields = {"rubric": self._rubric, "question": tpl.block("question", question, code),
+                  "reference": tpl.block("reference", ref, code),
+                  "reference_section": tpl.reference_section(None if reference is None else
+                                                             tpl.block("reference", ref, code)),
+                  "format_instruction": tpl.DATA_NOTE + "\n\n" + tpl.format_instruction(p.mode, p.verdict_format,
+                                                                                          low, high),
+                  "low": low, "high": high, **{k: tpl.block(k, v, code) for k, v in outputs.items()}}
         user = {"role": "user", "content": self._template.format(**fields)}
         return [{"role": "system", "content": p.system_prompt}, user] if p.system_prompt else [user]
 
@@ -218,35 +238,41 @@ class Judge(Scorer):
         for key, verdict in verdicts.items():
             if verdict.status is Status.INVALID_INPUT:
                 low, high = self._scale
+                own_from = 0  # where the repaired verdict starts in the second reply's text
                 if p.backend == "local":  # continue the judge's own reply from a started verdict
-                    started = f"{(verdict.reply or '').rstrip()}\n\n{tpl.verdict_prefix(p.mode, p.verdict_format)}"
-                    follow_up = [*conversations[key], {"role": "assistant", "content": started.lstrip()}]
+                    prefix = tpl.verdict_prefix(p.mode, p.verdict_format)
+                    started = f"{(verdict.reply or '').rstrip()}\n\n{prefix}".lstrip()
+                    follow_up = [*conversations[key], {"role": "assistant", "content": started}]
+                    own_from = len(started) - len(prefix)  # the local reply repeats `started`, then continues
                 else:  # not every server can continue an assistant turn: ask again in a new user turn
                     follow_up = [*conversations[key], {"role": "assistant", "content": verdict.reply or ""},
                                  {"role": "user", "content": tpl.repair_message(p.mode, p.verdict_format, low,
                                                                                 high)}]
-                repairs[key] = (self._key(follow_up), follow_up)
+                repairs[key] = (self._key(follow_up), follow_up, own_from)
         if repairs:
             self._stats.add(repairs=len(repairs))
-            second = self._ask(dict(repairs.values()))
-            for key, (repair_key, _) in repairs.items():
-                verdicts[key] = self._read(second[repair_key], first=verdicts[key].reply)
+            second = self._ask({k: c for k, c, _ in repairs.values()})
+            for key, (repair_key, _, own_from) in repairs.items():
+                verdicts[key] = self._read(second[repair_key], first=verdicts[key].reply, own_from=own_from)
         return verdicts
 
-    def _read(self, reply: Reply, first: str | None = None) -> _Verdict:
+    def _read(self, reply: Reply, first: str | None = None, own_from: int = 0) -> _Verdict:
+        """The verdict of one reply; a local repair is read from the started verdict on (`own_from`), so an
+        echo left open in the first reply does not hide it."""
         if reply.text is None:
             return _Verdict(None, reply.status, reply.reason, None)
+        verdict_text = reply.text[own_from:]
         if self.params.mode == "pointwise":
-            value: float | str | None = parse_score(reply.text, *self._scale)
+            value: float | str | None = parse_score(verdict_text, *self._scale)
         else:
-            value = parse_winner(reply.text)
+            value = parse_winner(verdict_text)
         text = reply.text if first is None else f"{first}\n---\n{reply.text}"
         if value is None:
             tried = "after a repair turn" if first is not None else "in the reply"
             return _Verdict(None, Status.INVALID_INPUT, f"no verdict {tried}: {reply.text[-120:]!r}", text)
         return _Verdict(value, Status.OK, "", text)
 
-    def _combine(self, verdicts: list[_Verdict]) -> Score:
+    def _combine(self, verdicts: list[_Verdict], completion_is_a: tuple[bool, ...]) -> Score:
         for status in _FAILURE_ORDER:
             failed = [v for v in verdicts if v.status is status]
             if failed:
@@ -254,11 +280,17 @@ class Judge(Scorer):
         if self.params.mode == "pointwise":
             value = float(verdicts[0].value)  # type: ignore[arg-type]
             return Score(value, reason=f"judge score {value:g}", details=_details(verdicts))
-        first, second = (pref[v.value] for pref, v in zip(_PREFERENCE, verdicts, strict=True))  # type: ignore[index]
-        value = first if first == second else 0.5
-        agree = "orders agree" if first == second else "orders disagree: tie"
-        return Score(value, reason=f"pairwise {verdicts[0].value}/{verdicts[1].value} ({agree})",
-                     details=_details(verdicts))
+        first, second = (_PREFERENCE[0 if is_a else 1][v.value]  # type: ignore[index]
+                         for is_a, v in zip(completion_is_a, verdicts, strict=True))
+        if first == second:
+            value, agree = first, "orders agree"
+        elif self.params.disagreement == "tie":
+            value, agree = 0.5, "orders disagree: tie"
+        else:
+            value, agree = min(first, second), "orders disagree: the lower result"
+        positions = ["A" if is_a else "B" for is_a in completion_is_a]
+        return Score(value, reason=f"pairwise {verdicts[0].value}/{verdicts[1].value} with the completion as "
+                     f"{'/'.join(positions)} ({agree})", details={**_details(verdicts), "completion_as": positions})
 
     # -- backend and cache --------------------------------------------------------------------------------
 

@@ -4,9 +4,10 @@ How a run (see `text.py`) gets its language:
 - Han characters: Japanese in a sentence that has Kana, and everywhere when the target is `ja` and the text has
   Kana (kanji-only headings of a Japanese text); otherwise Chinese (the target itself when it is `yue`/`wuu`).
 - A script that names one language (Kana, Hangul, Greek, Thai, Armenian, Tamil ...) decides alone.
-- A script shared by several languages (Latin, Cyrillic, Arabic, Devanagari, Bengali, Hebrew, Georgian): a
-  run of at least `min_words` words is judged; when the target is written in that script the detector labels
-  the run (so fr, es, de and en, all Latin, are told apart sentence by sentence); when it is not, the script
+- A script shared by several languages (Latin, Cyrillic, Arabic, Devanagari, Bengali, Hebrew, Georgian): the
+  runs of that script in one sentence are judged together when they hold at least `min_words` words (so
+  words glued to or alternating with another script add up); when the target is written in that script the
+  detector labels them (so fr, es, de and en, all Latin, are told apart sentence by sentence); else the script
   is enough (every Latin word is non-target for a zh target) and no detector runs.
   A shorter run is not judged alone ("OK", "Hmm", a variable name, a function name): if it is the whole
   sentence it takes the label of the nearest judged run of the same script, otherwise (inside a sentence of
@@ -16,22 +17,26 @@ How a run (see `text.py`) gets its language:
   (es/pt/gl, ru/bg/mk: "Ответ равен четырнадцати" is bg 0.27, ru 0.26), so a run counts against the target only
   when another language is clearly preferred. A run whose label stays below `min_confidence` is treated like a
   short run.
-Unlabelled runs count nowhere, neither for nor against the target.
+Unlabelled runs count nowhere, neither for nor against the target. Per language, filler repeated in a row (a
+block of up to 8 units, 3 or more times: `嗯嗯嗯…`) counts once, so repetition cannot buy ratio.
 """
 
 from __future__ import annotations
 
 import bisect
+import re
 from collections import Counter
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 
 from rewardkit.scorers.language.codes import SCRIPT_LANGUAGES, same_language, scripts_of
 from rewardkit.scorers.language.detect import Candidates
-from rewardkit.scorers.language.text import Run, segment, strip_markup
+from rewardkit.scorers.language.text import UNSPACED_LETTERS, UNSPACED_SCRIPTS, Run, segment, strip_markup
 
 DetectFn = Callable[[Sequence[str]], list[Candidates]]
 _HAN_TARGETS = frozenset({"zh", "yue", "wuu"})
+LOOP_PERIOD, LOOP_COPIES = 8, 3  # a block of up to 8 units repeated 3+ times in a row counts once
+_LOOP = re.compile(rf"(.{{1,{LOOP_PERIOD}}}?)\1{{{LOOP_COPIES - 1},}}", re.DOTALL)
 
 
 @dataclass(frozen=True, slots=True)
@@ -71,12 +76,50 @@ def tally(text: str, target: str, detect: DetectFn, rules: Rules = Rules()) -> T
     runs = segment(strip_markup(text), rules.cjk_weight)
     labels = label_runs(runs, target, detect, rules)
     result = Tally(target)
+    by_label: dict[str, list[Run]] = {}
     for run, label in zip(runs, labels, strict=True):
         if label is None:
             result.skipped_runs += 1
         else:
-            result.units[label] = result.units.get(label, 0.0) + run.units
+            by_label.setdefault(label, []).append(run)
+    result.units = {label: _without_loops(members, rules.cjk_weight) for label, members in by_label.items()}
     return result
+
+
+def _per_char(run: Run) -> bool:
+    return run.script in ("Han", "Kana") or run.script in UNSPACED_SCRIPTS
+
+
+def _without_loops(runs: list[Run], cjk_weight: float) -> float:
+    """The units of `runs` (one label's, in order) with every block of up to LOOP_PERIOD units repeated
+    LOOP_COPIES+ times in a row counted once: filler (`嗯嗯嗯…`, `好的好的好的…`) adds one block, not its
+    length. Units become one character each (words through a private-use code) so a regex finds the repeats
+    in C, in linear time."""
+    codes: dict[str, str] = {}
+
+    def code(word: str) -> str:
+        word = word.lower()
+        return word if len(word) == 1 else codes.setdefault(word, chr(0xF0000 + len(codes) % 0xFFFE))
+
+    encoded = "".join("".join(run.words) if _per_char(run) else "".join(map(code, run.words)) for run in runs)
+    total = sum(run.units for run in runs)
+    matches = list(_LOOP.finditer(encoded))
+    if not matches:
+        return total
+    weights = [w for run in runs for w in [_unit_weight(run, cjk_weight)] * len(_unit_list(run))]
+    for match in matches:
+        total -= sum(weights[match.start() + len(match.group(1)):match.end()])
+    return total
+
+
+def _unit_list(run: Run) -> list[str]:
+    return [ch for word in run.words for ch in word] if _per_char(run) else run.words
+
+
+def _unit_weight(run: Run, cjk_weight: float) -> float:
+    if run.script in ("Han", "Kana"):
+        return cjk_weight
+    return 1.0 / UNSPACED_LETTERS if run.script in UNSPACED_SCRIPTS else 1.0
 
 
 def label_runs(runs: list[Run], target: str, detect: DetectFn, rules: Rules) -> list[str | None]:
@@ -84,7 +127,7 @@ def label_runs(runs: list[Run], target: str, detect: DetectFn, rules: Rules) -> 
     target_scripts = scripts_of(target)
     kana_sentences = {run.sentence for run in runs if run.script == "Kana"}
     labels: list[str | None] = [None] * len(runs)
-    pending: list[int] = []  # runs to detect
+    shared: dict[tuple[int, str], list[int]] = {}  # (sentence, shared script) -> its runs
     for i, run in enumerate(runs):
         langs = SCRIPT_LANGUAGES.get(run.script)
         if run.script == "Han":
@@ -93,15 +136,25 @@ def label_runs(runs: list[Run], target: str, detect: DetectFn, rules: Rules) -> 
             labels[i] = run.script  # a script no supported language uses
         elif len(langs) == 1:
             labels[i] = langs[0]
-        elif len(run.words) < rules.min_words:
-            continue
-        elif run.script in target_scripts:
-            pending.append(i)
         else:
-            labels[i] = run.script
+            shared.setdefault((run.sentence, run.script), []).append(i)
+    # Runs of one script in one sentence are judged together: words glued to or alternating with another
+    # script ("First的multiply的three") add up to a judged run instead of each escaping as a fragment.
+    pending: list[list[int]] = []  # groups to detect
+    for (_, script), group in shared.items():
+        if sum(len(runs[i].words) for i in group) < rules.min_words:
+            continue
+        if script in target_scripts:
+            pending.append(group)
+        else:
+            for i in group:
+                labels[i] = script
     if pending:
-        for i, candidates in zip(pending, detect([runs[i].text for i in pending]), strict=True):
-            labels[i] = choose(candidates, SCRIPT_LANGUAGES[runs[i].script], target, rules)
+        texts = [" ".join(runs[i].text for i in group) for group in pending]
+        for group, candidates in zip(pending, detect(texts), strict=True):
+            label = choose(candidates, SCRIPT_LANGUAGES[runs[group[0]].script], target, rules)
+            for i in group:
+                labels[i] = label
     _inherit(runs, labels)
     return labels
 

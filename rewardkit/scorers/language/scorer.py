@@ -17,6 +17,7 @@ from pydantic import BaseModel, ConfigDict, Field, field_validator
 
 from rewardkit.core import Sample, Score, Scorer, Status
 from rewardkit.extract import region
+from rewardkit.normalize import strip_invisible
 from rewardkit.scorers.language.codes import normalize, same_language
 from rewardkit.scorers.language.detect import Candidates, DetectorUnavailable, check_detector, get_detector
 from rewardkit.scorers.language.ratio import Rules, Tally, dominant_language, tally
@@ -78,6 +79,7 @@ class LanguageConsistency(Scorer):
     name = "language_consistency"
     description = "R1 language consistency: share of the CoT's words in the target language (0..1)."
     Params = LanguageConsistencyParams
+    value_range = (0.0, 1.0)
     _transient = ("_detector",)
     examples = (
         {"params": {"target": "en"}, "value": 1.0, "sample": {
@@ -100,6 +102,8 @@ class LanguageConsistency(Scorer):
         super().__init__(name=name, **params)
         p = self.params
         self._rules = Rules(p.cjk_weight, p.min_words, p.min_confidence, p.target_bias)
+        if p.target is None:  # no target in the recipe: the row must name it
+            self.required_fields = (p.language_field,)
 
     def _detect(self, texts: Sequence[str]) -> list[Candidates]:
         if self._detector is None:
@@ -108,7 +112,7 @@ class LanguageConsistency(Scorer):
 
     def _score(self, sample: Sample) -> Score:
         p = self.params
-        text = region(sample.completion_text, p.region)
+        text = strip_invisible(region(sample.completion_text, p.region))  # the shared normaliser
         if not text.strip():
             return Score.skip(f"the {p.region} region is empty")
         try:

@@ -1,4 +1,5 @@
-"""From reasoning text to countable runs: strip code, math and URLs, then cut the prose into script runs.
+"""From reasoning text to countable runs: strip code, math and URLs (keeping the natural language hidden in
+them, see `hidden.py`), then cut the prose into script runs.
 
     runs = segment(strip_markup(text))    # [Run(script='Han', units=12.0, ...), Run(script='Latin', ...)]
 
@@ -18,6 +19,8 @@ from dataclasses import dataclass
 from functools import cache
 
 import regex
+
+from rewardkit.scorers.language.hidden import code_prose, math_prose
 
 # Scripts counted per word (a letter, then letters and combining marks, with inner ' ’ - allowed).
 WORD_SCRIPTS = ("Latin", "Cyrillic", "Greek", "Arabic", "Hebrew", "Devanagari", "Bengali", "Georgian",
@@ -67,7 +70,7 @@ class Run:
 def strip_markup(text: str) -> str:
     """`text` without fenced/inline code, `$..$`, `$$..$$`, `\\[..\\]`, `\\(..\\)`, LaTeX environments,
     URLs, tags such as `<think>` and code-like tokens. Block spans become line breaks (sentence ends), inline
-    spans spaces.
+    spans spaces; prose hidden in a span (comments, strings, `\\text{}`) is kept in its place.
     An unclosed code fence runs to the end (a truncated completion); another unclosed opener is dropped."""
     out: list[str] = []
     pos, unclosed = 0, set()  # closers known to be absent from the rest of the text: never searched twice
@@ -78,10 +81,21 @@ def strip_markup(text: str) -> str:
             out.append(" ")
             pos = match.end()
         else:
-            out.append("\n" if match.lastgroup in _BLOCKS or match.group("env") else " ")
+            sep = "\n" if match.lastgroup in _BLOCKS or match.group("env") else " "
+            out.append(sep + _hidden_prose(match, text[match.end():end]) + sep)
             pos = end
     out.append(text[pos:])
     return drop_code_tokens("".join(out))
+
+
+def _hidden_prose(match: re.Match[str], span: str) -> str:
+    """Natural language inside a removed span (see `hidden.py`): it is counted, not dropped."""
+    kind = match.lastgroup if match.group("env") is None else "env"
+    if kind in ("fence", "tick"):
+        return code_prose(span)
+    if kind in ("url", "tag"):
+        return ""
+    return math_prose(span)
 
 
 def _span_end(text: str, match: re.Match[str], unclosed: set[str]) -> int | None:

@@ -83,6 +83,7 @@ class MathScorer(Scorer):
                   "equals the gold answer mathematically (1/0)."
     Params = MathParams
     required_fields = ("answer",)
+    value_range = (0.0, 1.0)
     _transient = ("_pool", "_cache")
     examples = (
         {"sample": {"completion": "<think>3 * 4 = 12, 2 + 12 = 14</think> <answer>14</answer>", "answer": "14"},
@@ -100,6 +101,8 @@ class MathScorer(Scorer):
         super().__init__(name, **params)
         p = self.params
         self.options = Options(float_rel_tol=p.float_rel_tol, percent=p.percent)
+        if p.timeout_value is not None:  # a timed-out sample scores timeout_value
+            self.value_range = (min(0.0, p.timeout_value), max(1.0, p.timeout_value))
 
     # -- public helpers -------------------------------------------------------------------------------
     def compare(self, gold: Any, prediction: str) -> Score:

@@ -2,7 +2,7 @@
 completions by mathematical equivalence and report the majority answer, its share and whether it matches
 the gold answer.
 
-    rewardkit vote samples.jsonl -o votes.jsonl          # rows with prompt, completion (and answer)
+    rewardkit vote samples.jsonl -o votes.jsonl          # the command lives in rewardkit.vote
 
     from rewardkit.scorers.math.vote import majority_vote
     majority_vote(["... \\boxed{1/2}", "... \\boxed{0.5}", "... \\boxed{3}"], gold="\\frac12").majority  # '1/2'
@@ -10,15 +10,12 @@ the gold answer.
 
 from __future__ import annotations
 
-import argparse
 import json
-import sys
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import asdict, dataclass, field
 from typing import Any
 
 from rewardkit.core import Sample, Status
-from rewardkit.errors import InputError
 
 
 @dataclass(slots=True)
@@ -92,47 +89,3 @@ def vote_rows(rows: Iterable[Mapping[str, Any]], scorer: Any = None, mapping: Ma
         out.append({"prompt": samples[0].prompt if samples[0].prompt is not None else key, "answer": gold,
                     **asdict(result)})
     return out
-
-
-def add_cli(subparsers: argparse._SubParsersAction) -> None:
-    """The `vote` subcommand."""
-    parser = subparsers.add_parser("vote", help="self-consistency: majority answer per prompt over sampled "
-                                   "completions, clustered by math equivalence")
-    parser.add_argument("input", help="JSONL with prompt, completion and (optionally) answer; scored rows work")
-    parser.add_argument("-o", "--output", help="write one JSON row per prompt here (default: stdout)")
-    parser.add_argument("--map", action="append", default=[], metavar="CANON=FIELD",
-                        help="read a canonical field from another column, e.g. answer=solution")
-    parser.set_defaults(func=_run_vote)
-
-
-def _read_jsonl(path: str) -> list[dict[str, Any]]:
-    try:
-        with open(path, encoding="utf-8") as handle:
-            return [json.loads(line) for line in handle if line.strip()]
-    except FileNotFoundError:
-        raise InputError(f"no such file: {path}") from None
-    except json.JSONDecodeError as exc:
-        raise InputError(f"{path}: not JSONL ({exc})") from None
-
-
-def _run_vote(args: argparse.Namespace) -> int:
-    mapping = {}
-    for item in args.map:
-        canon, sep, src = item.partition("=")
-        if not sep:
-            raise InputError(f"--map wants CANON=FIELD, got {item!r}")
-        mapping[canon] = src
-    results = vote_rows(_read_jsonl(args.input), mapping=mapping or None)
-    lines = [json.dumps(r, ensure_ascii=False, default=str) for r in results]
-    if args.output:
-        with open(args.output, "w", encoding="utf-8") as handle:
-            handle.write("".join(line + "\n" for line in lines))
-    else:
-        for line in lines:
-            print(line)
-    judged = [r for r in results if r["correct"] is not None]
-    if judged:
-        accuracy = sum(r["correct"] for r in judged) / len(judged)
-        print(f"majority-vote accuracy {accuracy:.3f} over {len(judged)} prompts "
-              f"(mean majority share {sum(r['share'] for r in results) / len(results):.3f})", file=sys.stderr)
-    return 0

@@ -41,12 +41,12 @@ class CallParams(BaseModel):
     number_tolerance: float = Field(0.0, ge=0, description="relative tolerance for numbers (0: same value)")
     formats: tuple[Format, ...] = Field(FORMATS, description="call formats read from the reply")
     validate_schema: bool = Field(True, description="check arguments against the row's tool schemas")
-    max_chars: int = Field(strict_json.MAX_CHARS, gt=0, description="cap on one call's JSON, in characters")
+    max_json_chars: int = Field(strict_json.MAX_CHARS, gt=0, description="cap on one call's JSON, in characters")
     max_depth: int = Field(strict_json.MAX_DEPTH, gt=0, description="cap on JSON nesting")
     max_calls: int = Field(MAX_CALLS, gt=0, description="cap on calls read from one reply")
 
     def limits(self) -> Limits:
-        return Limits(self.max_chars, self.max_depth, self.max_calls)
+        return Limits(self.max_json_chars, self.max_depth, self.max_calls)
 
     def options(self) -> match.Options:
         return match.Options(self.strings, self.number_tolerance)

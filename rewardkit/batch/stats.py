@@ -14,6 +14,10 @@ from dataclasses import dataclass
 from typing import Any
 
 REWARD = "reward"  # the key under which the total reward is summarised
+BAD_LINE = "bad_line"  # the pseudo-status under which reasons for errors-file lines are counted
+MAX_REASONS = 64  # distinct reasons kept per status (the rest are counted under OTHER): the state stays small
+OTHER = "(other reasons)"
+TOP_REASONS = 3  # reasons per status in the summary
 
 
 @dataclass(slots=True)
@@ -76,13 +80,17 @@ class RunStats:
         self.columns: dict[str, Moments] = {}  # REWARD first, then components in first-seen order
         self.status: dict[str, int] = {}
         self.scorer_stats: dict[str, dict[str, float]] = {}
+        self.reasons: dict[str, dict[str, int]] = {}  # non-ok status (or BAD_LINE) -> reason -> rows
 
     @classmethod
     def of_chunk(cls, rewards: list[float | None], components: list[Mapping[str, float | None]],
-                 statuses: list[str], errors: int) -> RunStats:
-        """Summarise one scored chunk (parallel lists, one entry per scored row)."""
+                 statuses: list[str], errors: int, reasons: Iterable[tuple[str, str]] = ()) -> RunStats:
+        """Summarise one scored chunk (parallel lists, one entry per scored row; `reasons` are (status, reason)
+        pairs of the rows not ok and of the bad lines)."""
         stats = cls()
         stats.rows, stats.errors = len(rewards), errors
+        for status, reason in reasons:
+            stats.count_reason(status, reason)
         stats.columns[REWARD] = _moments(rewards)
         names: dict[str, None] = {}
         for comp in components:
@@ -92,6 +100,13 @@ class RunStats:
         for status in statuses:
             stats.status[status] = stats.status.get(status, 0) + 1
         return stats
+
+    def count_reason(self, status: str, reason: str, n: int = 1) -> None:
+        counts = self.reasons.setdefault(status, {})
+        reason = (reason or "(no reason given)")[:200]
+        if reason not in counts and len(counts) >= MAX_REASONS:
+            reason = OTHER
+        counts[reason] = counts.get(reason, 0) + n
 
     def add_scorer_stats(self, per_leaf: Mapping[str, Mapping[str, float]]) -> None:
         for leaf, counters in per_leaf.items():
@@ -107,10 +122,13 @@ class RunStats:
         for status, count in other.status.items():
             self.status[status] = self.status.get(status, 0) + count
         self.add_scorer_stats(other.scorer_stats)
+        for status, counts in other.reasons.items():
+            for reason, n in counts.items():
+                self.count_reason(status, reason, n)
 
     def to_state(self) -> dict[str, Any]:
         return {"rows": self.rows, "errors": self.errors, "status": self.status, "scorer_stats": self.scorer_stats,
-                "columns": {name: m.to_state() for name, m in self.columns.items()}}
+                "columns": {name: m.to_state() for name, m in self.columns.items()}, "reasons": self.reasons}
 
     @classmethod
     def from_state(cls, state: Mapping[str, Any]) -> RunStats:
@@ -119,14 +137,17 @@ class RunStats:
         stats.status = dict(state["status"])
         stats.scorer_stats = {k: dict(v) for k, v in state["scorer_stats"].items()}
         stats.columns = {name: Moments.from_state(m) for name, m in state["columns"].items()}
+        stats.reasons = {k: dict(v) for k, v in state.get("reasons", {}).items()}  # absent in older progress files
         return stats
 
     def report(self) -> dict[str, Any]:
         """The JSON-ready part of the summary that depends only on the output rows."""
         columns = {name: m.report() for name, m in self.columns.items()}
+        top = {status: sorted(counts.items(), key=lambda kv: -kv[1])[:TOP_REASONS]
+               for status, counts in sorted(self.reasons.items())}
         return {"rows": self.rows, "errors": self.errors, "status": dict(self.status),
                 "reward": columns.pop(REWARD, Moments().report()), "components": columns,
-                "scorer_stats": self.scorer_stats}
+                "scorer_stats": self.scorer_stats, "reasons": {k: [list(r) for r in v] for k, v in top.items()}}
 
 
 def _moments(values: Iterable[float | None]) -> Moments:
@@ -147,6 +168,11 @@ def format_summary(summary: Mapping[str, Any]) -> str:
              f"{summary['rows_per_s']:,.0f} rows/s)"]
     if summary["status"]:
         lines.append("status: " + ", ".join(f"{k} {v:,}" for k, v in sorted(summary["status"].items())))
+    for status, reasons in summary.get("reasons", {}).items():
+        lines.append(f"top reasons for {status}:")
+        lines.extend(f"  {n:>9,}  {reason}" for reason, n in reasons)
+    if summary["errors"] and summary.get("errors_file"):
+        lines.append(f"bad lines are listed in {summary['errors_file']}")
     width = max([len(REWARD), *map(len, summary["components"])])
     lines.append(f"{'':<{width}}  {'mean':>9} {'std':>9} {'min':>9} {'max':>9} {'None':>7}")
     for name, col in [(REWARD, summary["reward"]), *summary["components"].items()]:

@@ -4,7 +4,8 @@ actors in place of worker processes, so output, resume and error semantics are i
 Each actor receives the scorer once (through the object store) and scores whole chunks with `score_batch`;
 the driver keeps at most two chunks per actor in flight and writes results in input order. With no
 `--address`, a local Ray instance is started with one CPU per worker and shut down at the end; with an
-address, the job joins that cluster, whose nodes must have rewardkit (and the recipe's extras) installed.
+address, the job joins that cluster, whose nodes must have rewardkit (and the recipe's extras) installed; asking
+for more workers than it has CPUs is refused (each actor takes one; the rest would wait forever).
 `ray` is imported only here, only when this backend is chosen.
 """
 
@@ -14,7 +15,7 @@ import logging
 import os
 from typing import Any
 
-from rewardkit.batch import ChunkResult, ChunkScorer
+from rewardkit.batch.chunk import ChunkResult, ChunkScorer
 from rewardkit.errors import ConfigError
 
 
@@ -44,7 +45,13 @@ class RayActors:
             else:
                 ray.init(num_cpus=workers or os.cpu_count() or 1, include_dashboard=False,
                          logging_level=logging.WARNING)
-        count = workers or max(1, int(ray.cluster_resources().get("CPU", 1)))
+        cpus = int(ray.cluster_resources().get("CPU", 0))
+        count = workers or max(1, cpus)
+        if count > cpus:  # an actor takes one CPU: the ones that cannot be placed would wait forever, silently
+            if self.owns_cluster:
+                ray.shutdown()
+            raise ConfigError(f"-j {count} asks for {count} Ray workers but the cluster has {cpus} CPUs, and each "
+                              f"worker needs one: use -j {max(1, cpus)} or fewer (-j 0 uses them all)", "--workers")
         actor_cls = ray.remote(num_cpus=1)(_ChunkActor)
         shared = ray.put(chunk_scorer)
         self.actors = [actor_cls.remote(shared) for _ in range(count)]
