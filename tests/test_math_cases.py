@@ -249,7 +249,8 @@ CASES: dict[str, list[tuple[str, str, float]]] = {
                                 ("\\pi^2", "9.8696044", 1), ("\\frac{\\pi}{3}", "\\frac{\\pi}{4}", 0),
                                 ("\\sqrt{2}", "1.4142", 0), ("\\ln 2", "0.6931", 0), ("\\ln 2", "0.693147", 1),
                                 ("x^2 + y^2 = 1", "2x^2 + 2y^2 = 2", 1),
-                                ("x + y = 1", "x - y = 1", 0), ("e^{200}-e^{200}+1", "1", 1)],}
+                                ("x + y = 1", "x - y = 1", 0), ("e^{200}-e^{200}+1", "1", 1),
+                                ("0", "(\\pi + 10^{-150}) - \\pi", 0), ("0", "\\sqrt{8} - 2\\sqrt{2}", 1)],}
 
 
 # Whole completions (extraction + verification), grouped the same way: (gold, completion, expected).

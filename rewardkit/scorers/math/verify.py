@@ -11,29 +11,18 @@ from __future__ import annotations
 
 import math
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass
 from fractions import Fraction
 from functools import lru_cache
-from typing import Literal
 
 from rewardkit.scorers.math.parse import Node
+from rewardkit.scorers.math.verdict import Options, Verdict, children, has_float
+
+__all__ = ["NeedsSymbolic", "Options", "TooLarge", "Verdict", "exact", "has_float", "too_large", "verify",
+           "verify_any"]
 
 MAX_EXPONENT = 10_000  # larger integer exponents (and factorials) are not evaluated: towers, (10^7)!
 MAX_BITS = 400_000
-
-
-@dataclass(frozen=True, slots=True)
-class Options:
-    """Equivalence policy knobs (hashable: results can be cached on them)."""
-
-    float_rel_tol: float = 1e-6  # applies only when the prediction contains a written float
-    percent: Literal["strict", "flexible"] = "strict"  # see `_Judge._percent`
-
-
-@dataclass(frozen=True, slots=True)
-class Verdict:
-    equal: bool
-    rule: str  # which rule decided: "rational", "set", "interval", "text", ...
+DEFAULT_OPTIONS = Options()
 
 
 class NeedsSymbolic(Exception):
@@ -151,32 +140,13 @@ def too_large(node: Node) -> bool:
     return any(too_large(child) for child in node[1:] if isinstance(child, tuple))
 
 
-def children(node: Node) -> list[Node]:
-    """The child nodes of a node, including those inside a sequence field (set items, function arguments)."""
-    out = []
-    for child in node[1:]:
-        if isinstance(child, tuple) and child and isinstance(child[0], tuple):
-            out.extend(c for c in child if isinstance(c, tuple) and c and isinstance(c[0], str))
-        elif isinstance(child, tuple) and child and isinstance(child[0], str):
-            out.append(child)
-    return out
-
-
-def has_float(node: object) -> bool:
-    if not isinstance(node, tuple) or not node:
-        return False
-    if node[0] == "num":
-        return bool(node[2])
-    return any(has_float(child) for child in children(node))
-
-
-def verify(gold: Node, pred: Node, opts: Options = Options(), symbolic: Symbolic | None = None) -> Verdict:
+def verify(gold: Node, pred: Node, opts: Options = DEFAULT_OPTIONS, symbolic: Symbolic | None = None) -> Verdict:
     """Is `pred` equivalent to `gold` under the policy? Raises NeedsSymbolic when `symbolic` is None and
     the answer needs algebra."""
     return _Judge(opts, symbolic).equal(gold, pred)
 
 
-def verify_any(golds: Sequence[Node], preds: Sequence[Node], opts: Options = Options(),
+def verify_any(golds: Sequence[Node], preds: Sequence[Node], opts: Options = DEFAULT_OPTIONS,
                symbolic: Symbolic | None = None) -> Verdict:
     """First matching (gold, prediction) pair, else the last verdict (several references / 'any' boxes)."""
     verdict = Verdict(False, "no candidates")
