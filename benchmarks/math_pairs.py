@@ -5,7 +5,7 @@ distractor numbers, hedges and self-corrections, over every answer category the 
 A label says whether the completion's *final answer* is mathematically equal to the gold answer under the
 documented policies (docs/math.md): hedges between two different boxes, lists of candidates and answers
 never anchored (a number mentioned in prose) are not equivalent; a written float counts when within a relative
-1e-6 of the gold; `p\\%` equals `p` and `p/100`.
+1e-6 of the gold; a `%` sign decorates the written number (`p\\%` equals `p`, never `p/100` or `100p`).
 """
 
 from __future__ import annotations
@@ -58,12 +58,12 @@ def _scientific(r: random.Random) -> Case:
 
 def _percent(r: random.Random) -> Case:
     p = r.randint(2, 98)
-    return f"{p}\\%", [str(p), f"{p}\\%", f"{p / 100:g}"], [f"{p / 1000:g}", f"{p + 1}\\%"]
+    return f"{p}\\%", [str(p), f"{p}\\%"], [f"{p / 100:g}", f"{p / 1000:g}", f"{p + 1}\\%"]
 
 
 def _times100(r: random.Random) -> Case:
     p = r.randint(2, 98)
-    return str(p), [f"{p}"], [f"{p / 100:g}", f"{p * 100}"]
+    return str(p), [f"{p}", f"{p}\\%"], [f"{p / 100:g}", f"{p * 100}", f"{p * 100}\\%"]
 
 
 def _units(r: random.Random) -> Case:
@@ -143,8 +143,8 @@ def _inequalities(r: random.Random) -> Case:
 
 def _equations(r: random.Random) -> Case:
     m, c = r.randint(2, 9), r.randint(1, 9)
-    return f"y = {m}x + {c}", [f"y - {m}x = {c}", f"y={m}x+{c}", f"{m}x + {c}"], [f"y = {m}x - {c}",
-                                                                                 f"y = {c}x + {m}"]
+    swapped = f"y = {c}x + {m}" if c != m else f"y = {m}x + {c + 1}"  # y = 9x + 9 swapped is itself
+    return f"y = {m}x + {c}", [f"y - {m}x = {c}", f"y={m}x+{c}", f"{m}x + {c}"], [f"y = {m}x - {c}", swapped]
 
 
 def _matrices(r: random.Random) -> Case:

@@ -16,6 +16,7 @@ from rewardkit.testing.math import (
     equivalent_pairs,
     intervals,
     near_miss_pairs,
+    percent_pairs,
     rationals,
     shuffled_sets,
     symbolic_pairs,
@@ -45,6 +46,12 @@ def test_equivalent_forms_always_verify(scorer, pair):
 def test_exact_forms_verify_symmetrically(scorer, pair):
     gold, pred = pair
     assert scorer.compare(gold, pred).value == scorer.compare(pred, gold).value == 1.0
+
+
+@FAST
+@given(pair=percent_pairs())
+def test_percent_one_reading_per_gold(scorer, pair):
+    assert scorer.compare(*pair).value == 1.0, pair
 
 
 @FAST
@@ -97,3 +104,39 @@ def test_check_scorer(scorer):
     check_scorer(scorer, max_examples=80, sample_strategy=samples(answers))
     check_scorer(scorer, max_examples=40, sample_strategy=st.fixed_dictionaries({
         "completion": completions().map(lambda c: c + " \\boxed{" + c[-20:] + "}"), "answer": answers}))
+
+
+NUMERIC_CASES = [("\\frac{\\sqrt2}{2}", "\\frac{1}{\\sqrt2}"), ("\\sqrt{8}", "3\\sqrt2"), ("2\\pi", "6.2831853"),
+                 ("\\pi", "3.1416"), ("(x+1)^2", "x^2+2x+1"), ("(x+1)^2", "x^2+1"), ("\\sqrt{x^2}", "x"),
+                 ("e^{i\\pi}", "-1"), ("\\sin^2 x + \\cos^2 x", "1"), ("\\ln(xy)", "\\ln x + \\ln y"),
+                 ("\\sqrt[3]{-8}", "-2"), ("\\tan x", "\\frac{\\sin x}{\\cos x}"), ("e^{200}-e^{200}+1", "1"),
+                 ("\\frac{x^2-1}{x-1}", "x+1"), ("2^{\\frac12}", "\\sqrt2"), ("\\lfloor \\pi \\rfloor", "3")]
+
+
+@SLOW
+@given(pair=symbolic_pairs() | st.sampled_from(NUMERIC_CASES))
+def test_in_process_numeric_agrees_with_the_worker(pair):
+    """Whenever the in-process mpmath rule decides, the sympy worker's rule gives the same verdict."""
+    from rewardkit.scorers.math import numeric, symbolic
+    from rewardkit.scorers.math.parse import parse
+    from rewardkit.scorers.math.verify import Options
+
+    g, p = parse(pair[0]), parse(pair[1])
+    fast = numeric.decide(g, p, Options())
+    if fast is not None:
+        assert fast.equal == symbolic.compare_expr(g, p, Options()).equal, (pair, fast)
+
+
+def test_numeric_cases_mostly_decided_in_process():
+    from rewardkit.scorers.math import numeric, symbolic
+    from rewardkit.scorers.math.parse import parse
+    from rewardkit.scorers.math.verify import Options
+
+    decided = 0
+    for gold, pred in NUMERIC_CASES:
+        g, p = parse(gold), parse(pred)
+        fast = numeric.decide(g, p, Options())
+        if fast is not None:
+            decided += 1
+            assert fast.equal == symbolic.compare_expr(g, p, Options()).equal, (gold, pred)
+    assert decided >= 12

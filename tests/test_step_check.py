@@ -155,7 +155,8 @@ def test_recipe_math_plus_step_check_through_the_cli(tmp_path):
 
 
 def test_symbolic_budget_bounds_the_pool_work():
-    text = "<think>" + " ".join(f"(x+{i})^2 = x^2 + {2 * i}x + {i * i}." for i in range(1, 6)) + "</think>"
+    # zeros written as expressions: the in-process numeric rule defers them to the pool (simplify decides)
+    text = "<think>" + " ".join(f"\\sqrt{{{2 * i * i}}} - {i}\\sqrt{{2}} = 0." for i in range(1, 6)) + "</think>"
     got = StepCheck(max_symbolic=2).score({"completion": text})
     rules = [c["rule"] for s in got.details["steps"] for c in s["claims"]]
     assert rules.count("over the symbolic-check budget") == 3 and got.value == 1.0

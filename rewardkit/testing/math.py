@@ -48,8 +48,7 @@ def forms(value: Fraction) -> list[str]:
     """Every rendering of `value` the verifier must accept as equal (exactly, with no tolerance)."""
     p, q = value.numerator, value.denominator
     sign = "-" if value < 0 else ""
-    out = [f"\\frac{{{p}}}{{{q}}}", f"{p}/{q}", f"\\dfrac{{{p * 3}}}{{{q * 3}}}", f"{sign}\\frac{{{abs(p)}}}{{{q}}}",
-           f"\\frac{{{abs(p) * 100}}}{{{q}}}\\%" if value > 0 else f"{p}/{q}"]
+    out = [f"\\frac{{{p}}}{{{q}}}", f"{p}/{q}", f"\\dfrac{{{p * 3}}}{{{q * 3}}}", f"{sign}\\frac{{{abs(p)}}}{{{q}}}"]
     if q == 1:
         out += [str(p), f"{p}.0", f"{p}.00"]
         if abs(p) >= 1000:
@@ -61,8 +60,6 @@ def forms(value: Fraction) -> list[str]:
         out += [_decimal(value), _decimal(value, 2)]
         if value > 0 and abs(value) < 1:
             out.append(_decimal(value)[1:])  # .25
-        if value > 0:
-            out.append(f"{_decimal(value * 100)}\\%")
     if value > 1 and q > 1:
         whole, rest = divmod(p, q)
         out.append(f"{whole}\\frac{{{rest}}}{{{q}}}")
@@ -76,6 +73,15 @@ def equivalent_forms(value: Fraction) -> st.SearchStrategy[str]:
 def equivalent_pairs() -> st.SearchStrategy[tuple[str, str]]:
     """(gold, prediction): one exact value in two forms (fraction, decimal, percent, mixed, ...)."""
     return rationals().flatmap(lambda v: st.tuples(equivalent_forms(v), equivalent_forms(v)))
+
+
+def percent_pairs() -> st.SearchStrategy[tuple[str, str]]:
+    """(gold, prediction) under the default percent policy: a % sign decorates the number written, on either
+    side (`14` and `14\\%`)."""
+    def build(value: Fraction, sign_on_gold: bool) -> tuple[str, str]:
+        plain = f"\\frac{{{value.numerator}}}{{{value.denominator}}}" if value.denominator > 1 else str(value)
+        return (f"{plain}\\%", plain) if sign_on_gold else (plain, f"{plain}\\%")
+    return st.builds(build, rationals(), st.booleans())
 
 
 def symbolic_pairs() -> st.SearchStrategy[tuple[str, str]]:
@@ -138,10 +144,12 @@ def near_miss_pairs() -> st.SearchStrategy[tuple[str, str]]:
         ("(1, 2)", "(2, 1)"), ("x^2+2x+1", "x^2+1"), ("\\sqrt{2}", "1.41"), ("e", "2.718"),
         ("50", "0.5"), ("2", "-2"), ("1 \\pm \\sqrt{2}", "1 + \\sqrt{2}"), ("\\text{Monday}", "Tuesday"),
         ("B", "C"), ("y = 2x + 1", "y = 2x - 1"), ("(-\\infty, 3]", "x < 3"), ("10^{20}", "10^{20} + 1"),
+        ("14", "1400\\%"), ("\\frac{1}{8}", "12.5\\%"), ("50\\%", "0.5"), ("0.5", "50\\%"),
+        ("3", "3 \\text{ million}"),
     ])
     nonzero = rationals().filter(lambda v: v not in (0, 1, -1))
     return fixed | st.builds(numeric, nonzero, st.integers(0, 5))
 
 
-__all__ = ["equivalent_forms", "equivalent_pairs", "forms", "intervals", "near_miss_pairs", "rationals",
-           "shuffled_sets", "symbolic_pairs"]
+__all__ = ["equivalent_forms", "equivalent_pairs", "forms", "intervals", "near_miss_pairs", "percent_pairs",
+           "rationals", "shuffled_sets", "symbolic_pairs"]

@@ -9,7 +9,9 @@ only what needs algebra goes to a worker process (see `verify.py` and `symbolic.
 Node shapes: ("num", Fraction, written_as_float) ("sym", name) ("const", "pi"|"e"|"i"|"inf") ("neg", x)
 ("add", a, b) ("mul", a, b) ("div", a, b) ("frac", a, b) ("pow", a, b) ("root", x, n) ("func", name, x)
 ("fact", x) ("binom", n, k) ("pct", x) ("pm", a, b) ("base", digits, base) ("set", items) ("list", items)
-("tuple", items, open, close) ("union", parts) ("rel", ops, exprs) ("matrix", rows) ("text", s)
+("tuple", items, open, close) ("union", parts) ("rel", ops, exprs) ("ratio", terms) ("mod", a, b)
+("nfunc", gcd|lcm|max|min, args)
+("matrix", rows) ("text", s)
 ("choice", letter, rest_or_None).
 """
 
@@ -18,6 +20,8 @@ from __future__ import annotations
 import re
 from fractions import Fraction
 from functools import lru_cache
+
+from rewardkit.scorers.math.notation import mark_names, number_word, rewrite_notation, set_builder, unicode_forms
 
 Node = tuple
 
@@ -30,6 +34,7 @@ class ParseError(ValueError):
 
 FUNCS = {"sin", "cos", "tan", "cot", "sec", "csc", "arcsin", "arccos", "arctan", "sinh", "cosh", "tanh", "ln",
          "log", "exp", "sqrt", "floor", "ceil", "arccot"}
+NARY = {"gcd", "lcm", "max", "min"}  # \gcd(12, 18), \operatorname{lcm}(4, 6), \max(1, 5)
 _INVERSE = {"sin": "arcsin", "cos": "arccos", "tan": "arctan", "cot": "arccot"}
 _GREEK = {"alpha", "beta", "gamma", "delta", "epsilon", "varepsilon", "zeta", "eta", "theta", "vartheta", "iota",
           "kappa", "lambda", "mu", "nu", "xi", "rho", "sigma", "tau", "upsilon", "phi", "varphi", "chi", "psi",
@@ -44,9 +49,6 @@ _MATRIX_ENVS = {"pmatrix", "bmatrix", "matrix", "Bmatrix", "vmatrix", "smallmatr
 _WORD_CONSTS = {"pi": ("const", "pi"), "infty": ("const", "inf"), "inf": ("const", "inf"),
                 "infinity": ("const", "inf")}
 
-_UNICODE = {"−": "-", "–": "-", "×": "\\times ", "·": "\\cdot ", "÷": "/", "√": "\\sqrt", "π": "\\pi ",
-            "∞": "\\infty ", "≤": "\\le ", "≥": "\\ge ", "≠": "\\ne ", "°": "^\\circ ", "∅": "\\emptyset ",
-            "∪": "\\cup ", "∈": "\\in ", "±": "\\pm ", "∓": "\\mp ", "，": ",", "\u00a0": " "}
 _DROP = re.compile(r"\\(?:left|right|bigl|bigr|Bigl|Bigr|biggl|biggr|bigg|Bigg|big|Big)(?![a-zA-Z])(?:\.(?!\d))?"
                    r"|\\(?:displaystyle|textstyle|limits|quad|qquad|hfill)(?![a-zA-Z])|(?<!\\)\\[!;: ]|~|\$|\\\(|\\\)"
                    r"|\\\[|\\\]")
@@ -57,7 +59,8 @@ _WRAPPERS = ("\\text", "\\textbf", "\\textit", "\\textrm", "\\textnormal", "\\mb
 _WRAPPER_RE = re.compile(r"(" + "|".join(re.escape(w) for w in _WRAPPERS) + r")\s*\{")
 _UNIT_LETTERS = set("mgsLlhJNWVK")
 _CONNECTIVE = re.compile(r"^\s*(?:or|and|,)\s*$", re.IGNORECASE)
-_UNIT_TAIL = re.compile(r"^(.*?[\d}).])\s+((?:[a-zA-Z]{2,}\.?\s*)+(?:\^\{?[23]\}?)?)$")
+# (?![a-zA-Z]): a word is never split two ways (without it, a long sentence backtracks exponentially)
+_UNIT_TAIL = re.compile(r"^(.*?[\d}).])\s+((?:[a-zA-Z]{2,}(?![a-zA-Z])\.?\s*)+(?:\^\{?[23]\}?)?)$")
 # Words after a value that qualify it instead of naming a unit: "5 maybe" is a hedge, not 5 of something.
 _HEDGE_WORDS = re.compile(r"\b(?:maybe|perhaps|possibly|probably|likely|approx(?:imately)?|about|roughly|around"
                           r"|nearly|almost|or|not|guess|unsure|wrong|least|most|more|less|than|over|under)\b|ish\b",
@@ -67,7 +70,7 @@ _OTHER_CHOICE = re.compile(r"^(?:or|and)\b|^[,;/&]|(?:^|[\s,;(])\(?[A-J]\)")
 _WORDY = re.compile(r"[A-Za-z]{3,}")
 _PLAIN_THOUSANDS = re.compile(r"^[-+]?\d{1,3}(?:,\d{3})+(?:\.\d+)?$")
 _TOKEN = re.compile(r"(?P<num>(?:\d+\.?\d*|\.\d+)(?:[eE][-+]?\d+(?![\d.]))?)|(?P<cmd>\\[a-zA-Z]+|\\.)"
-                    r"|(?P<word>[a-zA-Z]+)|(?P<op><=|>=|!=|[-+*/^_!=<>,;()\[\]{}|&%'])|(?P<space>\s+)")
+                    r"|(?P<word>[a-zA-Z]+)|(?P<op><=|>=|!=|[-+*/^_!=<>,;:()\[\]{}|&%'])|(?P<space>\s+)")
 
 
 def _brace_end(text: str, open_pos: int) -> int:
@@ -118,12 +121,13 @@ def _spaced_unit_letter(before: str, content: str) -> bool:
 
 
 def normalize(text: str) -> str:
-    """Canonical answer text: unicode symbols to LaTeX, delimiters and spacing dropped, text wrappers and
-    units resolved, thousands separators removed, degree signs dropped."""
-    for src, dst in _UNICODE.items():
-        text = text.replace(src, dst)
+    """Canonical answer text: unicode symbols to LaTeX, delimiters and spacing dropped, notation rewritten
+    (`notation.py`), named quantities marked, text wrappers and units resolved, thousands separators removed,
+    degree signs dropped."""
+    text = unicode_forms(text)
     bold = re.fullmatch(r"\s*\*\*(.+)\*\*\s*", text, re.DOTALL)  # markdown bold around the whole answer
     text = bold.group(1) if bold else text
+    text = rewrite_notation(text)
     text = text.replace("\\$", " ")
     text = _DROP.sub(" ", text)
     text = text.replace("\\dfrac", "\\frac").replace("\\tfrac", "\\frac").replace("\\cfrac", "\\frac")
@@ -131,9 +135,11 @@ def normalize(text: str) -> str:
     text = _THIN_THOUSANDS.sub("", text)
     text = text.replace("\\,", " ")
     text = _DEGREES.sub(" ", text)
+    text = mark_names(set_builder(text))
     text = _unwrap_text(text)
     if re.search(r"[\d\\]", text):  # "and" stays distinct: `x > 1 and x < 3` is one interval (see _Parser.top)
         text = re.sub(r"\band\b", r" \\land ", re.sub(r"\bor\b", ",", text))
+        text = re.sub(r",\s*\\land\b", ",", text)  # "19, 46, and 82" is a list of three
     text = text.strip().rstrip(".").strip()
     unit = _UNIT_TAIL.match(text)
     if unit and not _HEDGE_WORDS.search(unit.group(2)) and not any(
@@ -211,18 +217,31 @@ class _Parser:
         return items
 
     def relation(self) -> Node:
-        exprs, ops = [self.union()], []
+        exprs, ops = [self.ratio()], []
         while self.peek() in _REL:
             ops.append(_REL[self.take()[1]])
-            exprs.append(self.union())
+            exprs.append(self.ratio())
         return ("rel", tuple(ops), tuple(exprs)) if ops else exprs[0]
 
-    def union(self) -> Node:
-        parts = [self.sum()]
-        while self.peek() == "\\cup":
+    def ratio(self) -> Node:
+        """`2:3`, `1:2:3`, a time `2:30`: the terms in order."""
+        parts = [self.union()]
+        while self.peek() == ":":
             self.take()
-            parts.append(self.sum())
-        return ("union", tuple(parts)) if len(parts) > 1 else parts[0]
+            parts.append(self.union())
+        return ("ratio", tuple(parts)) if len(parts) > 1 else parts[0]
+
+    def union(self) -> Node:
+        node = self.sum()
+        parts = [node]
+        while self.peek() in ("\\cup", "\\setminus"):
+            if self.take()[1] == "\\setminus":
+                parts[-1] = _remove_points(parts[-1], self.sum())
+            else:
+                parts.append(self.sum())
+        if len(parts) == 1:
+            return parts[0]
+        return ("union", tuple(p for part in parts for p in (part[1] if part[0] == "union" else (part,))))
 
     def sum(self) -> Node:
         node = self.term()
@@ -238,11 +257,12 @@ class _Parser:
         node = self.unary()
         while True:
             nxt = self.peek()
-            if nxt in _MUL or nxt in ("/", "\\div"):
+            if nxt in _MUL or nxt in ("/", "\\div", "\\bmod", "\\mod"):
                 self.take()
                 rhs = self.unary()
                 _arith(node, rhs)
-                node = ("mul", node, rhs) if nxt in _MUL else ("div", node, rhs)
+                node = ("mul", node, rhs) if nxt in _MUL else ("mod", node, rhs) if "mod" in nxt else (
+                    "div", node, rhs)
             elif self._starts_atom():
                 if node[0] == "num" and self.toks[self.i][0] == "num":
                     raise ParseError("two numbers side by side")
@@ -261,7 +281,8 @@ class _Parser:
             return True
         if kind == "cmd":
             return value not in _REL and value not in _MUL and value not in (
-                "\\cup", "\\pm", "\\mp", "\\div", "\\}", "\\\\", "\\end", "\\rfloor", "\\rceil", "\\land")
+                "\\cup", "\\pm", "\\mp", "\\div", "\\}", "\\\\", "\\end", "\\rfloor", "\\rceil", "\\land",
+                "\\setminus", "\\bmod", "\\mod")
         return value in ("(", "{", "\\{", "[")  # not "|": juxtaposed |x| is ambiguous with a closing bar
 
     def unary(self) -> Node:
@@ -272,6 +293,8 @@ class _Parser:
             if op == "+":
                 return inner
             _arith(inner)
+            if op == "-" and inner[0] == "pct":
+                return ("pct", ("neg", inner[1]))  # -5\% is the percent -5, so the sign rule sees it
             return ("neg", inner) if op == "-" else ("pm", ("num", Fraction(0), False), inner)
         return self.power()
 
@@ -304,9 +327,7 @@ class _Parser:
             elif op == "%":
                 node = ("pct", node)
             elif node[0] == "num" and not node[2]:
-                base = self.simple_arg()
-                digits = str(node[1])
-                node = ("base", digits, base)
+                node = ("base", str(node[1]), _base_name(self.simple_arg()))
             else:
                 raise ParseError("subscript on an expression")
         return node
@@ -386,6 +407,8 @@ class _Parser:
             return _WORD_CONSTS[word]
         if word in FUNCS:
             return self.function(word)
+        if word in NARY and self.peek() == "(":
+            return self.nary(word)
         if len(word) > 2:
             raise ParseError(f"word {word!r}")
         node = self.symbol(word[0])
@@ -431,6 +454,8 @@ class _Parser:
             return ("root", radicand, index)
         if name in ("pi", "infty", "inf"):
             return _WORD_CONSTS[name]
+        if name == "name":  # a named quantity marked by notation.mark_names
+            return ("sym", self.simple_arg())
         if name in ("emptyset", "varnothing"):
             return ("set", ())
         if name in ("lfloor", "lceil"):
@@ -446,6 +471,8 @@ class _Parser:
             raise ParseError(f"\\mathbb{{{letter}}}")
         if name in FUNCS:
             return self.function(name)
+        if name in NARY and self.peek() == "(":
+            return self.nary(name)
         if name in _GREEK:
             return self.symbol(name)
         if name == "begin":
@@ -484,6 +511,15 @@ class _Parser:
             node = ("func", "ln", arg)  # \log without a base is the natural log (documented policy)
         return ("pow", node, power) if power is not None else node
 
+    def nary(self, name: str) -> Node:
+        self.take()
+        self.enter()
+        args = self.items()
+        self.expect(")")
+        self.depth -= 1
+        _arith(*args)
+        return ("nfunc", name, tuple(args))
+
     def matrix(self) -> Node:
         env = self.simple_arg()
         if env not in _MATRIX_ENVS:
@@ -512,7 +548,46 @@ class _Parser:
         return ("matrix", tuple(rows))
 
 
-_CONTAINERS = {"set", "list", "tuple", "union", "rel", "matrix", "text", "choice"}
+_CONTAINERS = {"set", "list", "tuple", "union", "rel", "matrix", "text", "choice", "ratio"}
+
+
+def _base_name(sub: str) -> str:
+    """`(2)`, `two`, `\\text{five}` (already unwrapped to `five`) -> the base as digits."""
+    sub = sub.strip("()")
+    word = number_word(sub)
+    return str(word) if word is not None else sub
+
+
+def _point(node: Node) -> Fraction | None:
+    if node[0] == "num":
+        return node[1]
+    if node[0] == "neg":
+        inner = _point(node[1])
+        return None if inner is None else -inner
+    if node[0] == "frac":
+        top, bottom = _point(node[1]), _point(node[2])
+        return None if top is None or not bottom else top / bottom
+    return None
+
+
+def _remove_points(interval: Node, points: Node) -> Node:
+    """`\\mathbb{R} \\setminus \\{0\\}`, `[0, 5] \\setminus \\{1, 2\\}`, `\\mathbb{R} \\setminus [1, 2]` -> a
+    union of intervals (the points must be plain numbers)."""
+    if interval[0] == "tuple" and points[0] == "tuple" and len(points[1]) == 2 and len(interval[1]) == 2:
+        (low, high), (cut_low, cut_high) = interval[1], points[1]
+        return ("union", (("tuple", (low, cut_low), interval[2], "]" if points[2] == "(" else ")"),
+                          ("tuple", (cut_high, high), "[" if points[3] == ")" else "(", interval[3])))
+    if interval[0] != "tuple" or len(interval[1]) != 2 or points[0] != "set":
+        raise ParseError("\\setminus needs an interval and a set of numbers")
+    values = [(_point(p), p) for p in points[1]]
+    if any(v is None for v, _ in values):
+        raise ParseError("\\setminus of a non-numeric set")
+    pieces, (low, high), low_open = [], interval[1], interval[2]
+    for _, point in sorted(values, key=lambda vp: vp[0]):
+        pieces.append(("tuple", (low, point), low_open, ")"))
+        low, low_open = point, "("
+    pieces.append(("tuple", (low, high), low_open, interval[3]))
+    return ("union", tuple(pieces))
 
 
 def _arith(*nodes: Node) -> None:
@@ -576,6 +651,17 @@ def _choice(text: str) -> Node | None:
     return ("choice", letter, rest_node)
 
 
+def _number_words(text: str) -> int | None:
+    """`twenty-one`, and `Twelve marbles` (a number word and one unit word, not a hedge: `twelve maybe`)."""
+    if not re.fullmatch(r"[A-Za-z][A-Za-z -]*", text):
+        return None
+    value = number_word(text)
+    head, _, unit = text.rpartition(" ")
+    if value is None and head and not _HEDGE_WORDS.search(unit):
+        value = number_word(head)
+    return value
+
+
 def _text_key(text: str) -> str:
     text = re.sub(r"[\\{}$]", " ", text)
     return " ".join(text.casefold().strip(" .!?\"'").split())
@@ -594,6 +680,9 @@ def parse(text: str) -> Node:
     choice = _choice(norm)
     if choice is not None:
         return choice
+    word = _number_words(norm)
+    if word is not None:
+        return ("num", Fraction(word), False)  # number words are numbers (documented policy)
     if re.fullmatch(r"[A-Za-z][A-Za-z '-]*[A-Za-z]", norm) and norm not in FUNCS and norm not in _WORD_CONSTS:
         return ("text", _text_key(norm))  # a word answer ("no", "Monday"), not a product of symbols
     try:

@@ -55,8 +55,9 @@ class MathParams(BaseModel):
                           "'Answer: 5', '答案是 5'), not only answer tags and boxes")
     float_rel_tol: float = Field(1e-6, ge=0, le=1e-2, description="relative tolerance, used only when the "
                                  "prediction contains a written decimal number")
-    percent: Literal["flexible", "strict"] = Field(
-        "flexible", description="flexible: 50% = 50 = 0.5; strict: 50% = 50 only")
+    percent: Literal["strict", "flexible"] = Field(
+        "strict", description="strict: a % sign decorates the number (14% = 14, never 0.14 or 1400%), so a value "
+        "off by x100 never passes; flexible: 50% = 50 = 0.5 (lets x100 errors pass)")
     timeout_s: float = Field(5.0, gt=0, le=600, description="bound on the symbolic check of one sample (s)")
     timeout_value: float | None = Field(0.0, description="value of a sample whose check timed out (status "
                                         "timeout); None makes trainers skip it")

@@ -35,7 +35,7 @@ _FUNCS = {"sin": sympy.sin, "cos": sympy.cos, "tan": sympy.tan, "cot": sympy.cot
           "floor": sympy.floor, "ceil": sympy.ceiling, "abs": sympy.Abs}
 _CONSTS = {"pi": sympy.pi, "e": sympy.E, "i": sympy.I, "inf": sympy.oo}
 _BINARY = {"add": lambda a, b: a + b, "mul": lambda a, b: a * b, "div": lambda a, b: a / b,
-           "frac": lambda a, b: a / b, "pow": lambda a, b: a ** b, "binom": sympy.binomial}
+           "frac": lambda a, b: a / b, "pow": lambda a, b: a ** b, "binom": sympy.binomial, "mod": sympy.Mod}
 
 
 def to_sympy(node: Node) -> sympy.Expr:
@@ -60,6 +60,9 @@ def to_sympy(node: Node) -> sympy.Expr:
         return _root(to_sympy(node[1]), to_sympy(node[2]))
     if tag == "func":
         return _FUNCS[node[1]](to_sympy(node[2]))
+    if tag == "nfunc":
+        args = [to_sympy(arg) for arg in node[2]]
+        return {"gcd": sympy.gcd, "lcm": sympy.lcm, "max": sympy.Max, "min": sympy.Min}[node[1]](*args)
     raise ValueError(f"not an expression: {tag}")
 
 

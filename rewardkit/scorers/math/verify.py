@@ -11,29 +11,18 @@ from __future__ import annotations
 
 import math
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass
 from fractions import Fraction
 from functools import lru_cache
-from typing import Literal
 
 from rewardkit.scorers.math.parse import Node
+from rewardkit.scorers.math.verdict import Options, Verdict, children, has_float
+
+__all__ = ["NeedsSymbolic", "Options", "TooLarge", "Verdict", "exact", "has_float", "too_large", "verify",
+           "verify_any"]
 
 MAX_EXPONENT = 10_000  # larger integer exponents (and factorials) are not evaluated: towers, (10^7)!
 MAX_BITS = 400_000
-
-
-@dataclass(frozen=True, slots=True)
-class Options:
-    """Equivalence policy knobs (hashable: results can be cached on them)."""
-
-    float_rel_tol: float = 1e-6  # applies only when the prediction contains a written float
-    percent: Literal["flexible", "strict"] = "flexible"
-
-
-@dataclass(frozen=True, slots=True)
-class Verdict:
-    equal: bool
-    rule: str  # which rule decided: "rational", "set", "interval", "text", ...
+DEFAULT_OPTIONS = Options()
 
 
 class NeedsSymbolic(Exception):
@@ -63,6 +52,12 @@ def exact(node: Node) -> Fraction | float | None:
         return None if value is None else (-value if tag == "neg" else value / 100)
     if tag in ("add", "mul", "div", "frac"):
         return _arith(tag, exact(node[1]), exact(node[2]))
+    if tag == "nfunc":
+        return _nary(node[1], [exact(arg) for arg in node[2]])
+    if tag == "mod":
+        a, b = exact(node[1]), exact(node[2])
+        rational = all(isinstance(v, Fraction) for v in (a, b))  # sign of the divisor, as sympy's Mod
+        return a % b if rational and b and _bits(a) + _bits(b) < MAX_BITS else None
     if tag == "pow":
         return _power(exact(node[1]), exact(node[2]))
     if tag == "fact":
@@ -93,6 +88,20 @@ def _arith(tag: str, a: Fraction | float | None, b: Fraction | float | None) -> 
     if tag == "mul":
         return a * b
     return None if b == 0 else a / b
+
+
+def _nary(name: str, values: list) -> Fraction | None:
+    """gcd / lcm of rationals (gcd(a/b, c/d) = gcd(a, c) / lcm(b, d), as sympy defines it), max, min."""
+    if not values or any(not isinstance(v, Fraction) for v in values):
+        return None
+    if name in ("max", "min"):
+        return max(values) if name == "max" else min(values)
+    if any(_bits(v) > 4096 for v in values):
+        return None
+    nums, dens = [abs(v.numerator) for v in values], [v.denominator for v in values]
+    if name == "gcd":
+        return Fraction(math.gcd(*nums), math.lcm(*dens))
+    return Fraction(math.lcm(*nums), math.gcd(*dens))
 
 
 def _bits(value: Fraction) -> int:
@@ -131,21 +140,13 @@ def too_large(node: Node) -> bool:
     return any(too_large(child) for child in node[1:] if isinstance(child, tuple))
 
 
-def has_float(node: object) -> bool:
-    if not isinstance(node, tuple) or not node:
-        return False
-    if node[0] == "num":
-        return bool(node[2])
-    return any(has_float(child) for child in node[1:])
-
-
-def verify(gold: Node, pred: Node, opts: Options = Options(), symbolic: Symbolic | None = None) -> Verdict:
+def verify(gold: Node, pred: Node, opts: Options = DEFAULT_OPTIONS, symbolic: Symbolic | None = None) -> Verdict:
     """Is `pred` equivalent to `gold` under the policy? Raises NeedsSymbolic when `symbolic` is None and
     the answer needs algebra."""
     return _Judge(opts, symbolic).equal(gold, pred)
 
 
-def verify_any(golds: Sequence[Node], preds: Sequence[Node], opts: Options = Options(),
+def verify_any(golds: Sequence[Node], preds: Sequence[Node], opts: Options = DEFAULT_OPTIONS,
                symbolic: Symbolic | None = None) -> Verdict:
     """First matching (gold, prediction) pair, else the last verdict (several references / 'any' boxes)."""
     verdict = Verdict(False, "no candidates")
@@ -166,7 +167,8 @@ class _Judge:
     def equal(self, g: Node, p: Node) -> Verdict:
         if g == p:
             return Verdict(True, "identical")
-        for rule in (self._choice, self._text, self._base, self._relations, self._intervals, self._collections):
+        for rule in (self._choice, self._text, self._base, self._relations, self._ratio, self._intervals,
+                     self._collections):
             verdict = rule(g, p)
             if verdict is not None:
                 return verdict
@@ -200,6 +202,9 @@ class _Judge:
     def _relations(self, g: Node, p: Node) -> Verdict | None:
         if g[0] != "rel" and p[0] != "rel":
             return None
+        g, p = self._chain(g), self._chain(p)
+        if "false" in (g[0], p[0]):
+            return Verdict(False, "a false computation")
         ga, pa = _assignment(g), _assignment(p)
         for side, found in ((g, ga), (p, pa)):
             # "3 = 4" is not the value 4: a computation must equal the value it ends in
@@ -210,6 +215,8 @@ class _Judge:
         if g[0] == p[0] == "rel":
             if ga and pa and ga[0] == pa[0]:
                 return self._tag(self.equal(ga[1], pa[1]), "assignment")
+            if ga and pa and ga[0] and pa[0] and not _has_symbols(ga[1]) and not _has_symbols(pa[1]):
+                return Verdict(False, "values of different names")
             if g[1] == p[1] == ("=",):
                 return self._equation(g, p)
             if set(g[1]) <= _INEQ and set(p[1]) <= _INEQ:
@@ -221,14 +228,40 @@ class _Judge:
             return self._tag(self.equal(g, pa[1]), "assignment")
         return None
 
+    def _chain(self, node: Node) -> Node:
+        """`f(3) = 3^2 + 3 = 12` -> `f(3) = 12` when every step without symbols equals the last; a false step
+        gives ("false",)."""
+        if node[0] != "rel" or len(node[1]) < 2 or set(node[1]) != {"="}:
+            return node
+        *steps, last = node[2]
+        for step in steps[1:] if _has_symbols(steps[0]) else steps:  # the first step may be the name
+            if not _has_symbols(step) and not self.equal(last, step).equal:
+                return ("false",)
+        return ("rel", ("=",), (steps[0], last))
+
     def _equation(self, g: Node, p: Node) -> Verdict:
         if len(g[2]) != 2 or len(p[2]) != 2:
             return Verdict(False, "chained equations")
         if too_large(g) or too_large(p):
             return Verdict(False, "too large to compare")
         if self.symbolic is None:
-            raise NeedsSymbolic
+            from rewardkit.scorers.math.numeric import decide_equation
+
+            verdict = decide_equation(g, p)
+            if verdict is None:
+                raise NeedsSymbolic
+            return verdict
         return self.symbolic("equation", g, p, self.opts)
+
+    def _ratio(self, g: Node, p: Node) -> Verdict | None:
+        """`2:3`, `1:2:3`, a time `2:30`: the same terms in the same order (`2:30` is not `1:15`)."""
+        if g[0] != "ratio" and p[0] != "ratio":
+            return None
+        if g[0] != p[0] or len(g[1]) != len(p[1]):
+            return Verdict(False, "ratio vs another form")
+        if all(self.equal(a, b).equal for a, b in zip(g[1], p[1], strict=True)):
+            return Verdict(True, "ratio terms")
+        return Verdict(_proportional(g[1], p[1]), "equal ratios")
 
     def _intervals(self, g: Node, p: Node) -> Verdict | None:
         gi, pi = _intervals(g, strict=True), _intervals(p, strict=True)
@@ -284,6 +317,8 @@ class _Judge:
             return self._matrix(g, p)
         if g[0] == "pct" or p[0] == "pct":
             return self._percent(g, p)
+        if _zero_power(g) or _zero_power(p):
+            return Verdict(False, "0^0 is indeterminate")
         try:
             gv, pv = exact(g), exact(p)
         except TooLarge:
@@ -293,7 +328,12 @@ class _Judge:
         if too_large(g) or too_large(p):
             return Verdict(False, "too large to compare")
         if self.symbolic is None:
-            raise NeedsSymbolic
+            from rewardkit.scorers.math.numeric import decide  # mpmath, imported on first use only
+
+            verdict = decide(g, p, self.opts)
+            if verdict is None:
+                raise NeedsSymbolic
+            return verdict
         return self.symbolic("expr", g, p, self.opts)
 
     def _rational(self, gv: Fraction | float, pv: Fraction | float, pred_float: bool) -> Verdict:
@@ -309,11 +349,14 @@ class _Judge:
         return Verdict(False, rule)
 
     def _percent(self, g: Node, p: Node) -> Verdict:
+        """`strict` (default): a percent sign decorates the number written, on either side: `14\\%` = `14`,
+        never `0.14`, `1400\\%` or (for gold 1/8) `12.5\\%`, so a value off by x100 never passes.
+        `flexible`: the number or its value (`50\\%` = `50` = `0.5`); it lets x100 errors through."""
         if g[0] == p[0] == "pct":
             return self._tag(self.equal(g[1], p[1]), "percent")
         pct, other = (g, p) if g[0] == "pct" else (p, g)
-        forms = [pct[1]] + ([("div", pct[1], ("num", Fraction(100), False))]
-                            if self.opts.percent == "flexible" else [])
+        value = ("div", pct[1], ("num", Fraction(100), False))
+        forms = [pct[1], value] if self.opts.percent == "flexible" else [pct[1]]
         for form in forms:
             verdict = self.equal(form, other) if pct is g else self.equal(other, form)
             if verdict.equal:
@@ -354,13 +397,40 @@ def _assignment(node: Node) -> tuple[str, Node] | None:
         return (lhs[1], rhs) if lhs[0] == "sym" and rhs[0] == "set" else None
     if lhs[0] == "sym":
         return (lhs[1], rhs)
-    if lhs[0] == "mul" and lhs[1][0] == "sym" and lhs[1][1] in _FUNCTION_NAMES and _has_symbols(lhs[2]):
-        return (lhs[1][1], rhs)  # f(x) = ...
+    if lhs[0] == "mul" and lhs[1][0] == "sym" and lhs[1][1] in _FUNCTION_NAMES:
+        # f(x) = ... names the function; f(3) = 12 names the value f(3)
+        return (lhs[1][1] if _has_symbols(lhs[2]) else f"{lhs[1][1]}({lhs[2]!r})", rhs)
+    if lhs[0] == "ratio" and all(_has_symbols(term) for term in lhs[1]):
+        return (repr(lhs), rhs)  # V_1 : V_2 = 11 : 21
     if lhs[0] == "tuple" and all(item[0] == "sym" for item in lhs[1]):
         return (str(lhs[1]), rhs)
     if not _has_symbols(lhs) and not _has_symbols(rhs):
         return ("", rhs)
     return None
+
+
+def _proportional(a: tuple[Node, ...], b: tuple[Node, ...]) -> bool:
+    """`12:18` = `2:3`: nonzero rational terms in one proportion. A term 0 (a clock time `12:00`) never scales."""
+    try:
+        va, vb = [exact(x) for x in a], [exact(x) for x in b]
+    except TooLarge:
+        return False
+    if any(not isinstance(v, Fraction) or v == 0 for v in va + vb):
+        return False
+    return len({x / y for x, y in zip(va, vb, strict=True)}) == 1
+
+
+def _zero_power(node: object) -> bool:
+    """Does the expression contain `0^0` (indeterminate, never 1)?"""
+    if not isinstance(node, tuple) or not node or node[0] in ("num", "sym", "const", "text"):
+        return False
+    if node[0] == "pow":
+        try:
+            if exact(node[1]) == 0 and exact(node[2]) == 0:
+                return True
+        except TooLarge:
+            return False
+    return any(_zero_power(child) for child in node[1:])
 
 
 def _roughly(value: Node, approximation: Node) -> bool:
@@ -379,7 +449,7 @@ def _has_symbols(node: object) -> bool:
         return False
     if node[0] == "sym":
         return True
-    return any(_has_symbols(child) for child in node[1:])
+    return any(_has_symbols(child) for child in children(node))
 
 
 def _kind(node: Node) -> str | None:
@@ -420,11 +490,22 @@ def _expand_pm(node: Node) -> list[Node]:
 
 
 def _sequence(node: Node) -> tuple[Node, ...] | None:
-    if node[0] in ("tuple", "list"):
+    if node[0] == "list":
+        return _by_name(node[1])
+    if node[0] == "tuple":
         return node[1]
     if node[0] == "matrix" and (len(node[1]) == 1 or all(len(r) == 1 for r in node[1])):
         return tuple(x for row in node[1] for x in row)
     return None
+
+
+def _by_name(items: tuple[Node, ...]) -> tuple[Node, ...]:
+    """Coordinates given as assignments are matched by name, not position: `y=3, x=2` is the point (2, 3)."""
+    found = [_assignment(item) for item in items]
+    names = [f[0] for f in found if f is not None and f[0] and len(f[0]) == 1]
+    if len(names) != len(items) or len(set(names)) != len(names):
+        return items
+    return tuple(value for _, value in sorted((f for f in found if f is not None), key=lambda nv: nv[0]))
 
 
 def _grid(node: Node) -> tuple[tuple[Node, ...], ...] | None:
