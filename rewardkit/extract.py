@@ -238,6 +238,7 @@ _CHOICE = re.compile(r"[ \t:]*\(?([A-E]+)\)?(?![A-Za-z])")
 # alternatives make them a hedge; a conclusion ("therefore", "so the answer is") corrects unless it hedges.
 _CORRECTION = re.compile(
     r"\b(?:wait|actually|correction|corrected|mistake|error|oops|wrong|incorrect|instead|on second thought"
+    r"|on reflection|thinking again"
     r"|re-?(?:check|calculat|comput|evaluat|consider)\w*|double[- ]check\w*|let me re\w*|i made)\b|\bno[,.!]"
     r"|不对|错了|更正|重新|等等", re.IGNORECASE)
 _HEDGE = re.compile(r"\b(?:or|either|cases?|if|otherwise|else|alternatively|maybe|perhaps|possibly|probably"

@@ -78,6 +78,7 @@ def test_anchored_phrases(text, expected):
     # several answer blocks commit to every value they hold, unless the later one corrects the earlier
     ("<answer>1</answer> then <answer>2</answer>", "2, 1", "answer_tag (hedge: 2 values)"),
     ("<answer>1</answer> Wait, that is wrong. <answer>2</answer>", "2", "answer_tag"),
+    ("<answer>20</answer>\n\nHmm, on reflection:\n<answer>14</answer>", "14", "answer_tag"),  # red-team rt-0344
     ("<answer>2</answer> <answer>$2$</answer>", "$2$", "answer_tag"),
     ("<answer>14</answer> \\boxed{15}", "14, 15", "answer_tag (hedge: 2 values)"),  # a box after the block
     ("<answer>$14$</answer> The final answer is \\boxed{14}.", "$14$", "answer_tag"),
