@@ -199,12 +199,14 @@ _WIDE = re.compile("[\uff01-\uff5e\u3000]")
 # backtracking over model output. Longer words first: 答案 and 答え before 答.
 _KEYWORD = re.compile(
     r"\bfinal\s+answer\b|\banswer\b|答案|答え|解答|正解|答|정답|답|\bответ|\br[ée]ponse(?:\s+finale)?\b"
-    r"|\brespuesta(?:\s+final)?\b|\bantwort\b|\bendergebnis\b|综上所述|选"
+    r"|\brespuesta(?:\s+final)?\b|\bantwort\b|\bendergebnis\b|\brisposta(?:\s+finale)?\b|\bresposta"
+    r"(?:\s+final)?\b|综上所述|选"
     r"|^[ \t]*####", re.IGNORECASE | re.MULTILINE)
 _CONNECTORS = {
     "en": ("is:", "is", ":", "=", "equals"), "zh": ("是", "为", "為", "应为", "应该是", "等于", ":", "="),
     "ja": ("は", ":", "="), "ko": ("은", "는", ":", "="), "ru": (":", "—", "–", "-", "=", "равен", "равна", "равно"),
     "fr": ("est", ":", "="), "es": ("es", ":", "="), "de": ("ist", "lautet", ":", "="),
+    "it": ("è", "e", ":", "="), "pt": ("é", ":", "="),
 }
 _LANGUAGE = {"答案": "zh", "答": "zh", "答え": "ja", "解答": "ja", "正解": "ja", "정답": "ko", "답": "ko",
              "ответ": "ru", "antwort": "de", "endergebnis": "de"}
@@ -312,14 +314,20 @@ def _answer_in(scope: str, tagged: bool, boxes: Boxes, anchors: bool) -> FinalAn
 
 def _with_other_blocks(text: str, answer: FinalAnswer, anchors: bool) -> FinalAnswer:
     """An answer tag is the answer only when it is the one answer given: earlier `<answer>` blocks it does
-    not correct, or a box or anchored statement after the last block, that hold other values make the whole
-    a hedge (several blocks with the right one last; `<answer>14</answer> \\boxed{15}`)."""
+    not correct, or a box or anchored statement before the first block or after the last one, that hold
+    other values make the whole a hedge (several blocks with the right one last; `<answer>14</answer>
+    \\boxed{15}`; `\\boxed{15}` then `<answer>14</answer>`)."""
     spans = tag_spans(text, "answer")
     given = [answer]
     for (start, end), (later, _) in zip(reversed(spans[:-1]), reversed(spans[1:]), strict=True):
         if _corrects(text[end:later]):
             break  # "<answer>1</answer> Wait, that is wrong. <answer>2</answer>": the later block replaces it
         given.append(_answer_in(text[start:end], True, "last", anchors))
+    else:  # no block corrected the ones before it: what stands before the first block is an answer too
+        head = text[:spans[0][0] - len("<answer>")]
+        boxes = box_spans(head)
+        if head.strip() and not _corrects(head[boxes[-1][1]:] if boxes else head[-200:]):
+            given.append(_answer_in(head, False, "last", anchors))  # `\\boxed{15}` then <answer>14</answer>
     tail = text[spans[-1][1] + len("</answer>"):]
     given.append(_answer_in(tail, False, "last", anchors) if tail.strip() else None)
     by_key: dict[str, str] = {}
@@ -464,7 +472,7 @@ def _statement(scope: str, match: re.Match[str]) -> tuple[str, str, int] | None:
         if start is None:
             return None
     value = _value(_display(scope, _skip(scope, start, " \t\n\r*:")))
-    if language in ("de", "fr", "es", "ru") and _DECIMAL_COMMA.fullmatch(value):
+    if language in ("de", "fr", "es", "ru", "it", "pt") and _DECIMAL_COMMA.fullmatch(value):
         value = value.replace(",", ".")
     return (value, "anchored", start) if value else None
 
@@ -492,7 +500,10 @@ def _language(word: str) -> str:
         return _LANGUAGE[word]
     if word.startswith(("réponse", "reponse")):
         return "fr"
-    return "es" if word.startswith("respuesta") else "en"
+    for prefix, language in (("respuesta", "es"), ("risposta", "it"), ("resposta", "pt")):
+        if word.startswith(prefix):
+            return language
+    return "en"
 
 
 def _connector(text: str, pos: int, language: str) -> int | None:

@@ -1,11 +1,11 @@
 """The independent red-team corpora in tests/data/, scored with whatever rewardkit is on the path.
 
-    PYTHONPATH=. python tests/redteam.py math|hacks|tools [-v]
+    PYTHONPATH=. python tests/redteam.py math|math_heldout|hacks|tools [-v]
 
 Each corpus was written by a session that saw only the user docs, before any scorer was run on it (who, how
-and the judgement calls: tests/data/MATH_REDTEAM.md, HACKS_REDTEAM.md, TOOLS_REDTEAM.md). This module is the one
-scoring of each corpus: tests/test_redteam.py asserts the figures the issues accept, and the same command run
-with PYTHONPATH pointing at an older checkout gives that checkout's first-run figures.
+and the judgement calls: tests/data/MATH_REDTEAM.md, MATH_HELDOUT.md, HACKS_REDTEAM.md, TOOLS_REDTEAM.md).
+This module is the one scoring of each corpus: tests/test_redteam.py asserts the figures the issues accept,
+and the same command run with PYTHONPATH pointing at an older checkout gives that checkout's first-run figures.
 """
 
 from __future__ import annotations
@@ -20,6 +20,8 @@ from typing import Any
 import rewardkit
 
 DATA = Path(__file__).resolve().parent / "data"
+FILES = {"math": "math_redteam.jsonl", "math_heldout": "math_heldout.jsonl", "hacks": "hacks_redteam.jsonl",
+         "tools": "tools_redteam.jsonl"}
 ROOT = DATA.parent.parent
 
 
@@ -33,13 +35,13 @@ class Disagreement:
 
 
 def rows(name: str) -> Iterator[dict[str, Any]]:
-    with (DATA / f"{name}_redteam.jsonl").open(encoding="utf-8") as f:
+    with (DATA / FILES[name]).open(encoding="utf-8") as f:
         yield from (json.loads(line) for line in f if line.strip())
 
 
-def math_disagreements() -> tuple[int, list[Disagreement]]:
+def math_disagreements(name: str = "math") -> tuple[int, list[Disagreement]]:
     """Every pair through `math` (defaults); a value of at least 0.5 reads as accepted."""
-    corpus = list(rows("math"))
+    corpus = list(rows(name))
     scores = rewardkit.build({"use": "math"}).score_batch(
         [{"completion": r["completion"], "answer": r["answer"]} for r in corpus])
     found = []
@@ -83,7 +85,8 @@ def tool_disagreements() -> tuple[int, list[Disagreement]]:
     return len(corpus), found
 
 
-CORPORA = {"math": math_disagreements, "hacks": hack_disagreements, "tools": tool_disagreements}
+CORPORA = {"math": math_disagreements, "math_heldout": lambda: math_disagreements("math_heldout"),
+           "hacks": hack_disagreements, "tools": tool_disagreements}
 
 
 def main(argv: list[str]) -> int:

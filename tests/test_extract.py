@@ -81,6 +81,7 @@ def test_anchored_phrases(text, expected):
     ("<answer>20</answer>\n\nHmm, on reflection:\n<answer>14</answer>", "14", "answer_tag"),  # red-team rt-0344
     ("<answer>2</answer> <answer>$2$</answer>", "$2$", "answer_tag"),
     ("<answer>14</answer> \\boxed{15}", "14, 15", "answer_tag (hedge: 2 values)"),  # a box after the block
+    ("\\boxed{9} <answer>5</answer>", "5, 9", "answer_tag (hedge: 2 values)"),  # held-out ho-0248: before it
     ("<answer>$14$</answer> The final answer is \\boxed{14}.", "$14$", "answer_tag"),
     # a tag named in the reasoning is not the start of the answer (this used to extract "tags. ...<answer>14")
     ("<think>I put the result in <answer> tags. 2+12=14</think> <answer>14</answer>", "14", "answer_tag"),

@@ -277,6 +277,21 @@ COMPLETIONS: dict[str, list[tuple[str, str, float]]] = {
     "GSM8K and markdown answers": [("72", "48 + 24 = 72 clips in April and May.\n#### 72", 1), ("72", "#### 70", 0),
                                    ("72", "#### 72 or 70", 0), ("5", "<answer>**5**</answer>", 1),
                                    ("5", "<answer>**6**</answer>", 0), ("8", "<answer>2**3</answer>", 0)],
+    # held-out corpus (tests/data/math_heldout.jsonl), each row a miss of the first run there
+    "held-out: the question's expression is no answer": [
+        ("14", "We need $2 + 3 \\cdot 4$.\n\n$\\boxed{2 + 3 \\cdot 4}$", 0),  # ho-0258
+        ("14", "<answer>2 + 3 * 4</answer>", 0), ("14", "<answer>14</answer>", 1),
+        ("300000", "The answer is $3 \\times 10^{5}$.", 1), ("\\frac{1}{2}", "The answer is $1/2$.", 1)],
+    "held-out: a box before the answer tag": [
+        ("14", "<think>\n2+12\n</think>\n\n$\\boxed{15}$\n\n<answer>14</answer>", 0),  # ho-0248
+        ("14", "<think>\n2+12\n</think>\n\n$\\boxed{14}$\n\n<answer>14</answer>", 1)],
+    "held-out: Italian and Portuguese anchors": [("8", "Quindi $2^3 = 8$.\n\nRisposta: 8", 1),  # ho-0234
+                                                 ("8", "Risposta: 9", 0), ("8", "A resposta é 8.", 1)],
+    "held-out: lower-case option letter": [("C", "**Answer:** (c)", 1), ("C", "**Answer:** (d)", 0)],  # ho-0155
+    "held-out: braced decimal comma": [("\\frac{3}{2}", "**Ответ:** $x = 1{,}5$.", 1),  # ho-0222
+                                       ("\\frac{3}{2}", "**Ответ:** $x = 1{,}4$.", 0)],
+    "held-out: 或 between solutions": [("x=3 \\text{ 或 } x=-2", "答案是 $x=-2$ 或 $x=3$。", 1),  # ho-0182
+                                       ("x=3 \\text{ 或 } x=-2", "答案是 $x=-2$。", 0)],
 }
 
 

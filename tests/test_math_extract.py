@@ -42,7 +42,7 @@ def test_registered_and_buildable():
 
 @pytest.mark.parametrize(("completion", "text", "source"), [
     ("<answer>\\boxed{5}</answer>", "5", "boxed_in_answer_tag"),
-    ("\\boxed{9} <answer>5</answer>", "5", "answer_tag"),
+    ("\\boxed{9}. Wait, that is wrong. <answer>5</answer>", "5", "answer_tag"),  # a box the tag corrects
     ("<answer>The answer is 5.</answer>", "5", "answer_tag"),
     ("First \\boxed{3}. After checking again, I made an error; the total is \\boxed{5}", "5", "boxed"),
     ("\\fbox{12}", "12", "boxed"),

@@ -15,7 +15,7 @@ import re
 _UNICODE = {"−": "-", "–": "-", "×": "\\times ", "·": "\\cdot ", "÷": "/", "√": "\\sqrt", "π": "\\pi ",
             "∞": "\\infty ", "≤": "\\le ", "≥": "\\ge ", "≠": "\\ne ", "°": "^\\circ ", "∅": "\\emptyset ",
             "∪": "\\cup ", "∈": "\\in ", "±": "\\pm ", "∓": "\\mp ", "，": ",", "\u00a0": " ", "⟨": "(",
-            "⟩": ")", "∖": "\\setminus ", "\u3000": " ", "。": "."}
+            "⟩": ")", "∖": "\\setminus ", "\u3000": " ", "。": ".", "或": " or "}
 _FULL_WIDTH = {c: c - 0xFEE0 for c in range(0xFF01, 0xFF5F)}  # ＝１４ -> =14
 _VULGAR = {"½": (1, 2), "⅓": (1, 3), "⅔": (2, 3), "¼": (1, 4), "¾": (3, 4), "⅕": (1, 5), "⅖": (2, 5), "⅗": (3, 5),
            "⅘": (4, 5), "⅙": (1, 6), "⅚": (5, 6), "⅛": (1, 8), "⅜": (3, 8), "⅝": (5, 8), "⅞": (7, 8)}
@@ -24,6 +24,7 @@ _SUPERSCRIPT = dict(zip("⁰¹²³⁴⁵⁶⁷⁸⁹⁻⁺", "0123456789-+", str
 _SUPERSCRIPT_RE = re.compile("[" + "".join(_SUPERSCRIPT) + "]+")
 _DOUBLED = re.compile(r"(?<!\\)\\\\(?=[a-zA-Z])")
 _SINGLE_ENV = re.compile(r"(?<!\\)\\(?:begin|end)\{")
+_BRACED_DECIMAL = re.compile(r"(?<=\d)\{,\}(?=\d{1,2}(?!\d))")
 _MATH_THOUSANDS = re.compile(r"(?<=\d),\\!\s*(?=\d{3}(?!\d))")
 _DECORATION = re.compile(r"\\(?:color|textcolor)\s*\{[^{}]*\}|\\textdollar\b|\\(?:underline|uline)\s*(?=\{)")
 _CHOOSE = re.compile(r"\{([^{}]*?)\\(choose|over)(?![a-zA-Z])([^{}]*)\}")
@@ -83,6 +84,7 @@ def rewrite_notation(text: str) -> str:
     if "\\\\" in text and not _SINGLE_ENV.search(text):
         text = _DOUBLED.sub(r"\\", text)  # "\\frac{1}{2}" from a double-escaped string
     text = _MATH_THOUSANDS.sub("", text)  # MATH writes 10,\!000
+    text = _BRACED_DECIMAL.sub(".", text)  # Russian and German LaTeX write 1{,}5 for 1.5 (10{,}000 stays)
     text = text.replace("\\langle", "(").replace("\\rangle", ")").replace("\\exponentialE", "e")
     text = _DECORATION.sub(" ", text)
     text = _CHOOSE.sub(_choose, text)

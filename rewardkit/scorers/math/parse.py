@@ -66,6 +66,7 @@ _HEDGE_WORDS = re.compile(r"\b(?:maybe|perhaps|possibly|probably|likely|approx(?
                           r"|nearly|almost|or|not|guess|unsure|wrong|least|most|more|less|than|over|under)\b|ish\b",
                           re.IGNORECASE)
 _CHOICE = re.compile(r"^\(([A-J])\)\s*(.*)$|^([A-J])$|^([A-J])[).:]\s+(.*)$", re.DOTALL)
+_LOWER_CHOICE = re.compile(r"\(([a-e])\)")
 _OTHER_CHOICE = re.compile(r"^(?:or|and)\b|^[,;/&]|(?:^|[\s,;(])\(?[A-J]\)")
 _WORDY = re.compile(r"[A-Za-z]{3,}")
 _PLAIN_THOUSANDS = re.compile(r"^[-+]?\d{1,3}(?:,\d{3})+(?:\.\d+)?$")
@@ -635,6 +636,9 @@ def _is_int_literal(node: Node) -> bool:
 
 
 def _choice(text: str) -> Node | None:
+    lower = _LOWER_CHOICE.fullmatch(text.strip())
+    if lower:  # "(c)" alone is an option letter written in lower case, not the variable c
+        return ("choice", lower.group(1).upper(), None)
     match = _CHOICE.match(text)
     if match is None:
         return None

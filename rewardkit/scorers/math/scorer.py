@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import contextlib
 import math
+import re
 import threading
 from collections import OrderedDict
 from collections.abc import Sequence
@@ -24,6 +25,11 @@ from rewardkit.scorers.math.parse import Node, ParseError, parse
 from rewardkit.scorers.math.verify import NeedsSymbolic, Options, Verdict, verify_any
 
 MAX_GOLD_CHARS = 10_000
+# Integer or decimal literals joined by + - * × · ÷ (at least one binary operation, not a lone fraction `a/b` or a
+# sign): `2 + 3 \cdot 4` for "What is 2 + 3 * 4?" equals 14 but answers nothing. Powers, roots, fractions and
+# scientific notation (`3 \times 10^{5}`) are answers, and are not matched.
+_NUMBER = r"\(?\s*-?\d+(?:\.\d+)?\s*\)?"
+_UNEVALUATED = re.compile(rf"{_NUMBER}(?:\s*(?:[+*×·÷-]|\\cdot|\\times|\\div)\s*{_NUMBER})+")
 _SYMBOLIC_JOB = "rewardkit.scorers.math.symbolic:verify_job"
 _POOL_LOCK = threading.Lock()  # one pool per scorer even when threads race to create it
 _COMBINE = {"single": "single", "hedge": "list", "set": "list", "any": "any"}  # how a FinalAnswer is judged
@@ -154,6 +160,10 @@ class MathScorer(Scorer):
         if len(shown) > self.params.max_answer_chars:
             return Score(0.0, reason=f"answer too long to verify ({len(shown)} > {self.params.max_answer_chars}"
                          " characters)", details=seen)
+        if any(_UNEVALUATED.fullmatch(text.strip(" $.")) for text in prediction.parts) \
+                and not _UNEVALUATED.fullmatch(gold_text.strip(" $.")):
+            return Score(0.0, reason="unevaluated arithmetic (an expression of numbers, such as the question's "
+                         "own, is not its value)", details=seen)
         nodes = []
         for text in prediction.parts:
             try:
