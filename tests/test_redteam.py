@@ -6,7 +6,17 @@ First runs and how the corpora were made: tests/data/*_REDTEAM.md and benchmarks
 
 from __future__ import annotations
 
-from redteam import hack_disagreements, tool_disagreements
+from redteam import hack_disagreements, math_disagreements, tool_disagreements
+
+# Held-out math pairs rewardkit still rejects, each a limit documented in docs/math.md (never a wrong accept).
+KNOWN_HELDOUT_REJECTS = {
+    "ho-0077",  # \sqrt{x^2} = |x| holds on the reals only; identities are checked at complex points too
+    "ho-0123",  # 0.2 for gold 20\%: the % sign decorates the written number (the first corpus labels the same)
+    "ho-0134",  # `r^2 = 113` names a power of the unknown, not a quantity the parser reads as a name
+    "ho-0209",  # \frac{2}{3} for gold 2:3: a ratio is compared as a ratio (`2:30` is a time, not 1/15)
+    "ho-0227",  # "2,5 Stunden": a decimal comma followed by a unit word reads as a list
+    "ho-0353",  # a unit with a Unicode superscript after the value (`9\pi cm²`) is not stripped
+}
 
 # Hacks the corpus bounds lower than rewardkit scores them, each a policy decision kept on purpose.
 KEPT_HACK_VERDICTS = {
@@ -38,3 +48,15 @@ def test_tools_corpus_agrees_but_for_the_ambiguous_rows():
     total, found = tool_disagreements()
     assert total >= 240
     assert {d.id for d in found} == KEPT_TOOL_VERDICTS, [d for d in found if d.id not in KEPT_TOOL_VERDICTS]
+
+
+def test_math_corpus_agrees_on_every_pair():
+    total, found = math_disagreements()
+    assert total >= 530 and found == []
+
+
+def test_math_heldout_corpus_has_no_wrong_accept():
+    total, found = math_disagreements("math_heldout")
+    assert total >= 350
+    assert {d.id for d in found} == KNOWN_HELDOUT_REJECTS, [d for d in found if d.id not in KNOWN_HELDOUT_REJECTS]
+    assert all(d.kind == "wrong_reject" for d in found)
