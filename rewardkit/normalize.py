@@ -14,6 +14,11 @@ Policies (docs/recipes.md, "Text normalisation"):
 - Look-alikes (`fold_confusables`): Cyrillic and Greek letters that render like Latin ones (а е о р с у х і ѕ
   …, α ο ρ ν …) become Latin inside a word that also has Latin letters, and inside a word made only of
   look-alikes when the text is mostly Latin. A Russian or Greek word in a Russian or Greek text is untouched.
+  Where words are counted per language (`language_consistency`), `disguised_text=True` also folds them when
+  most letters of the text's Cyrillic and Greek words sit in words made only of look-alikes (English in
+  Greek capitals, `ΤΑΚΕ ΤΗΕ ΤΙΜΕ`): real Greek and Russian prose mostly holds letters with no Latin twin
+  (Σ Π Λ ά ж и …), and its short all-look-alike words (`ΚΑΙ ΤΟ`) are too few letters to tip it.
+  Comparisons (`canonical`) leave that off: a lone `В` answer stays Cyrillic, not the letter B.
 - `canonical` = invisible characters removed, NFKC (fullwidth and mathematical letters become plain ones),
   look-alikes folded, NFKC again (a folded letter may compose with a following accent). It is idempotent.
 - End-of-sequence markers (`strip_eos`) are removed from the end only, with the whitespace around them; the
@@ -58,9 +63,10 @@ def is_blank(text: str) -> bool:
     return not strip_invisible(text).strip()
 
 
-def fold_confusables(text: str) -> str:
+def fold_confusables(text: str, *, disguised_text: bool = False) -> str:
     """Latin look-alikes from Cyrillic and Greek turned into Latin letters where they pose as Latin (see the
-    module doc): in words that also hold Latin letters, and in all-look-alike words of a mostly Latin text."""
+    module doc): in words that also hold Latin letters, and in all-look-alike words of a mostly Latin text
+    (with `disguised_text`, also of a text whose Cyrillic and Greek words are mostly all-look-alike)."""
     if not any(ch in _CONFUSABLE_CHARS for ch in text):
         return text
 
@@ -76,9 +82,21 @@ def fold_confusables(text: str) -> str:
 
     text = _WORD.sub(fold_mixed, text)
     # Decided after the mixed words are folded, so a second pass decides the same (idempotent).
-    if len(_LATIN_LETTER.findall(text)) > len(_OTHER_ALPHABET.findall(text)):
+    if len(_LATIN_LETTER.findall(text)) > len(_OTHER_ALPHABET.findall(text)) or (
+            disguised_text and _mostly_disguised(text)):
         text = _WORD.sub(fold_disguised, text)
     return text
+
+
+def _mostly_disguised(text: str) -> bool:
+    """True when most letters of the Cyrillic and Greek words sit in words made only of Latin look-alikes
+    (`ΤΑΚΕ ΤΗΕ ΤΙΜΕ ΤΟ`). Counted in letters, so short real words (`ΚΑΙ ΤΟ`) cannot tip a Greek text."""
+    others = disguised = 0
+    for word in _WORD.findall(text):
+        if _OTHER_ALPHABET.search(word):
+            others += len(word)
+            disguised += len(word) if all(ch in _CONFUSABLE_CHARS for ch in word) else 0
+    return disguised * 2 > others
 
 
 def canonical(text: str) -> str:

@@ -38,6 +38,13 @@ STRIPPED = [
     ("**Step one:** compute (which is easy)", ["Step", "one", "compute", "which", "is", "easy"]),
     # URLs, digits, operators, single Latin and Greek letters
     ("see https://example.com/a?b=c and www.example.org now", ["see", "and", "now"]),
+    # prose hidden in a URL path or query (percent-decoded), in identifiers, or spelled out letter by letter
+    ("see https://example.com/how-to-add%20two-numbers now", ["see", "how", "to", "add", "two", "numbers", "now"]),
+    ("see https://example.com/search?q=zuerst+rechnen+wir", ["see", "search", "zuerst", "rechnen", "wir"]),
+    ("see https://docs.python.org/3/library/functions.html", ["see"]),
+    ("so first_we_multiply and nowWeAdd", ["so", "first", "we", "multiply", "and", "now", "We", "Add"]),
+    ("with num_items and sum_of_squares and maxValue", ["with", "and", "and"]),
+    ("T h e n w e a d d, x y z", ["Thenweadd"]),
     ("<think>Okay so</think><answer>Fine</answer>", ["Okay", "so", "Fine"]),
     ("Let x be 3 + 4 = 7 and α the angle π", ["Let", "be", "and", "the", "angle"]),
 ]
@@ -58,6 +65,8 @@ def test_scripts_and_units():
         ("Thai", 14 / 4),  # unspaced script (14 code points): one unit per 4
     ]
     assert segment("漢字", cjk_weight=0.5)[0].units == 1.0
+    spelled = segment("we g o t i t")[0]  # a spelled-out word counts per 4 letters, like unspaced text
+    assert (spelled.words, spelled.units, spelled.word_units) == (["we", "gotit"], 2.25, [1.0, 1.25])
 
 
 def test_sentences_split_on_terminators_not_on_decimals():

@@ -7,7 +7,9 @@ A *run* is a maximal stretch of one script inside one sentence; digits, operator
 words do not break it. Units are what the ratio counts: Han and Kana characters (times `cjk_weight`), words
 of Hangul and alphabetic scripts, and for scripts written without spaces (Thai, Lao, Khmer, Myanmar, Tibetan)
 one unit per 4 letters, roughly a word. Single Latin or Greek letters are not words (they are math variables:
-x, n, π), nor are code-like tokens (`f(x)`, `np.array`, `total_sum`, `\\frac`, `maxValue`).
+x, n, π), nor are code-like tokens (`f(x)`, `np.array`, `total_sum`, `\\frac`, `maxValue`). But 4 or more
+single Latin or Greek letters in a row, one space apart (`F i r s t w e …`), are a word spelled out: they are
+joined and counted like unspaced text, one unit per 4 letters.
 Every scan here is linear in the text length: hostile output (60 KB of `$` or backticks) stays fast.
 """
 
@@ -20,7 +22,7 @@ from functools import cache
 
 import regex
 
-from rewardkit.scorers.language.hidden import code_prose, math_prose
+from rewardkit.scorers.language.hidden import code_prose, identifier_prose, math_prose, url_prose
 
 # Scripts counted per word (a letter, then letters and combining marks, with inner ' ’ - allowed).
 WORD_SCRIPTS = ("Latin", "Cyrillic", "Greek", "Arabic", "Hebrew", "Devanagari", "Bengali", "Georgian",
@@ -61,6 +63,7 @@ class Run:
     sentence: int  # index of the sentence it belongs to
     words: list[str]  # the words (Han and Kana: the character runs)
     units: float = 0.0  # what the ratio counts for this run
+    word_units: list[float] | None = None  # per word, only where a spelled-out word makes them differ
 
     @property
     def text(self) -> str:
@@ -93,7 +96,9 @@ def _hidden_prose(match: re.Match[str], span: str) -> str:
     kind = match.lastgroup if match.group("env") is None else "env"
     if kind in ("fence", "tick"):
         return code_prose(span)
-    if kind in ("url", "tag"):
+    if kind == "url":
+        return url_prose(match.group())
+    if kind == "tag":
         return ""
     return math_prose(span)
 
@@ -124,8 +129,9 @@ def _span_end(text: str, match: re.Match[str], unclosed: set[str]) -> int | None
 
 
 def drop_code_tokens(text: str) -> str:
-    """Blank out whitespace-free ASCII chunks that look like code or math once edge punctuation is trimmed.
-    Scans from each code feature, so prose without any costs one regex pass."""
+    """Blank out whitespace-free ASCII chunks that look like code or math once edge punctuation is trimmed;
+    a snake_case or camelCase chunk that reads as words (`first_we_multiply`, see `identifier_prose`) becomes
+    those words. Scans from each code feature, so prose without any costs one regex pass."""
     out: list[str] = []
     pos = checked = 0  # text[:pos] is emitted; chunks before `checked` are decided
     for feature in _CODE_FEATURE.finditer(text):
@@ -137,14 +143,20 @@ def drop_code_tokens(text: str) -> str:
         core = text[start:end].strip(_EDGE_PUNCT)
         if core and _CODE_FEATURE.search(core):
             out.append(text[pos:start])
-            out.append(" ")
+            out.append(f" {identifier_prose(core)} ")
             pos = end
     out.append(text[pos:])
     return "".join(out)
 
 
-# Pass 1: letter sequences (any script) and sentence ends; findall keeps it in C. A stop yields ''.
-_WORD_OR_STOP = regex.compile(rf"(\p{{L}}[\p{{L}}\p{{M}}]*(?:['’\-]\p{{L}}[\p{{L}}\p{{M}}]*)*)|{_SENTENCE_END}")
+# Pass 1: spelled-out words, letter sequences (any script) and sentence ends; findall keeps it in C.
+# A stop yields ('', ''). Spelled: 4+ single Latin/Greek letters one space apart, so no letter escapes as a
+# "variable" (`F i r s t w e m u l t i p l y`).
+_SPELLED_MIN = 4
+_LETTER = r"[\p{Latin}\p{Greek}]\p{M}*"
+_WORD_OR_STOP = regex.compile(
+    rf"(?<![\p{{L}}\p{{M}}])({_LETTER}(?: {_LETTER}){{{_SPELLED_MIN - 1},}})(?![\p{{L}}\p{{M}}])"
+    rf"|(\p{{L}}[\p{{L}}\p{{M}}]*(?:['’\-]\p{{L}}[\p{{L}}\p{{M}}]*)*)|{_SENTENCE_END}")
 
 
 def _script_group(script: str) -> str:
@@ -178,8 +190,10 @@ def segment(text: str, cjk_weight: float = 1.0) -> list[Run]:
     alphabetic scripts per word, unspaced scripts per UNSPACED_LETTERS letters."""
     runs: list[Run] = []
     sentence, current = 0, None
-    for word in _WORD_OR_STOP.findall(text):
-        if not word:  # a sentence end
+    for spelled, word in _WORD_OR_STOP.findall(text):
+        if spelled:
+            word = spelled.replace(" ", "")
+        elif not word:  # a sentence end
             sentence, current = sentence + 1, None
             continue
         # Plain ASCII words (most of a Latin text) skip the script split.
@@ -190,8 +204,13 @@ def segment(text: str, cjk_weight: float = 1.0) -> list[Run]:
             if current is None or current.script != script:
                 current = Run(script, sentence, [])
                 runs.append(current)
+            units = len(token) / UNSPACED_LETTERS if spelled else _units(script, token, cjk_weight)
+            if spelled and current.word_units is None:
+                current.word_units = [_units(script, w, cjk_weight) for w in current.words]
             current.words.append(token)
-            current.units += _units(script, token, cjk_weight)
+            current.units += units
+            if current.word_units is not None:
+                current.word_units.append(units)
     return runs
 
 
