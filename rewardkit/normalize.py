@@ -48,9 +48,13 @@ _CONFUSABLE = str.maketrans(
     "аеорсухіјѕԁԛԝһӏԍАВЕКМНОРСТХУІЈЅԚԜԌ" "αορνικυχΑΒΕΖΗΙΚΜΝΟΡΤΥΧ",
     "aeopcyxijsdqwhlGABEKMHOPCTXYIJSQWG" "aopvikuxABEZHIKMNOPTYX")
 _CONFUSABLE_CHARS = frozenset(chr(c) for c in _CONFUSABLE)
+_CONFUSABLE_CLASS = "[" + "".join(sorted(_CONFUSABLE_CHARS)) + "]"
+_CONFUSABLE_RE = re.compile(_CONFUSABLE_CLASS)
+# A whole word of look-alikes: no letter or combining mark on either side.
+_DISGUISED = re.compile(rf"(?<![^\W\d_]){_CONFUSABLE_CLASS}+(?![^\W\d_]|[\u0300-\u036f])")
 _WORD = regex.compile(r"[\p{L}\p{M}]+")  # letters with their combining marks: an accent does not split a word
-_LATIN_LETTER = re.compile(r"[A-Za-z\u00c0-\u024f]")
-_OTHER_ALPHABET = re.compile(r"[\u0370-\u03ff\u0400-\u052f]")  # Greek, Cyrillic (and supplement)
+_LATIN_LETTER = re.compile(r"[A-Za-z\u00c0-\u024f]+")
+_OTHER_ALPHABET = re.compile(r"[\u0370-\u03ff\u0400-\u052f]+")  # Greek, Cyrillic (and supplement)
 
 
 def strip_invisible(text: str) -> str:
@@ -67,7 +71,7 @@ def fold_confusables(text: str, *, disguised_text: bool = False) -> str:
     """Latin look-alikes from Cyrillic and Greek turned into Latin letters where they pose as Latin (see the
     module doc): in words that also hold Latin letters, and in all-look-alike words of a mostly Latin text
     (with `disguised_text`, also of a text whose Cyrillic and Greek words are mostly all-look-alike)."""
-    if not any(ch in _CONFUSABLE_CHARS for ch in text):
+    if not _CONFUSABLE_RE.search(text):
         return text
 
     def fold_mixed(match: regex.Match[str]) -> str:
@@ -76,27 +80,19 @@ def fold_confusables(text: str, *, disguised_text: bool = False) -> str:
             return word.translate(_CONFUSABLE)
         return word
 
-    def fold_disguised(match: regex.Match[str]) -> str:
-        word = match.group()
-        return word.translate(_CONFUSABLE) if all(ch in _CONFUSABLE_CHARS for ch in word) else word
-
-    text = _WORD.sub(fold_mixed, text)
+    if _LATIN_LETTER.search(text):  # without Latin letters no word is mixed
+        text = _WORD.sub(fold_mixed, text)
     # Decided after the mixed words are folded, so a second pass decides the same (idempotent).
-    if len(_LATIN_LETTER.findall(text)) > len(_OTHER_ALPHABET.findall(text)) or (
-            disguised_text and _mostly_disguised(text)):
-        text = _WORD.sub(fold_disguised, text)
+    others = _letters(_OTHER_ALPHABET, text)
+    if _letters(_LATIN_LETTER, text) > others or (disguised_text and _letters(_DISGUISED, text) * 2 > others):
+        text = _DISGUISED.sub(lambda match: match.group().translate(_CONFUSABLE), text)
     return text
 
 
-def _mostly_disguised(text: str) -> bool:
-    """True when most letters of the Cyrillic and Greek words sit in words made only of Latin look-alikes
-    (`ΤΑΚΕ ΤΗΕ ΤΙΜΕ ΤΟ`). Counted in letters, so short real words (`ΚΑΙ ΤΟ`) cannot tip a Greek text."""
-    others = disguised = 0
-    for word in _WORD.findall(text):
-        if _OTHER_ALPHABET.search(word):
-            others += len(word)
-            disguised += len(word) if all(ch in _CONFUSABLE_CHARS for ch in word) else 0
-    return disguised * 2 > others
+def _letters(pattern: re.Pattern[str], text: str) -> int:
+    """How many characters `pattern`'s matches cover (letters of a script, or of all-look-alike words: these
+    are compared with all Cyrillic and Greek letters, so short real words like `ΚΑΙ ΤΟ` cannot tip a text)."""
+    return sum(map(len, pattern.findall(text)))
 
 
 def canonical(text: str) -> str:

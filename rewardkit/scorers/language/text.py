@@ -154,9 +154,11 @@ def drop_code_tokens(text: str) -> str:
 # "variable" (`F i r s t w e m u l t i p l y`).
 _SPELLED_MIN = 4
 _LETTER = r"[\p{Latin}\p{Greek}]\p{M}*"
-_WORD_OR_STOP = regex.compile(
-    rf"(?<![\p{{L}}\p{{M}}])({_LETTER}(?: {_LETTER}){{{_SPELLED_MIN - 1},}})(?![\p{{L}}\p{{M}}])"
-    rf"|(\p{{L}}[\p{{L}}\p{{M}}]*(?:['’\-]\p{{L}}[\p{{L}}\p{{M}}]*)*)|{_SENTENCE_END}")
+_WORD = rf"(\p{{L}}[\p{{L}}\p{{M}}]*(?:['’\-]\p{{L}}[\p{{L}}\p{{M}}]*)*)|{_SENTENCE_END}"
+_WORD_OR_STOP = regex.compile(rf"(){_WORD}")  # the common case: no spelled-out word anywhere
+_SPELLED_WORD_OR_STOP = regex.compile(
+    rf"(?<![\p{{L}}\p{{M}}])({_LETTER}(?: {_LETTER}){{{_SPELLED_MIN - 1},}})(?![\p{{L}}\p{{M}}])|{_WORD}")
+_SPELLED_HINT = re.compile(r" [^\W\d_][^\w ]* [^\W\d_]")  # a cheap superset: " b c" of "a b c d"
 
 
 def _script_group(script: str) -> str:
@@ -190,7 +192,8 @@ def segment(text: str, cjk_weight: float = 1.0) -> list[Run]:
     alphabetic scripts per word, unspaced scripts per UNSPACED_LETTERS letters."""
     runs: list[Run] = []
     sentence, current = 0, None
-    for spelled, word in _WORD_OR_STOP.findall(text):
+    pattern = _SPELLED_WORD_OR_STOP if _SPELLED_HINT.search(text) else _WORD_OR_STOP
+    for spelled, word in pattern.findall(text):
         if spelled:
             word = spelled.replace(" ", "")
         elif not word:  # a sentence end
