@@ -50,9 +50,11 @@ _CONFUSABLE = str.maketrans(
 _CONFUSABLE_CHARS = frozenset(chr(c) for c in _CONFUSABLE)
 _CONFUSABLE_CLASS = "[" + "".join(sorted(_CONFUSABLE_CHARS)) + "]"
 _CONFUSABLE_RE = re.compile(_CONFUSABLE_CLASS)
-# A whole word of look-alikes: no letter or combining mark on either side.
-_DISGUISED = re.compile(rf"(?<![^\W\d_]){_CONFUSABLE_CLASS}+(?![^\W\d_]|[\u0300-\u036f])")
-_WORD = regex.compile(r"[\p{L}\p{M}]+")  # letters with their combining marks: an accent does not split a word
+# A whole word of look-alikes: no letter or combining mark on either side (the word of `_WORD_AFTER`).
+_DISGUISED = regex.compile(rf"(?<![\p{{L}}\p{{M}}]){_CONFUSABLE_CLASS}++(?![\p{{L}}\p{{M}}])")
+# The rest of a word (letters with their combining marks: an accent does not split one) on each side of a run.
+_WORD_AFTER = regex.compile(r"[\p{L}\p{M}]*")
+_WORD_BEFORE = regex.compile(r"[\p{L}\p{M}]*", regex.REVERSE)
 _LATIN_LETTER = re.compile(r"[A-Za-z\u00c0-\u024f]+")
 _OTHER_ALPHABET = re.compile(r"[\u0370-\u03ff\u0400-\u052f]+")  # Greek, Cyrillic (and supplement)
 
@@ -74,24 +76,42 @@ def fold_confusables(text: str, *, disguised_text: bool = False) -> str:
     if not _CONFUSABLE_RE.search(text):
         return text
 
-    def fold_mixed(match: regex.Match[str]) -> str:
-        word = match.group()
-        if _LATIN_LETTER.search(word) and any(ch in _CONFUSABLE_CHARS for ch in word):
-            return word.translate(_CONFUSABLE)
-        return word
-
-    if _LATIN_LETTER.search(text):  # without Latin letters no word is mixed
-        text = _WORD.sub(fold_mixed, text)
-    # Decided after the mixed words are folded, so a second pass decides the same (idempotent).
-    others = _letters(_OTHER_ALPHABET, text)
-    if _letters(_LATIN_LETTER, text) > others or (disguised_text and _letters(_DISGUISED, text) * 2 > others):
+    latin, other = _LATIN_LETTER.findall(text), _OTHER_ALPHABET.findall(text)
+    folded = _fold_mixed(text, len(latin) <= len(other)) if latin and other else text
+    if folded is not text:  # decided after the mixed words are folded, so a second pass decides the same
+        text = folded
+        latin, other = _LATIN_LETTER.findall(text), _OTHER_ALPHABET.findall(text)
+    others = sum(map(len, other))
+    if sum(map(len, latin)) > others or (disguised_text and _letters(_DISGUISED, text) * 2 > others):
         text = _DISGUISED.sub(lambda match: match.group().translate(_CONFUSABLE), text)
     return text
 
 
-def _letters(pattern: re.Pattern[str], text: str) -> int:
-    """How many characters `pattern`'s matches cover (letters of a script, or of all-look-alike words: these
-    are compared with all Cyrillic and Greek letters, so short real words like `ΚΑΙ ΤΟ` cannot tip a text)."""
+def _fold_mixed(text: str, around_latin: bool) -> str:
+    """Fold the look-alikes of every word holding both Latin letters and look-alikes (`text` itself when there
+    is none). Such a word holds a Latin run and a Cyrillic/Greek run, so only the words around the rarer kind
+    of run are looked at: Latin ones when `around_latin`."""
+    out: list[str] = []
+    pos = 0  # text[:pos] is emitted
+    for run in (_LATIN_LETTER if around_latin else _OTHER_ALPHABET).finditer(text):
+        if run.start() < pos:
+            continue
+        start = _WORD_BEFORE.match(text, pos, run.start()).start()
+        end = _WORD_AFTER.match(text, run.end()).end()
+        word = text[start:end]
+        if _LATIN_LETTER.search(word) and _CONFUSABLE_RE.search(word):
+            out.append(text[pos:start])
+            out.append(word.translate(_CONFUSABLE))
+            pos = end
+    if not out:
+        return text
+    out.append(text[pos:])
+    return "".join(out)
+
+
+def _letters(pattern: regex.Pattern[str], text: str) -> int:
+    """How many characters `pattern`'s matches cover (the letters of all-look-alike words: compared with all
+    Cyrillic and Greek letters, so short real words like `ΚΑΙ ΤΟ` cannot tip a text)."""
     return sum(map(len, pattern.findall(text)))
 
 
