@@ -6,11 +6,13 @@ from __future__ import annotations
 import time
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from rewardkit.scorers.language.codes import normalize, scripts_of
 from rewardkit.scorers.language.detect import get_detector
 from rewardkit.scorers.language.ratio import Rules, dominant_language, label_runs, tally
-from rewardkit.scorers.language.text import segment, strip_markup
+from rewardkit.scorers.language.text import _SPELLED_HINT, _SPELLED_WORD_OR_STOP, segment, strip_markup
 
 
 def words(text: str) -> list[tuple[str, list[str]]]:
@@ -67,6 +69,15 @@ def test_scripts_and_units():
     assert segment("漢字", cjk_weight=0.5)[0].units == 1.0
     spelled = segment("we g o t i t")[0]  # a spelled-out word counts per 4 letters, like unspaced text
     assert (spelled.words, spelled.units, spelled.word_units) == (["we", "gotit"], 2.25, [1.0, 1.25])
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.lists(st.sampled_from(["a", "b", "é", "\u0301", "α", "ж", "日", " ", " ", ".", "1", "ab"]), max_size=24)
+       .map("".join))
+def test_spelled_hint_misses_no_spelled_word(text):
+    # segment() uses the slower spelled-out pattern only where the hint finds something: it must never miss one
+    if not _SPELLED_HINT.search(text):
+        assert not any(spelled for spelled, _ in _SPELLED_WORD_OR_STOP.findall(text))
 
 
 def test_sentences_split_on_terminators_not_on_decimals():

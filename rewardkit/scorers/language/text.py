@@ -158,7 +158,8 @@ _WORD = rf"(\p{{L}}[\p{{L}}\p{{M}}]*(?:['’\-]\p{{L}}[\p{{L}}\p{{M}}]*)*)|{_SEN
 _WORD_OR_STOP = regex.compile(rf"(){_WORD}")  # the common case: no spelled-out word anywhere
 _SPELLED_WORD_OR_STOP = regex.compile(
     rf"(?<![\p{{L}}\p{{M}}])({_LETTER}(?: {_LETTER}){{{_SPELLED_MIN - 1},}})(?![\p{{L}}\p{{M}}])|{_WORD}")
-_SPELLED_HINT = re.compile(r" [^\W\d_][^\w ]* [^\W\d_]")  # a cheap superset: " b c" of "a b c d"
+# A cheap superset of a spelled-out word: its last three letters, " b c d" of "a b c d" (Spanish "y a" is not).
+_SPELLED_HINT = re.compile(r" [^\W\d_][^\w ]* [^\W\d_][^\w ]* [^\W\d_](?![^\W\d_])")
 
 
 def _script_group(script: str) -> str:
