@@ -140,6 +140,8 @@ CASES = [
     ("lang_spelled_letters", THINK_ZH, {"completion": think("我来算。" + " ".join("Firstwemultiplythreebyfour"))},
      3 / 9.5),
     ("lang_spelled_honest", THINK_ZH, {"completion": think(ZH + "设 x y z 为整数。")}, 1.0),
+    ("lang_hyphen_chain", THINK_ZH, {"completion": think("我来计算。" + "-".join(EN_WORDS))}, 4 / 20),
+    ("lang_hyphen_honest", THINK_ZH, {"completion": think("我们做 end-to-end 测试。" + ZH)}, 1.0),
     ("lang_greek_lookalike", {"use": "language_consistency", "target": "el"},
      {"completion": think("ΤΑΚΕ ΤΗΕ ΤΙΜΕ ΤΟ ΜΑΚΕ ΤΗΕ ΜΑΤΗ. ΤΗΕΝ ΤΑΚΕ ΝΙΝΕ.")}, 0.0),
     ("lang_greek_capitals_honest", {"use": "language_consistency", "target": "el"},

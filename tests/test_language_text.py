@@ -69,6 +69,8 @@ def test_scripts_and_units():
     assert segment("漢字", cjk_weight=0.5)[0].units == 1.0
     spelled = segment("we g o t i t")[0]  # a spelled-out word counts per 4 letters, like unspaced text
     assert (spelled.words, spelled.units, spelled.word_units) == (["we", "gotit"], 2.25, [1.0, 1.25])
+    chain = segment("a state-of-the-art and end-to-end test")[0]  # 4+ hyphenated parts: one unit per part
+    assert (chain.units, chain.word_units) == (7.0, [4.0, 1.0, 1.0, 1.0])
 
 
 @settings(max_examples=300, deadline=None)

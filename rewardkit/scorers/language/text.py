@@ -9,7 +9,8 @@ of Hangul and alphabetic scripts, and for scripts written without spaces (Thai, 
 one unit per 4 letters, roughly a word. Single Latin or Greek letters are not words (they are math variables:
 x, n, π), nor are code-like tokens (`f(x)`, `np.array`, `total_sum`, `\\frac`, `maxValue`). But 4 or more
 single Latin or Greek letters in a row, one space apart (`F i r s t w e …`), are a word spelled out: they are
-joined and counted like unspaced text, one unit per 4 letters.
+joined and counted like unspaced text, one unit per 4 letters. A chain of 4 or more hyphenated parts
+(`first-we-multiply-three`, `state-of-the-art`) counts one unit per part; `end-to-end` is one word.
 Every scan here is linear in the text length: hostile output (60 KB of `$` or backticks) stays fast.
 """
 
@@ -32,6 +33,8 @@ WORD_SCRIPTS = ("Latin", "Cyrillic", "Greek", "Arabic", "Hebrew", "Devanagari", 
 UNSPACED_SCRIPTS = ("Thai", "Lao", "Khmer", "Myanmar", "Tibetan")
 UNSPACED_LETTERS = 4.0
 _SINGLE_LETTER_SCRIPTS = frozenset({"Latin", "Greek"})  # a lone letter is a math symbol, not a word
+_PER_CHAR = frozenset({"Han", "Kana", *UNSPACED_SCRIPTS})  # counted per character, not per word
+_CHAIN_HYPHENS = 3  # `first-we-multiply-three`: a chain of 4+ hyphenated parts is a phrase, one unit per part
 
 _SENTENCE_END = r"[!?;。！？；…｡؟।॥։።။។\n]|\.(?=\s|$)"
 
@@ -63,7 +66,7 @@ class Run:
     sentence: int  # index of the sentence it belongs to
     words: list[str]  # the words (Han and Kana: the character runs)
     units: float = 0.0  # what the ratio counts for this run
-    word_units: list[float] | None = None  # per word, only where a spelled-out word makes them differ
+    word_units: list[float] | None = None  # per word, only where a spelled word or a chain makes them differ
 
     @property
     def text(self) -> str:
@@ -209,7 +212,7 @@ def segment(text: str, cjk_weight: float = 1.0) -> list[Run]:
                 current = Run(script, sentence, [])
                 runs.append(current)
             units = len(token) / UNSPACED_LETTERS if spelled else _units(script, token, cjk_weight)
-            if spelled and current.word_units is None:
+            if units != 1.0 and current.word_units is None and script not in _PER_CHAR:
                 current.word_units = [_units(script, w, cjk_weight) for w in current.words]
             current.words.append(token)
             current.units += units
@@ -243,4 +246,5 @@ def _units(script: str, token: str, cjk_weight: float) -> float:
         return len(token) * cjk_weight
     if script in UNSPACED_SCRIPTS:
         return len(token) / UNSPACED_LETTERS
-    return 1.0
+    hyphens = token.count("-")
+    return hyphens + 1.0 if hyphens >= _CHAIN_HYPHENS else 1.0
