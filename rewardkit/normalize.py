@@ -92,12 +92,12 @@ def _fold_mixed(text: str, around_latin: bool) -> str:
     is none). Such a word holds a Latin run and a Cyrillic/Greek run, so only the words around the rarer kind
     of run are looked at: Latin ones when `around_latin`."""
     out: list[str] = []
-    pos = 0  # text[:pos] is emitted
+    pos = checked = 0  # text[:pos] is emitted; words before `checked` are decided (each word looked at once)
     for run in (_LATIN_LETTER if around_latin else _OTHER_ALPHABET).finditer(text):
-        if run.start() < pos:
+        if run.start() < checked:
             continue
-        start = _WORD_BEFORE.match(text, pos, run.start()).start()
-        end = _WORD_AFTER.match(text, run.end()).end()
+        start = _WORD_BEFORE.match(text, checked, run.start()).start()
+        end = checked = _WORD_AFTER.match(text, run.end()).end()
         word = text[start:end]
         if _LATIN_LETTER.search(word) and _CONFUSABLE_RE.search(word):
             out.append(text[pos:start])

@@ -11,6 +11,7 @@ from __future__ import annotations
 import json
 import os
 import re
+import time
 from pathlib import Path
 from typing import Any
 from urllib.parse import quote
@@ -434,6 +435,15 @@ def test_fold_confusables(text: str, expected: str) -> None:
 def test_fold_confusables_in_disguised_text(text: str, expected: str) -> None:
     assert fold_confusables(text, disguised_text=True) == expected
     assert fold_confusables("В") == "В"  # off by default: a lone Cyrillic В answer is not the letter B
+
+
+def test_fold_confusables_stays_linear_on_hostile_text() -> None:
+    for unit in ("aж", "aжа ", "Рa", "ΤΑΚΕ ", "а", "a\u0301ж"):
+        text = unit * (60_000 // len(unit))
+        start = time.perf_counter()
+        fold_confusables(text, disguised_text=True)
+        canonical(text)
+        assert time.perf_counter() - start < 2.0, unit
 
 
 def test_canonical_folds_width_and_math_letters() -> None:
