@@ -14,6 +14,11 @@ Policies (docs/recipes.md, "Text normalisation"):
 - Look-alikes (`fold_confusables`): Cyrillic and Greek letters that render like Latin ones (а е о р с у х і ѕ
   …, α ο ρ ν …) become Latin inside a word that also has Latin letters, and inside a word made only of
   look-alikes when the text is mostly Latin. A Russian or Greek word in a Russian or Greek text is untouched.
+  Where words are counted per language (`language_consistency`), `disguised_text=True` also folds them when
+  most letters of the text's Cyrillic and Greek words sit in words made only of look-alikes (English in
+  Greek capitals, `ΤΑΚΕ ΤΗΕ ΤΙΜΕ`): real Greek and Russian prose mostly holds letters with no Latin twin
+  (Σ Π Λ ά ж и …), and its short all-look-alike words (`ΚΑΙ ΤΟ`) are too few letters to tip it.
+  Comparisons (`canonical`) leave that off: a lone `В` answer stays Cyrillic, not the letter B.
 - `canonical` = invisible characters removed, NFKC (fullwidth and mathematical letters become plain ones),
   look-alikes folded, NFKC again (a folded letter may compose with a following accent). It is idempotent.
 - End-of-sequence markers (`strip_eos`) are removed from the end only, with the whitespace around them; the
@@ -43,9 +48,15 @@ _CONFUSABLE = str.maketrans(
     "аеорсухіјѕԁԛԝһӏԍАВЕКМНОРСТХУІЈЅԚԜԌ" "αορνικυχΑΒΕΖΗΙΚΜΝΟΡΤΥΧ",
     "aeopcyxijsdqwhlGABEKMHOPCTXYIJSQWG" "aopvikuxABEZHIKMNOPTYX")
 _CONFUSABLE_CHARS = frozenset(chr(c) for c in _CONFUSABLE)
-_WORD = regex.compile(r"[\p{L}\p{M}]+")  # letters with their combining marks: an accent does not split a word
-_LATIN_LETTER = re.compile(r"[A-Za-z\u00c0-\u024f]")
-_OTHER_ALPHABET = re.compile(r"[\u0370-\u03ff\u0400-\u052f]")  # Greek, Cyrillic (and supplement)
+_CONFUSABLE_CLASS = "[" + "".join(sorted(_CONFUSABLE_CHARS)) + "]"
+_CONFUSABLE_RE = re.compile(_CONFUSABLE_CLASS)
+# A whole word of look-alikes: no letter or combining mark on either side (the word of `_WORD_AFTER`).
+_DISGUISED = regex.compile(rf"(?<![\p{{L}}\p{{M}}]){_CONFUSABLE_CLASS}++(?![\p{{L}}\p{{M}}])")
+# The rest of a word (letters with their combining marks: an accent does not split one) on each side of a run.
+_WORD_AFTER = regex.compile(r"[\p{L}\p{M}]*")
+_WORD_BEFORE = regex.compile(r"[\p{L}\p{M}]*", regex.REVERSE)
+_LATIN_LETTER = re.compile(r"[A-Za-z\u00c0-\u024f]+")
+_OTHER_ALPHABET = re.compile(r"[\u0370-\u03ff\u0400-\u052f]+")  # Greek, Cyrillic (and supplement)
 
 
 def strip_invisible(text: str) -> str:
@@ -58,27 +69,53 @@ def is_blank(text: str) -> bool:
     return not strip_invisible(text).strip()
 
 
-def fold_confusables(text: str) -> str:
+def fold_confusables(text: str, *, disguised_text: bool = False) -> str:
     """Latin look-alikes from Cyrillic and Greek turned into Latin letters where they pose as Latin (see the
-    module doc): in words that also hold Latin letters, and in all-look-alike words of a mostly Latin text."""
-    if not any(ch in _CONFUSABLE_CHARS for ch in text):
+    module doc): in words that also hold Latin letters, and in all-look-alike words of a mostly Latin text
+    (with `disguised_text`, also of a text whose Cyrillic and Greek words are mostly all-look-alike)."""
+    if not _CONFUSABLE_RE.search(text):
         return text
 
-    def fold_mixed(match: regex.Match[str]) -> str:
-        word = match.group()
-        if _LATIN_LETTER.search(word) and any(ch in _CONFUSABLE_CHARS for ch in word):
-            return word.translate(_CONFUSABLE)
-        return word
-
-    def fold_disguised(match: regex.Match[str]) -> str:
-        word = match.group()
-        return word.translate(_CONFUSABLE) if all(ch in _CONFUSABLE_CHARS for ch in word) else word
-
-    text = _WORD.sub(fold_mixed, text)
-    # Decided after the mixed words are folded, so a second pass decides the same (idempotent).
-    if len(_LATIN_LETTER.findall(text)) > len(_OTHER_ALPHABET.findall(text)):
-        text = _WORD.sub(fold_disguised, text)
+    latin, other = _LATIN_LETTER.findall(text), _OTHER_ALPHABET.findall(text)
+    folded = _fold_mixed(text, len(latin) <= len(other)) if latin and other else text
+    if folded is not text:  # decided after the mixed words are folded, so a second pass decides the same
+        text = folded
+        latin, other = _LATIN_LETTER.findall(text), _OTHER_ALPHABET.findall(text)
+    others = sum(map(len, other))
+    if sum(map(len, latin)) > others or (disguised_text and _mostly_disguised(text, others)):
+        text = _DISGUISED.sub(lambda match: match.group().translate(_CONFUSABLE), text)
     return text
+
+
+def _fold_mixed(text: str, around_latin: bool) -> str:
+    """Fold the look-alikes of every word holding both Latin letters and look-alikes (`text` itself when there
+    is none). Such a word holds a Latin run and a Cyrillic/Greek run, so only the words around the rarer kind
+    of run are looked at: Latin ones when `around_latin`."""
+    out: list[str] = []
+    pos = checked = 0  # text[:pos] is emitted; words before `checked` are decided (each word looked at once)
+    for run in (_LATIN_LETTER if around_latin else _OTHER_ALPHABET).finditer(text):
+        if run.start() < checked:
+            continue
+        start = _WORD_BEFORE.match(text, checked, run.start()).start()
+        end = checked = _WORD_AFTER.match(text, run.end()).end()
+        word = text[start:end]
+        if _LATIN_LETTER.search(word) and _CONFUSABLE_RE.search(word):
+            out.append(text[pos:start])
+            out.append(word.translate(_CONFUSABLE))
+            pos = end
+    if not out:
+        return text
+    out.append(text[pos:])
+    return "".join(out)
+
+
+def _mostly_disguised(text: str, others: int) -> bool:
+    """True when words made only of look-alikes hold most of the `others` Cyrillic and Greek letters (counted
+    in letters, so short real words like `ΚΑΙ ΤΟ` cannot tip a Greek text). The look-alike count bounds it
+    first: in Russian prose (а е о р с у х ~45% of the letters) that settles it in one C pass."""
+    if len(_CONFUSABLE_RE.findall(text)) * 2 <= others:
+        return False
+    return sum(map(len, _DISGUISED.findall(text))) * 2 > others
 
 
 def canonical(text: str) -> str:

@@ -11,8 +11,10 @@ from __future__ import annotations
 import json
 import os
 import re
+import time
 from pathlib import Path
 from typing import Any
+from urllib.parse import quote
 
 import pytest
 from conftest import R1_OUTPUTS, ROOT, run_cli
@@ -34,6 +36,8 @@ ZH = "先算乘法，三乘四等于十二，再加二得到十四。"
 EN = "First we multiply three by four to get twelve, then we add two to get fourteen."
 DE = "Zuerst multiplizieren wir drei mit vier und erhalten zwölf, dann addieren wir zwei und erhalten vierzehn."
 THINK_ZH = {"use": "language_consistency", "target": "zh"}
+THINK_EN = {"use": "language_consistency", "target": "en"}
+EN_WORDS = EN.rstrip(".").replace(",", "").split()  # 16 words; ZH has 18 Han characters
 OVERLONG = {"use": "soft_overlong", "max_length": 100, "cache_length": 20}
 COSINE = {"use": "cosine_length", "verifier": "exact_match", "max_length": 100}
 COUNTER_LOOP = " ".join(f"Step {i}: check the sum again." for i in range(1, 41))
@@ -127,6 +131,29 @@ CASES = [
                                                                        , strict=False)))}, ("<=", 0.6)),
     ("lang_filler", THINK_ZH, {"completion": think("嗯" * 20 + DE + "嗯" * 20)}, ("<=", 0.2)),
     ("lang_honest", THINK_ZH, {"completion": think(ZH)}, 1.0),
+    # red team (hk-0298/0299, 0306/0323, 0307, 0308, 0314): URL paths, identifiers, spelled letters, look-alikes
+    ("lang_url_path", THINK_EN, {"completion": think(f"{EN} https://example.com/{ZH} {EN}")}, 32 / 50),
+    ("lang_url_percent", THINK_EN, {"completion": think(f"{EN} https://example.com/{quote(ZH)} {EN}")}, 32 / 50),
+    ("lang_url_honest", THINK_EN, {"completion": think(f"{EN} See https://docs.python.org/3/library/functions.html")},
+     1.0),
+    ("r1_url_path", R1, {"prompt": QUESTION, "answer": "14",
+                         "completion": think(f"{EN} https://example.com/{ZH}")}, 1 + 0.2 * 16 / 34),
+    ("lang_snake_case", THINK_ZH, {"completion": think("我来计算。" + "_".join(EN_WORDS))}, 4 / 20),
+    ("lang_camel_case", THINK_ZH, {"completion": think("我来计算。" + EN_WORDS[0] + "".join(
+        w.capitalize() for w in EN_WORDS[1:]))}, 4 / 20),
+    ("lang_identifier_honest", THINK_ZH,
+     {"completion": think("我们用 num_items 和 sum_of_squares 计算。" + ZH)}, 1.0),
+    ("r1_snake_case", R1, {"prompt": QUESTION, "answer": "14", "language": "zh",
+                           "completion": think("我来计算。" + "_".join(EN_WORDS))}, 1 + 0.2 * 4 / 20),
+    ("lang_spelled_letters", THINK_ZH, {"completion": think("我来算。" + " ".join("Firstwemultiplythreebyfour"))},
+     3 / 9.5),
+    ("lang_spelled_honest", THINK_ZH, {"completion": think(ZH + "设 x y z 为整数。")}, 1.0),
+    ("lang_hyphen_chain", THINK_ZH, {"completion": think("我来计算。" + "-".join(EN_WORDS))}, 4 / 20),
+    ("lang_hyphen_honest", THINK_ZH, {"completion": think("我们做 end-to-end 测试。" + ZH)}, 1.0),
+    ("lang_greek_lookalike", {"use": "language_consistency", "target": "el"},
+     {"completion": think("ΤΑΚΕ ΤΗΕ ΤΙΜΕ ΤΟ ΜΑΚΕ ΤΗΕ ΜΑΤΗ. ΤΗΕΝ ΤΑΚΕ ΝΙΝΕ.")}, 0.0),
+    ("lang_greek_capitals_honest", {"use": "language_consistency", "target": "el"},
+     {"completion": think("ΚΑΙ ΤΟ ΑΠΟΤΕΛΕΣΜΑ ΕΙΝΑΙ ΔΕΚΑΤΕΣΣΕΡΑ.")}, 1.0),
     ("r1_fence", R1, {"prompt": QUESTION, "answer": "14",
                       "completion": think(f"We multiply first, then we add the two numbers.\n```\n{DE}\n```")},
      ("<=", 1.1)),
@@ -406,6 +433,26 @@ def test_fold_confusables(text: str, expected: str) -> None:
     assert fold_confusables(text) == expected
 
 
+@pytest.mark.parametrize(("text", "expected"), [
+    ("ΤΑΚΕ ΤΗΕ ΤΙΜΕ ΤΟ ΜΑΚΕ ΤΗΕ ΜΑΤΗ.", "TAKE THE TIME TO MAKE THE MATH."),  # English in Greek capitals
+    ("ѕо ԝе аԁԁ аӏӏ рӏасеѕ", "so we add all places"),  # English in Cyrillic look-alikes
+    ("ΚΑΙ ΤΟ ΑΠΟΤΕΛΕΣΜΑ ΕΙΝΑΙ ΔΕΚΑΤΕΣΣΕΡΑ", "ΚΑΙ ΤΟ ΑΠΟΤΕΛΕΣΜΑ ΕΙΝΑΙ ΔΕΚΑΤΕΣΣΕΡΑ"),  # real Greek capitals
+    ("Сорок два. Ох.", "Сорок два. Ох."),
+])
+def test_fold_confusables_in_disguised_text(text: str, expected: str) -> None:
+    assert fold_confusables(text, disguised_text=True) == expected
+    assert fold_confusables("В") == "В"  # off by default: a lone Cyrillic В answer is not the letter B
+
+
+def test_fold_confusables_stays_linear_on_hostile_text() -> None:
+    for unit in ("aж", "aжа ", "Рa", "ΤΑΚΕ ", "а", "a\u0301ж"):
+        text = unit * (60_000 // len(unit)) + " а"  # one look-alike anywhere: the fold cannot return early
+        start = time.perf_counter()
+        fold_confusables(text, disguised_text=True)
+        canonical(text)
+        assert time.perf_counter() - start < 2.0, unit
+
+
 def test_canonical_folds_width_and_math_letters() -> None:
     assert canonical("ｅｘｃｅｌｌｅｎｔ \U0001d41e\U0001d431") == "excellent ex"
     assert is_blank("\u200b \u2060\n\ufeff") and not is_blank("\u200bx")
@@ -420,6 +467,8 @@ def test_normaliser_is_idempotent_and_total(text: str) -> None:
     assert canonical(once) == once
     assert strip_invisible(strip_invisible(text)) == strip_invisible(text)
     assert fold_confusables(fold_confusables(text)) == fold_confusables(text)
+    disguised = fold_confusables(text, disguised_text=True)
+    assert fold_confusables(disguised, disguised_text=True) == disguised
     assert strip_eos(strip_eos(text)) == strip_eos(text)
     if is_blank(text):
         assert not canonical(text).strip()

@@ -6,11 +6,13 @@ from __future__ import annotations
 import time
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from rewardkit.scorers.language.codes import normalize, scripts_of
 from rewardkit.scorers.language.detect import get_detector
 from rewardkit.scorers.language.ratio import Rules, dominant_language, label_runs, tally
-from rewardkit.scorers.language.text import segment, strip_markup
+from rewardkit.scorers.language.text import _SPELLED_HINT, _SPELLED_WORD_OR_STOP, segment, strip_markup
 
 
 def words(text: str) -> list[tuple[str, list[str]]]:
@@ -38,6 +40,13 @@ STRIPPED = [
     ("**Step one:** compute (which is easy)", ["Step", "one", "compute", "which", "is", "easy"]),
     # URLs, digits, operators, single Latin and Greek letters
     ("see https://example.com/a?b=c and www.example.org now", ["see", "and", "now"]),
+    # prose hidden in a URL path or query (percent-decoded), in identifiers, or spelled out letter by letter
+    ("see https://example.com/how-to-add%20two-numbers now", ["see", "how", "to", "add", "two", "numbers", "now"]),
+    ("see https://example.com/search?q=zuerst+rechnen+wir", ["see", "search", "zuerst", "rechnen", "wir"]),
+    ("see https://docs.python.org/3/library/functions.html", ["see"]),
+    ("so first_we_multiply and nowWeAdd", ["so", "first", "we", "multiply", "and", "now", "We", "Add"]),
+    ("with num_items and sum_of_squares and maxValue", ["with", "and", "and"]),
+    ("T h e n w e a d d, x y z", ["Thenweadd"]),
     ("<think>Okay so</think><answer>Fine</answer>", ["Okay", "so", "Fine"]),
     ("Let x be 3 + 4 = 7 and α the angle π", ["Let", "be", "and", "the", "angle"]),
 ]
@@ -58,6 +67,19 @@ def test_scripts_and_units():
         ("Thai", 14 / 4),  # unspaced script (14 code points): one unit per 4
     ]
     assert segment("漢字", cjk_weight=0.5)[0].units == 1.0
+    spelled = segment("we g o t i t")[0]  # a spelled-out word counts per 4 letters, like unspaced text
+    assert (spelled.words, spelled.units, spelled.word_units) == (["we", "gotit"], 2.25, [1.0, 1.25])
+    chain = segment("a state-of-the-art and end-to-end test")[0]  # 4+ hyphenated parts: one unit per part
+    assert (chain.units, chain.word_units) == (7.0, [4.0, 1.0, 1.0, 1.0])
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.lists(st.sampled_from(["a", "b", "é", "\u0301", "α", "ж", "日", " ", " ", ".", "1", "ab"]), max_size=24)
+       .map("".join))
+def test_spelled_hint_misses_no_spelled_word(text):
+    # segment() uses the slower spelled-out pattern only where the hint finds something: it must never miss one
+    if not _SPELLED_HINT.search(text):
+        assert not any(spelled for spelled, _ in _SPELLED_WORD_OR_STOP.findall(text))
 
 
 def test_sentences_split_on_terminators_not_on_decimals():

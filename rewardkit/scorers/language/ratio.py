@@ -106,7 +106,8 @@ def _without_loops(runs: list[Run], cjk_weight: float) -> float:
     matches = list(_LOOP.finditer(encoded))
     if not matches:
         return total
-    weights = [w for run in runs for w in [_unit_weight(run, cjk_weight)] * len(_unit_list(run))]
+    weights = [w for run in runs
+               for w in run.word_units or [_unit_weight(run, cjk_weight)] * len(_unit_list(run))]
     for match in matches:
         total -= sum(weights[match.start() + len(match.group(1)):match.end()])
     return total
@@ -142,7 +143,7 @@ def label_runs(runs: list[Run], target: str, detect: DetectFn, rules: Rules) -> 
     # script ("First的multiply的three") add up to a judged run instead of each escaping as a fragment.
     pending: list[list[int]] = []  # groups to detect
     for (_, script), group in shared.items():
-        if sum(len(runs[i].words) for i in group) < rules.min_words:
+        if sum(runs[i].units for i in group) < rules.min_words:  # a word each; spelled-out: per 4 letters
             continue
         if script in target_scripts:
             pending.append(group)

@@ -17,7 +17,7 @@ from pydantic import BaseModel, ConfigDict, Field, field_validator
 
 from rewardkit.core import Sample, Score, Scorer, Status
 from rewardkit.extract import region
-from rewardkit.normalize import strip_invisible
+from rewardkit.normalize import fold_confusables, strip_invisible
 from rewardkit.scorers.language.codes import normalize, same_language
 from rewardkit.scorers.language.detect import Candidates, DetectorUnavailable, check_detector, get_detector
 from rewardkit.scorers.language.ratio import Rules, Tally, dominant_language, tally
@@ -112,7 +112,8 @@ class LanguageConsistency(Scorer):
 
     def _score(self, sample: Sample) -> Score:
         p = self.params
-        text = strip_invisible(region(sample.completion_text, p.region))  # the shared normaliser
+        # The shared normaliser: invisible characters out, Latin look-alikes posing as Greek/Cyrillic folded.
+        text = fold_confusables(strip_invisible(region(sample.completion_text, p.region)), disguised_text=True)
         if not text.strip():
             return Score.skip(f"the {p.region} region is empty")
         try:

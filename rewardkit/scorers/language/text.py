@@ -7,7 +7,10 @@ A *run* is a maximal stretch of one script inside one sentence; digits, operator
 words do not break it. Units are what the ratio counts: Han and Kana characters (times `cjk_weight`), words
 of Hangul and alphabetic scripts, and for scripts written without spaces (Thai, Lao, Khmer, Myanmar, Tibetan)
 one unit per 4 letters, roughly a word. Single Latin or Greek letters are not words (they are math variables:
-x, n, π), nor are code-like tokens (`f(x)`, `np.array`, `total_sum`, `\\frac`, `maxValue`).
+x, n, π), nor are code-like tokens (`f(x)`, `np.array`, `total_sum`, `\\frac`, `maxValue`). But 4 or more
+single Latin or Greek letters in a row, one space apart (`F i r s t w e …`), are a word spelled out: they are
+joined and counted like unspaced text, one unit per 4 letters. A chain of 4 or more hyphenated parts
+(`first-we-multiply-three`, `state-of-the-art`) counts one unit per part; `end-to-end` is one word.
 Every scan here is linear in the text length: hostile output (60 KB of `$` or backticks) stays fast.
 """
 
@@ -20,7 +23,7 @@ from functools import cache
 
 import regex
 
-from rewardkit.scorers.language.hidden import code_prose, math_prose
+from rewardkit.scorers.language.hidden import code_prose, identifier_prose, math_prose, url_prose
 
 # Scripts counted per word (a letter, then letters and combining marks, with inner ' ’ - allowed).
 WORD_SCRIPTS = ("Latin", "Cyrillic", "Greek", "Arabic", "Hebrew", "Devanagari", "Bengali", "Georgian",
@@ -30,6 +33,8 @@ WORD_SCRIPTS = ("Latin", "Cyrillic", "Greek", "Arabic", "Hebrew", "Devanagari", 
 UNSPACED_SCRIPTS = ("Thai", "Lao", "Khmer", "Myanmar", "Tibetan")
 UNSPACED_LETTERS = 4.0
 _SINGLE_LETTER_SCRIPTS = frozenset({"Latin", "Greek"})  # a lone letter is a math symbol, not a word
+_PER_CHAR = frozenset({"Han", "Kana", *UNSPACED_SCRIPTS})  # counted per character, not per word
+_CHAIN_HYPHENS = 3  # `first-we-multiply-three`: a chain of 4+ hyphenated parts is a phrase, one unit per part
 
 _SENTENCE_END = r"[!?;。！？；…｡؟।॥։።။។\n]|\.(?=\s|$)"
 
@@ -61,6 +66,7 @@ class Run:
     sentence: int  # index of the sentence it belongs to
     words: list[str]  # the words (Han and Kana: the character runs)
     units: float = 0.0  # what the ratio counts for this run
+    word_units: list[float] | None = None  # per word, only where a spelled word or a chain makes them differ
 
     @property
     def text(self) -> str:
@@ -93,7 +99,9 @@ def _hidden_prose(match: re.Match[str], span: str) -> str:
     kind = match.lastgroup if match.group("env") is None else "env"
     if kind in ("fence", "tick"):
         return code_prose(span)
-    if kind in ("url", "tag"):
+    if kind == "url":
+        return url_prose(match.group())
+    if kind == "tag":
         return ""
     return math_prose(span)
 
@@ -124,8 +132,9 @@ def _span_end(text: str, match: re.Match[str], unclosed: set[str]) -> int | None
 
 
 def drop_code_tokens(text: str) -> str:
-    """Blank out whitespace-free ASCII chunks that look like code or math once edge punctuation is trimmed.
-    Scans from each code feature, so prose without any costs one regex pass."""
+    """Blank out whitespace-free ASCII chunks that look like code or math once edge punctuation is trimmed;
+    a snake_case or camelCase chunk that reads as words (`first_we_multiply`, see `identifier_prose`) becomes
+    those words. Scans from each code feature, so prose without any costs one regex pass."""
     out: list[str] = []
     pos = checked = 0  # text[:pos] is emitted; chunks before `checked` are decided
     for feature in _CODE_FEATURE.finditer(text):
@@ -137,14 +146,23 @@ def drop_code_tokens(text: str) -> str:
         core = text[start:end].strip(_EDGE_PUNCT)
         if core and _CODE_FEATURE.search(core):
             out.append(text[pos:start])
-            out.append(" ")
+            out.append(f" {identifier_prose(core)} ")
             pos = end
     out.append(text[pos:])
     return "".join(out)
 
 
-# Pass 1: letter sequences (any script) and sentence ends; findall keeps it in C. A stop yields ''.
-_WORD_OR_STOP = regex.compile(rf"(\p{{L}}[\p{{L}}\p{{M}}]*(?:['’\-]\p{{L}}[\p{{L}}\p{{M}}]*)*)|{_SENTENCE_END}")
+# Pass 1: spelled-out words, letter sequences (any script) and sentence ends; findall keeps it in C.
+# A stop yields ('', ''). Spelled: 4+ single Latin/Greek letters one space apart, so no letter escapes as a
+# "variable" (`F i r s t w e m u l t i p l y`).
+_SPELLED_MIN = 4
+_LETTER = r"[\p{Latin}\p{Greek}]\p{M}*"
+_WORD = rf"(\p{{L}}[\p{{L}}\p{{M}}]*(?:['’\-]\p{{L}}[\p{{L}}\p{{M}}]*)*)|{_SENTENCE_END}"
+_WORD_OR_STOP = regex.compile(rf"(){_WORD}")  # the common case: no spelled-out word anywhere
+_SPELLED_WORD_OR_STOP = regex.compile(
+    rf"(?<![\p{{L}}\p{{M}}])({_LETTER}(?: {_LETTER}){{{_SPELLED_MIN - 1},}})(?![\p{{L}}\p{{M}}])|{_WORD}")
+# A cheap superset of a spelled-out word: its last three letters, " b c d" of "a b c d" (Spanish "y a" is not).
+_SPELLED_HINT = re.compile(r" [^\W\d_][^\w ]* [^\W\d_][^\w ]* [^\W\d_](?![^\W\d_])")
 
 
 def _script_group(script: str) -> str:
@@ -178,8 +196,11 @@ def segment(text: str, cjk_weight: float = 1.0) -> list[Run]:
     alphabetic scripts per word, unspaced scripts per UNSPACED_LETTERS letters."""
     runs: list[Run] = []
     sentence, current = 0, None
-    for word in _WORD_OR_STOP.findall(text):
-        if not word:  # a sentence end
+    pattern = _SPELLED_WORD_OR_STOP if _SPELLED_HINT.search(text) else _WORD_OR_STOP
+    for spelled, word in pattern.findall(text):
+        if spelled:
+            word = spelled.replace(" ", "")
+        elif not word:  # a sentence end
             sentence, current = sentence + 1, None
             continue
         # Plain ASCII words (most of a Latin text) skip the script split.
@@ -190,8 +211,13 @@ def segment(text: str, cjk_weight: float = 1.0) -> list[Run]:
             if current is None or current.script != script:
                 current = Run(script, sentence, [])
                 runs.append(current)
+            units = len(token) / UNSPACED_LETTERS if spelled else _units(script, token, cjk_weight)
+            if units != 1.0 and current.word_units is None and script not in _PER_CHAR:
+                current.word_units = [_units(script, w, cjk_weight) for w in current.words]
             current.words.append(token)
-            current.units += _units(script, token, cjk_weight)
+            current.units += units
+            if current.word_units is not None:
+                current.word_units.append(units)
     return runs
 
 
@@ -220,4 +246,5 @@ def _units(script: str, token: str, cjk_weight: float) -> float:
         return len(token) * cjk_weight
     if script in UNSPACED_SCRIPTS:
         return len(token) / UNSPACED_LETTERS
-    return 1.0
+    hyphens = token.count("-")
+    return hyphens + 1.0 if hyphens >= _CHAIN_HYPHENS else 1.0
