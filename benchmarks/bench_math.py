@@ -5,7 +5,8 @@
 Agreement against each suite's labels, both tools on the same rows:
 - math-verify's own test cases (tests/data/peer_math/math_verify.jsonl; the boxed ones separately: rewardkit
   never scores unanchored prose), latex2sympy2_extended's (each LaTeX string against the value its test expects),
-  the red-team corpus (tests/data/math_redteam.jsonl, when present) and the generated pairs of math_pairs.py.
+  the red-team corpora (tests/data/math_redteam.jsonl and the held-out math_heldout.jsonl, when present) and
+  the generated pairs of math_pairs.py.
   Labels listed in tests/data/peer_math/WRONG_LABELS.md are left out.
 Throughput (measured first, before either tool has seen the strings) on a realistic mix: full R1/MATH-style
 completions (math_pairs.py) in which at least 10% of the pairs
@@ -36,6 +37,7 @@ from rewardkit.scorers.math import MathScorer
 from rewardkit.scorers.math.parse import parse
 
 REDTEAM = Path(__file__).resolve().parent.parent / "tests" / "data" / "math_redteam.jsonl"
+HELDOUT = REDTEAM.with_name("math_heldout.jsonl")  # written after the scorer's fixes, never shown to its authors
 # verdict rules of the numeric/symbolic path (verify.py, numeric.py, symbolic.py): exact rationals do not decide
 SYMBOLIC_RULES = ("numeric", "identity", "expressions differ", "equivalent equations", "simplify", "symbolic",
                   "not a finite", "equation")
@@ -84,10 +86,11 @@ def suites(pairs: int, seed: int) -> list[tuple[str, list[Row], bool]]:
     l2s = [{"gold": r["gold"], "pred": r["pred"], "label": r["label"]} for r in load("latex2sympy2")]
     out = [("math-verify tests, boxed", mv_boxed, False), ("math-verify tests, all", mv, False),
            ("latex2sympy2 tests (bare)", l2s, True)]
-    if REDTEAM.exists():
-        rows = [json.loads(line) for line in REDTEAM.read_text().splitlines() if line.strip()]
-        out.append(("red-team corpus", [{"gold": r["answer"], "completion": r["completion"], "label": r["label"]}
-                                        for r in rows], False))
+    for label, path in (("red-team corpus", REDTEAM), ("held-out red-team corpus", HELDOUT)):
+        if path.exists():
+            rows = [json.loads(line) for line in path.read_text().splitlines() if line.strip()]
+            out.append((label, [{"gold": r["answer"], "completion": r["completion"], "label": r["label"]}
+                                for r in rows], False))
     out.append((f"generated pairs ({pairs})", make_pairs(pairs, seed), False))
     return out
 
