@@ -82,8 +82,9 @@ def _start(tmp_path: Path, recipe: object, *extra: str) -> tuple[subprocess.Pope
 def test_signal_stops_every_process_the_server_started(tmp_path, sig, code):
     recipe = [{"use": "math"}, {"use": "sleeper", "weight": 0.0}]
     proc, url = _start(tmp_path, recipe, "--workers", "2")
-    # a symbolic comparison starts the math scorer's own worker processes in each scoring worker
-    body = {"query": ["q<answer>\\sqrt{2}/2</answer>"] * 4, "prompts": ["q"] * 4, "labels": ["\\frac{1}{\\sqrt2}"] * 4}
+    # a zero written as an expression needs the symbolic check, which starts the math scorer's own worker
+    # processes in each scoring worker (the in-process numeric path decides most other pairs)
+    body = {"query": ["q<answer>\\sqrt{8} - 2\\sqrt{2}</answer>"] * 4, "prompts": ["q"] * 4, "labels": ["0"] * 4}
     assert httpx.post(f"{url}/get_reward", json=body, timeout=60).json()["rewards"] == [1.0] * 4
     started = _descendants(proc.pid)
     assert len(started) >= 4  # 2 scoring workers, the resource tracker, math workers
