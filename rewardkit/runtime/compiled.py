@@ -85,7 +85,8 @@ class CompiledExecutor(BwrapExecutor):
             binds += ["--ro-bind", path, path]
         at = argv.index("--remount-ro")  # before the root is made read-only
         argv[at:at] = [*binds, "--ro-bind-data", str(fds[2]), "/exec_runner.py"]
-        assert argv[-1] == "/runner.py", "sandbox.bwrap_argv must end with the runner's path"  # noqa: S101
+        if argv[-1] != "/runner.py":  # the layout this relies on changed in sandbox.py
+            raise RuntimeError("sandbox.bwrap_argv must end with the runner's path")
         argv[-1] = "/exec_runner.py"
         return argv
 
