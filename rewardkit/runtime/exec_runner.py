@@ -33,6 +33,10 @@ def _child(argv, env, limits, install, fds):
         # pipe, which is close-on-exec
         os.closerange(3, val_w)
         os.closerange(val_w + 1, 1 << 16)
+        # Python ignores SIGPIPE and SIGXFSZ, and ignored signals survive exec: restore what a shell gives a
+        # program (past the file-size limit it dies of SIGXFSZ rather than writing on forever)
+        for number in (signal.SIGPIPE, signal.SIGXFSZ):
+            signal.signal(number, signal.SIG_DFL)
         runner._limit(limits)
         if install is not None:
             install()
