@@ -274,6 +274,8 @@ class Code(Scorer):
         value = {"fraction": fraction, "binary": float(passed == len(cases)),
                  "weighted": float(passed == len(cases)) + 0.1 * fraction}[self.params.reward]
         details = {"passed": passed, "total": len(cases), "tests": verdicts}
+        if built is not None:
+            details["compile"] = {"status": "ok", "wall": built.get("wall")}
         return Score(value, reason=f"{passed}/{len(cases)} tests passed", details=details)
 
     def _verdict(self, case: TestCase, record: dict[str, Any]) -> dict[str, Any]:
