@@ -27,6 +27,8 @@ from rewardkit.runtime.toolchains import Toolchain, ToolchainMissing, find
 
 EXEC_RUNNER = Path(__file__).with_name("exec_runner.py")
 COMPILE_OUTPUT_BYTES = 64 << 10  # compiler messages kept (the head: the first error matters most)
+# what gcc (cc1plus), javac and node print when the compile step's address-space limit stops them
+COMPILE_OOM = ("virtual memory exhausted", "out of memory allocating", "OutOfMemoryError", "heap out of memory")
 _ENV = {"PATH": "/usr/bin:/bin", "HOME": "/sandbox", "LANG": "C.UTF-8"}
 # known-good programs: each language's toolchain must compile and run one inside the sandbox before it is used
 PROBES = {
@@ -124,7 +126,7 @@ class CompiledExecutor(BwrapExecutor):
                 "tests": [{"kind": "stdio", "input": t.get("input", "")} for t in tests], "limits": run,
                 "compile_limits": build, "compile_filter": seccomp.exec_filter(True).hex(),
                 "run_filter": seccomp.exec_filter(False).hex(), "isolated": True, "fail_fast": fail_fast,
-                "oom_markers": list(language.oom_markers)}
+                "oom_markers": list(language.oom_markers), "compile_oom_markers": list(COMPILE_OOM)}
 
     def _records(self, proc: _Process, count: int, limits: Limits, job: dict[str, Any]) -> CompiledResult:
         lines = _Lines(proc.results, cap=8 * (2 * limits.output_bytes + 4000) + (1 << 16))

@@ -4,7 +4,7 @@ start the program once per stdio test.
 Run as `python -s -S -B exec_runner.py RESULT_FD` beside `runner.py`, whose limits, output collection and
 seccomp loader it uses. One JSON job on stdin: {"code", "source", "compile": argv | null, "run": argv, "env",
 "tests": [{"kind": "stdio", "input"}], "limits", "compile_limits", "compile_filter", "run_filter", "isolated",
-"fail_fast", "oom_markers"}. Expected outputs are never part of it.
+"fail_fast", "oom_markers", "compile_oom_markers"}. Expected outputs are never part of it.
 
 Records on RESULT_FD: `ready`, then one for the compile step (`"compile": true`) when there is one, then one per
 test (`skipped` for all of them when the compile failed). Each process is forked from here, closes RESULT_FD,
@@ -99,7 +99,8 @@ def run_job(job, result_fd):
     compiled = True
     if job.get("compile"):
         limits = job["compile_limits"]
-        record = execute({**job, "keep_head": True, "oom_markers": ()}, job["compile"], "", limits, compile_install,
+        build = {**job, "keep_head": True, "oom_markers": job.get("compile_oom_markers") or ()}
+        record = execute(build, job["compile"], "", limits, compile_install,
                          float(limits["timeout_s"]))
         record["compile"] = True
         runner._send(result_fd, record)

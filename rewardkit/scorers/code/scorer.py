@@ -305,7 +305,7 @@ def _refuse_language(language: str, cases: list[TestCase], isolation: str) -> Sc
 
 def compile_failure(record: dict[str, Any], total: int) -> Score:
     """A program that does not compile (an error, or the compile step's own limits): 0, with the message."""
-    status = record.get("status")
+    status = {"runtime_error": "compile_error"}.get(str(record.get("status")), record.get("status"))
     message = " ".join(str(record.get("stderr") or "").split())[:600]
     what = {"timeout": "compile timed out", "output_limit": "compiler output over its cap",
             "memory": "compile ran out of memory"}.get(str(status), "compile error")
