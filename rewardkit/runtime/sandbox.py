@@ -39,6 +39,11 @@ from rewardkit.runtime import seccomp
 from rewardkit.runtime.interpreter import Interpreter, find, sandbox_user
 
 RUNNER = Path(__file__).with_name("runner.py")
+# imported by a runner while it waits for work (forked tests then find them loaded): a program's sandbox, fresh per
+# sample, takes what programs most import; a test sandbox, which serves many samples, what test code imports too
+PROGRAM_PRELOAD = ()
+JUDGE_PRELOAD = ("typing", "math", "random", "re", "collections", "itertools", "functools", "string", "copy",
+                 "heapq", "bisect", "hashlib", "fractions", "decimal", "statistics")
 EXCHANGE = Path(__file__).with_name("exchange.py")  # imported by the runner from its own directory
 SANDBOX_UID = 65534  # "nobody" inside the user namespace (the host uid is interpreter.sandbox_user's)
 _ENV = {"PATH": "/usr/bin:/bin", "HOME": "/sandbox", "LANG": "C.UTF-8", "PYTHONHASHSEED": "0",
@@ -164,17 +169,20 @@ class _Process:
     """One started sandbox (or local runner) waiting for its job on stdin."""
 
     def __init__(self, argv: list[str], pass_fds: tuple[int, ...], env: dict[str, str], limits: Limits,
-                 workdir: str | None = None, bwrap_info: bool = False, user: tuple[int, int] | None = None) -> None:
-        """`workdir`: the cwd, removed on kill (default: / , which bwrap leaves for its own root)."""
+                 workdir: str | None = None, bwrap_info: bool = False, user: tuple[int, int] | None = None,
+                 preload: tuple[str, ...] = ()) -> None:
+        """`workdir`: the cwd, removed on kill (default: / , which bwrap leaves for its own root); `preload`: modules
+        the runner imports while it waits."""
         read_fd, write_fd = os.pipe()
         # the host sends the pipe pairs of check tests over this socket (SCM_RIGHTS), one message per test
         self.ctl, ctl_child = socket.socketpair(socket.AF_UNIX, socket.SOCK_SEQPACKET)
         self.workdir, self.limits, self.info, self.init_pid = workdir, limits, None, None
+        self.reader: threading.Thread | None = None  # a thread still reading `results`
         # as root, the sandbox starts as an unprivileged uid: Popen switches it (setgroups, setregid, setreuid)
         # between fork and exec in C, which is safe with threads, unlike a preexec_fn
         as_user = {"user": user[0], "group": user[1], "extra_groups": []} if user else {}
         # the runner writes its records to write_fd and reads pipe pairs from ctl (same numbers inside bwrap)
-        argv = [*argv, str(write_fd), str(ctl_child.fileno())]
+        argv = [*argv, str(write_fd), str(ctl_child.fileno()), ",".join(preload)]
         extra = (write_fd, ctl_child.fileno())
         info_w = None
         if bwrap_info:  # bwrap reports the host pid of the namespace's init there
@@ -227,6 +235,8 @@ class _Process:
 
     def kill(self) -> None:
         self._kill_namespace()
+        if self.reader is not None:
+            self.reader.join()
         if self.init_pid is not None:
             # bwrap reaps the namespace's init and exits by itself: give it that chance, so the init is not
             # orphaned (it would become a zombie of ours if we are PID 1 or a subreaper)
@@ -313,13 +323,34 @@ class _ProcessExecutor(ABC):
         # bwrap --die-with-parent (PR_SET_PDEATHSIG) fires when the *thread* that started it exits, so every
         # sandbox is started from this one long-lived thread, never from a short-lived worker thread
         self._spawner = ThreadPoolExecutor(max_workers=1, thread_name_prefix="rewardkit-sandbox-spawner")
+        # used sandboxes are killed off the scoring path (their results are in; killing waits for bwrap's exit)
+        self._reaper = ThreadPoolExecutor(max_workers=1, thread_name_prefix="rewardkit-sandbox-reaper")
+        self._pending = 0  # warm sandboxes being started
+        self._pending_lock = threading.Lock()
 
     @abstractmethod
-    def _spawn(self, limits: Limits) -> _Process:
+    def _spawn(self, limits: Limits, preload: tuple[str, ...]) -> _Process:
         """Start one runner process under `limits` (a bwrap sandbox, or a plain local process)."""
 
-    def _start(self, limits: Limits) -> _Process:
-        return self._spawner.submit(self._spawn, limits).result()
+    def _start(self, limits: Limits, preload: tuple[str, ...] = PROGRAM_PRELOAD) -> _Process:
+        return self._spawner.submit(self._spawn, limits, preload).result()
+
+    def _refill(self, limits: Limits) -> None:
+        """Start a warm sandbox in the background (a sample never waits for the next one's start)."""
+        with self._pending_lock:
+            if self._warm.qsize() + self._pending >= self._target:
+                return
+            self._pending += 1
+        self._spawner.submit(self._spawn_warm, limits)
+
+    def _spawn_warm(self, limits: Limits) -> None:
+        try:
+            self._warm.put(self._spawn(limits, PROGRAM_PRELOAD))
+        except OSError:
+            pass  # the next sample starts its own sandbox and reports the failure
+        finally:
+            with self._pending_lock:
+                self._pending -= 1
 
     def _take(self, limits: Limits) -> _Process:
         try:
@@ -339,15 +370,14 @@ class _ProcessExecutor(ABC):
             return ExecResult(infra=f"could not start the sandbox: {exc}")
         try:
             self._send_job(proc, {"code": code, "tests": tests}, limits, fail_fast)
-            if self._warm.qsize() < self._target:
-                self._warm.put(self._start(limits))  # boots while this sample runs
+            self._refill(limits)  # boots while this sample runs
             if not checks:
                 return self._collect(proc, len(tests), limits)
             return self._run_checks(proc, checks, limits, fail_fast)
         except OSError as exc:
             return ExecResult(infra=f"could not start the test sandbox: {exc}")
         finally:
-            proc.kill()
+            self._reaper.submit(proc.kill)
 
     def _run_checks(self, program: _Process, checks: list[dict[str, Any]], limits: Limits,
                     fail_fast: bool) -> ExecResult:
@@ -366,16 +396,16 @@ class _ProcessExecutor(ABC):
             if healthy:
                 self._judges.put(judge)
             else:
-                judge.kill()
+                self._reaper.submit(judge.kill)
 
     def _take_judge(self, limits: Limits) -> _Process:
         try:
             judge = self._judges.get_nowait()
         except queue.Empty:
-            return self._start(limits)
+            return self._start(limits, JUDGE_PRELOAD)
         if judge.limits.disk_mb != limits.disk_mb or judge.proc.poll() is not None:
             judge.kill()
-            return self._start(limits)
+            return self._start(limits, JUDGE_PRELOAD)
         return judge
 
     def _send_job(self, proc: _Process, job: dict[str, Any], limits: Limits, fail_fast: bool,
@@ -401,7 +431,11 @@ class _ProcessExecutor(ABC):
 
         reader = threading.Thread(target=read_program, name="rewardkit-sandbox-reader", daemon=True)
         reader.start()
+        program.reader = reader  # joined before the sandbox is killed and its pipe closed
         checks = self._collect(judge, count, limits)
+        if checks.infra is None and all(r.get("status") == "ok" and r.get("value") == "P" for r in checks.records):
+            # every test passed, calling the program: its own records add nothing; it is stopped off this path
+            return ExecResult([{} for _ in checks.records], checks=checks.records, complete=checks.complete)
         started.wait(limits.start_timeout_s + 1)  # a start failure is an infra_error, never stopped into one
         program.stop()
         reader.join()
@@ -446,6 +480,10 @@ class _ProcessExecutor(ABC):
         return ExecResult(records)
 
     def close(self) -> None:
+        """Kill every sandbox: warm, idle, being started or being killed (none is left when this returns)."""
+        with contextlib.suppress(RuntimeError):  # at interpreter exit no new work is taken: kill what is here
+            self._spawner.submit(lambda: None).result()
+            self._reaper.submit(lambda: None).result()
         for pool in (self._warm, self._judges):
             while True:
                 try:
@@ -473,12 +511,13 @@ class BwrapExecutor(_ProcessExecutor):
         self.user = sandbox_user(uid)
         self.python = find(python, self.user)
 
-    def _spawn(self, limits: Limits) -> _Process:
+    def _spawn(self, limits: Limits, preload: tuple[str, ...]) -> _Process:
         fds = (seccomp.memfd_with(seccomp.sandbox_filter()), seccomp.memfd_with(_source(RUNNER), "rk-runner"),
                seccomp.memfd_with(_source(EXCHANGE), "rk-exchange"))
         try:
             return _Process(bwrap_argv(self.bwrap, limits, fds[0], fds[1], self.python, fds[2]), fds,
-                            {"PATH": os.environ.get("PATH", "")}, limits, bwrap_info=True, user=self.user)
+                            {"PATH": os.environ.get("PATH", "")}, limits, bwrap_info=True, user=self.user,
+                            preload=preload)
         finally:
             for fd in fds:
                 os.close(fd)
@@ -489,10 +528,10 @@ class LocalExecutor(_ProcessExecutor):
 
     isolated = False
 
-    def _spawn(self, limits: Limits) -> _Process:
+    def _spawn(self, limits: Limits, preload: tuple[str, ...]) -> _Process:
         workdir = tempfile.mkdtemp(prefix="rewardkit-code-")
         argv = [sys.executable, "-s", "-S", "-B", str(RUNNER)]
-        return _Process(argv, (), {**_ENV, "HOME": workdir}, limits, workdir=workdir)
+        return _Process(argv, (), {**_ENV, "HOME": workdir}, limits, workdir=workdir, preload=preload)
 
     def _runner_filter(self) -> str | None:
         return seccomp.sandbox_filter().hex()

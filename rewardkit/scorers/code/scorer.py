@@ -133,8 +133,8 @@ class Code(Scorer):
             return SandboxFusionExecutor(self.params.sandboxfusion_url)
         from rewardkit.runtime.sandbox import BwrapExecutor, LocalExecutor
         if self.params.isolation == "local":
-            return LocalExecutor(self.workers)
-        return BwrapExecutor(warm=self.workers, python=self.params.python, uid=self.params.sandbox_uid)
+            return LocalExecutor(2 * self.workers)
+        return BwrapExecutor(warm=2 * self.workers, python=self.params.python, uid=self.params.sandbox_uid)
 
     def _limits(self):
         from rewardkit.runtime.sandbox import Limits
