@@ -51,13 +51,22 @@ class CompiledResult(ExecResult):
 class CompiledExecutor(BwrapExecutor):
     """Samples of one language, each in a fresh sandbox with its toolchain; warm sandboxes as for Python."""
 
-    def __init__(self, language: str, warm: int = 1, bwrap: str | None = None, python: str | None = None,
+    @classmethod
+    def for_language(cls, language: str, **options: Any) -> CompiledExecutor:
+        """The executor of `language` (a key of toolchains.LANGUAGES); `options` as for the constructor. Raises
+        ToolchainMissing (an OSError) when the toolchain is absent or fails its probe in the sandbox."""
+        return cls(find(language), **options)  # found first: no half-built executor to clean up
+
+    def __init__(self, toolchain: Toolchain, warm: int = 1, bwrap: str | None = None, python: str | None = None,
                  uid: int | None = None, probe: bool = True) -> None:
-        """Raises ToolchainMissing (an OSError) when the toolchain is absent or fails its probe in the sandbox."""
         super().__init__(warm, bwrap, python, uid)
-        self.toolchain: Toolchain = find(language)
+        self.toolchain: Toolchain = toolchain
         if probe:
-            self._probe()
+            try:
+                self._probe()
+            except ToolchainMissing:
+                self.close()
+                raise
 
     def _probe(self) -> None:
         name = self.toolchain.language.name
@@ -70,6 +79,7 @@ class CompiledExecutor(BwrapExecutor):
                                    f"({detail.strip()}); reinstall {self.toolchain.language.package}")
 
     def _spawn(self, limits: Limits, preload: tuple[str, ...] = ()) -> _Process:
+        """`preload` is the Python runner's (modules it imports while idle): nothing to preload here."""
         fds = (seccomp.memfd_with(seccomp.sandbox_filter()), seccomp.memfd_with(_source(RUNNER), "rk-runner"),
                seccomp.memfd_with(_source(EXEC_RUNNER), "rk-exec-runner"))
         try:
@@ -106,13 +116,12 @@ class CompiledExecutor(BwrapExecutor):
                 proc.proc.stdin.close()
             except OSError:
                 pass  # reported below as a start failure
-            if self._warm.qsize() < self._target:
-                self._warm.put(self._start(limits))  # boots while this sample runs
+            self._refill(limits)  # boots while this sample runs
             return self._records(proc, len(tests), limits, job)
         except OSError as exc:
             return CompiledResult(infra=f"the sandbox failed: {exc}")
         finally:
-            proc.kill()
+            self._reaper.submit(proc.kill)
 
     def _job(self, code: str, tests: list[dict[str, Any]], limits: Limits, fail_fast: bool) -> dict[str, Any]:
         language, tool = self.toolchain.language, self.toolchain

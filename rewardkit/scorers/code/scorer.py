@@ -144,28 +144,29 @@ class Code(Scorer):
 
     def _compiled_executor(self, language: str):
         """The executor of a compiled language, made on first use (its toolchain is probed in the sandbox then);
-        a failure is kept for a minute, then tried again."""
+        a failure (its message only: a kept exception would hold the frames of its traceback) is kept for a
+        minute, then tried again."""
         if self._lock is None:
             self._lock = threading.Lock()
         with self._lock:
             if self._compiled is None or self._compiled[0] != os.getpid():
                 self._compiled = (os.getpid(), {})
             made = self._compiled[1].get(language)
-            if made is None or (isinstance(made[0], OSError) and time.monotonic() - made[1] > 60):
+            if made is None or (isinstance(made[0], str) and time.monotonic() - made[1] > 60):
                 from rewardkit.runtime.compiled import CompiledExecutor
                 try:
-                    made = (CompiledExecutor(language, warm=self.workers, python=self.params.python,
-                                             uid=self.params.sandbox_uid), 0.0)
+                    made = (CompiledExecutor.for_language(language, warm=self.workers, python=self.params.python,
+                                                          uid=self.params.sandbox_uid), 0.0)
                 except OSError as exc:
-                    made = (exc, time.monotonic())
+                    made = (str(exc), time.monotonic())
                 self._compiled[1][language] = made
             return made[0]
 
     def _run_compiled(self, code: str, cases: list[TestCase], language: str):
         from rewardkit.runtime.sandbox import ExecResult
         executor = self._compiled_executor(language)
-        if isinstance(executor, OSError):
-            return ExecResult(infra=str(executor))
+        if isinstance(executor, str):
+            return ExecResult(infra=executor)
         return executor.run(code, [c.for_sandbox() for c in cases], self._limits(), fail_fast=self._fail_fast)
 
     @property
@@ -178,7 +179,7 @@ class Code(Scorer):
             self._executor.close()
             self._executor = None
         for made, _ in (getattr(self, "_compiled", None) or (0, {}))[1].values():
-            if not isinstance(made, OSError):
+            if not isinstance(made, str):
                 made.close()
         self._compiled = None
 
