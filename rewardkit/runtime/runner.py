@@ -373,7 +373,7 @@ def _jobs():
 def run_job(job, channels):
     """Report `ready`, then one record per test: tests past the sample's time budget, or after the first known
     failure when the job is `fail_fast`, are `skipped` without running."""
-    if job.get("code"):
+    if job.get("code") and job.get("own_workdir"):  # a work dir of the sample's own (not SandboxFusion's cwd)
         with contextlib.suppress(OSError), open(SCRIPT, "w", encoding="utf-8", errors="surrogateescape") as script:
             script.write(job["code"])  # for tracebacks and programs that read their own __file__
     _send(channels[0], {"ready": True})

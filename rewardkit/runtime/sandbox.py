@@ -42,8 +42,7 @@ RUNNER = Path(__file__).with_name("runner.py")
 # imported by a runner while it waits for work (forked tests then find them loaded): a program's sandbox, fresh per
 # sample, takes what programs most import; a test sandbox, which serves many samples, what test code imports too
 PROGRAM_PRELOAD = ()
-JUDGE_PRELOAD = ("typing", "math", "random", "re", "collections", "itertools", "functools", "string", "copy",
-                 "heapq", "bisect", "hashlib", "fractions", "decimal", "statistics")
+JUDGE_PRELOAD = ("typing", "math", "random", "re", "collections", "itertools", "functools", "string", "copy")
 EXCHANGE = Path(__file__).with_name("exchange.py")  # imported by the runner from its own directory
 SANDBOX_UID = 65534  # "nobody" inside the user namespace (the host uid is interpreter.sandbox_user's)
 _ENV = {"PATH": "/usr/bin:/bin", "HOME": "/sandbox", "LANG": "C.UTF-8", "PYTHONHASHSEED": "0",
@@ -222,10 +221,10 @@ class _Process:
         self.info = None
         try:
             child = int(json.loads(data)["child-pid"])
+            self.init_pid = child
             status = Path(f"/proc/{child}/status").read_text()
             if f"\nPPid:\t{self.proc.pid}\n" in status:
                 os.kill(child, signal.SIGKILL)
-                self.init_pid = child
         except (ValueError, KeyError, OSError):
             pass
 
@@ -238,8 +237,8 @@ class _Process:
         if self.reader is not None:
             self.reader.join()
         if self.init_pid is not None:
-            # bwrap reaps the namespace's init and exits by itself: give it that chance, so the init is not
-            # orphaned (it would become a zombie of ours if we are PID 1 or a subreaper)
+            # bwrap reaps the namespace's init (killed, or gone with its runner) and exits by itself: give it that
+            # chance, so the init is not orphaned (it would become a zombie of ours if we are PID 1 or a subreaper)
             with contextlib.suppress(subprocess.TimeoutExpired):
                 self.proc.wait(timeout=1.0)
         with contextlib.suppress(ProcessLookupError, PermissionError):
@@ -326,6 +325,7 @@ class _ProcessExecutor(ABC):
         # used sandboxes are killed off the scoring path (their results are in; killing waits for bwrap's exit)
         self._reaper = ThreadPoolExecutor(max_workers=1, thread_name_prefix="rewardkit-sandbox-reaper")
         self._pending = 0  # warm sandboxes being started
+        self._closed = False
         self._pending_lock = threading.Lock()
 
     @abstractmethod
@@ -345,7 +345,11 @@ class _ProcessExecutor(ABC):
 
     def _spawn_warm(self, limits: Limits) -> None:
         try:
-            self._warm.put(self._spawn(limits, PROGRAM_PRELOAD))
+            proc = self._spawn(limits, PROGRAM_PRELOAD)
+            if self._closed:
+                proc.kill()
+            else:
+                self._warm.put(proc)
         except OSError:
             pass  # the next sample starts its own sandbox and reports the failure
         finally:
@@ -411,7 +415,8 @@ class _ProcessExecutor(ABC):
     def _send_job(self, proc: _Process, job: dict[str, Any], limits: Limits, fail_fast: bool,
                   last: bool = True) -> None:
         job.update({"limits": limits.for_runner(), "isolated": self.isolated, "fail_fast": fail_fast,
-                    "child_filter": seccomp.child_filter().hex(), "runner_filter": self._runner_filter()})
+                    "own_workdir": True, "child_filter": seccomp.child_filter().hex(),
+                    "runner_filter": self._runner_filter()})
         try:
             proc.proc.stdin.write(json.dumps(job).encode() + b"\n")
             proc.proc.stdin.flush()
@@ -424,10 +429,10 @@ class _ProcessExecutor(ABC):
         """Records of both sandboxes, read at once (a full pipe must not stall either). The test sandbox's
         records decide; once they are in, the program's sandbox is stopped, whatever it still runs."""
         found: dict[str, ExecResult] = {}
-        started = threading.Event()
+        started, got = threading.Event(), [0]
 
         def read_program() -> None:
-            found["program"] = self._collect(program, count, limits, "stopped", started)
+            found["program"] = self._collect(program, count, limits, "stopped", started, got)
 
         reader = threading.Thread(target=read_program, name="rewardkit-sandbox-reader", daemon=True)
         reader.start()
@@ -437,6 +442,10 @@ class _ProcessExecutor(ABC):
             # every test passed, calling the program: its own records add nothing; it is stopped off this path
             return ExecResult([{} for _ in checks.records], checks=checks.records, complete=checks.complete)
         started.wait(limits.start_timeout_s + 1)  # a start failure is an infra_error, never stopped into one
+        ran = sum(r.get("status") != "skipped" for r in checks.records)
+        deadline = time.monotonic() + 1.0  # the program's records of the tests that ran follow within moments
+        while got[0] < ran and reader.is_alive() and time.monotonic() < deadline:
+            reader.join(0.005)
         program.stop()
         reader.join()
         result = found["program"]
@@ -448,9 +457,9 @@ class _ProcessExecutor(ABC):
         return None
 
     def _collect(self, proc: _Process, count: int, limits: Limits, missing: str = "runtime_error",
-                 started: threading.Event | None = None) -> ExecResult:
+                 started: threading.Event | None = None, got: list[int] | None = None) -> ExecResult:
         """`missing`: the status of tests whose records never came (the runner died: the code's doing);
-        `started` is set once the runner is known to have started, or not to."""
+        `started` is set once the runner is known to have started, or not to; `got[0]` counts the records."""
         # the runner keeps <= output_bytes of stdout and of the value, <= 2000 bytes of stderr; JSON escaping can
         # grow a byte to 6 ("\u0001"), so a record never exceeds this cap unless the runner itself is broken
         lines = _Lines(proc.results, cap=8 * (2 * limits.output_bytes + 2000) + (1 << 16))
@@ -477,13 +486,19 @@ class _ProcessExecutor(ABC):
             if record.get("status") == "infra":
                 return ExecResult(infra="a test process could not set its limits or seccomp filter")
             records.append(record)
+            if got is not None:
+                got[0] = len(records)
         return ExecResult(records)
 
-    def close(self) -> None:
-        """Kill every sandbox: warm, idle, being started or being killed (none is left when this returns)."""
-        with contextlib.suppress(RuntimeError):  # at interpreter exit no new work is taken: kill what is here
-            self._spawner.submit(lambda: None).result()
-            self._reaper.submit(lambda: None).result()
+    def close(self, wait: bool = True) -> None:
+        """Kill every sandbox: warm, idle, being started or being killed (with `wait`, none is left when this
+        returns; never waited for from the executor's own threads, where it would wait for itself)."""
+        self._closed = True
+        own = threading.current_thread().name.startswith(("rewardkit-sandbox-spawner", "rewardkit-sandbox-reaper"))
+        if wait and not own:
+            with contextlib.suppress(RuntimeError):  # at interpreter exit no new work is taken: kill what is here
+                self._spawner.submit(lambda: None).result()
+                self._reaper.submit(lambda: None).result()
         for pool in (self._warm, self._judges):
             while True:
                 try:
@@ -492,7 +507,7 @@ class _ProcessExecutor(ABC):
                     break
 
     def __del__(self) -> None:
-        self.close()
+        self.close(wait=False)
 
 
 class BwrapExecutor(_ProcessExecutor):
