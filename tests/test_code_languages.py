@@ -323,3 +323,30 @@ def test_cpp_crashing_programs_are_contained(scorer, host, name):
     assert score.details["tests"][0]["status"] in statuses, score.details
     assert elapsed < 30, f"{name} took {elapsed:.1f}s"  # a compile (bits/stdc++.h) plus one 2 s test
     assert_contained_and_serving(scorer)
+
+
+RUNTIME_CASES = [  # (tag, program, expected test status, marks): limits and containment in Java and node
+    ("java", "public class Main{public static void main(String[] a){long x=0;while(true)x++;}}", "timeout", needs_java),
+    ("java", "import java.util.*;\npublic class Main{public static void main(String[] a){List<long[]> l=new "
+             "ArrayList<>();while(true)l.add(new long[1<<20]);}}", "memory", needs_java),
+    ("java", "public class Main{public static void main(String[] a){try{Runtime.getRuntime().exec(new String[]{"
+             "\"/bin/sh\",\"-c\",\"echo hi\"}).waitFor();System.out.println(\"escaped\");}catch(Exception e){"
+             "System.out.println(\"contained\");}}}", "passed", needs_java),
+    # the competitive-programming idiom for deep recursion: a thread with a 64 MB stack
+    ("java", "public class Main{public static void main(String[] a) throws Exception{Thread t=new Thread(null,"
+             "()->System.out.println(\"contained\"),\"m\",1<<26);t.start();t.join();}}", "passed", needs_java),
+    ("js", "while(true){}", "timeout", needs_node),
+    ("js", "const a=[];while(true)a.push(new Array(1e6).fill(1));", "memory", needs_node),
+    ("js", "try{require('child_process').execSync('echo hi');console.log('escaped')}"
+           "catch(e){console.log('contained')}", "passed", needs_node),
+    ("js", "const s=require('net').connect(53,'1.1.1.1');s.on('connect',()=>console.log('escaped'));"
+           "s.on('error',()=>console.log('contained'));", "passed", needs_node),
+]
+
+
+@needs_bwrap
+@pytest.mark.parametrize(("tag", "program", "status"), [pytest.param(*row[:3], marks=row[3]) for row in RUNTIME_CASES])
+def test_java_and_node_limits_and_containment(scorer, tag, program, status):
+    score = scorer.score({"completion": fenced(tag, program), "tests": {"inputs": [""], "outputs": ["contained\n"]}})
+    assert score.status.value == "ok", score
+    assert score.details["tests"][0]["status"] == status, score.details

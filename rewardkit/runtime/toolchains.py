@@ -48,7 +48,7 @@ LANGUAGES = {
     "c": Language("c", "gcc", oom_markers=()),
     "cpp": Language("cpp", "g++", oom_markers=("std::bad_alloc",)),
     "java": Language("java", "default-jdk-headless", compile_memory_mb=2048, compile_nproc=256,
-                     extra_address_mb=1024, nproc=256, oom_markers=("java.lang.OutOfMemoryError",)),
+                     extra_address_mb=2048, nproc=256, oom_markers=("java.lang.OutOfMemoryError",)),
     "javascript": Language("javascript", "nodejs", compile_timeout_s=10.0, compile_memory_mb=3072,
                            extra_address_mb=2048, nproc=64,
                            oom_markers=("heap out of memory", "Fatal process out of memory")),
