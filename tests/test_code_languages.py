@@ -310,6 +310,7 @@ CPP_CRASHERS = {  # program -> statuses it may end with; all score 0 within the 
 }
 
 
+@pytest.mark.slow
 @needs_bwrap
 @needs_gpp
 @pytest.mark.parametrize("name", sorted(CPP_CRASHERS))
