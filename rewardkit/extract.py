@@ -633,7 +633,8 @@ def code_blocks(text: str) -> list[tuple[str, str]]:
         pos = end.end()
 
 
-_LANGUAGE_ALIASES = {"py": "python", "python3": "python", "cpp": "c++", "cxx": "c++", "js": "javascript"}
+_LANGUAGE_ALIASES = {"py": "python", "python3": "python", "cpp": "c++", "cxx": "c++", "cc": "c++", "js": "javascript",
+                     "node": "javascript", "nodejs": "javascript"}
 
 
 def code_block(text: str, language: str | None = "python", which: Which = "last") -> str | None:

@@ -71,8 +71,34 @@ def child_filter() -> bytes:
     flt = sc.SyscallFilter(defaction=sc.ALLOW)
     for name in ("fork", "vfork", "execve", "execveat"):
         flt.add_rule(sc.ERRNO(errno.EPERM), name)
+    _no_processes(sc, flt)
+    _no_foreign_control(sc, flt)
+    return _export(flt)
+
+
+@functools.lru_cache(maxsize=2)
+def exec_filter(fork: bool) -> bytes:
+    """BPF stacked on a compiled-language process (see runtime/compiled.py), which the runner starts by exec, so
+    exec stays allowed (only the toolchain and the program are in the sandbox to exec). `fork`: a compiler, whose
+    driver forks and execs its passes (cc1plus, as, ld); a program gets threads only (the JVM and node need
+    them). Both keep the child filter's bans on group and broadcast kills and on other processes' rlimits."""
+    sc = _pyseccomp()
+    flt = sc.SyscallFilter(defaction=sc.ALLOW)
+    if not fork:
+        for name in ("fork", "vfork"):
+            flt.add_rule(sc.ERRNO(errno.EPERM), name)
+        _no_processes(sc, flt)
+    _no_foreign_control(sc, flt)
+    return _export(flt)
+
+
+def _no_processes(sc, flt) -> None:
+    """clone without CLONE_THREAD (a new process) is refused; clone3 falls back to clone in libc."""
     flt.add_rule(sc.ERRNO(errno.EPERM), "clone", sc.Arg(0, sc.MASKED_EQ, _CLONE_THREAD, 0))
     flt.add_rule(sc.ERRNO(errno.ENOSYS), "clone3")
+
+
+def _no_foreign_control(sc, flt) -> None:
     # another process's limits (the runner's, same uid): lowered hard limits would make the next test's setup
     # fail, turning the sample into an infra_error (None) instead of its score; pid 0 (its own) stays allowed
     flt.add_rule(sc.ERRNO(errno.EPERM), "prlimit64", sc.Arg(0, sc.NE, 0))
@@ -80,7 +106,6 @@ def child_filter() -> bytes:
         # pid <= 0 means a process group or every process: never the test's own business
         flt.add_rule(sc.ERRNO(errno.EPERM), name, sc.Arg(0, sc.MASKED_EQ, 0x80000000, 0x80000000))
         flt.add_rule(sc.ERRNO(errno.EPERM), name, sc.Arg(0, sc.MASKED_EQ, _INT_MASK, 0))
-    return _export(flt)
 
 
 def memfd_with(data: bytes, name: str = "rk-seccomp") -> int:

@@ -13,15 +13,17 @@ import json
 import os
 import random
 import threading
+import time
 import warnings
 from concurrent.futures import ThreadPoolExecutor
 from typing import Any, Literal
 
-from pydantic import BaseModel, ConfigDict, Field, model_validator
+from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
 
 from rewardkit.core import Sample, Score, Scorer, Status
 from rewardkit.errors import ConfigError
 from rewardkit.extract import answer_tag, code_block
+from rewardkit.scorers.code.languages import LANGUAGES, UNSUPPORTED, normalize, sample_language
 from rewardkit.scorers.code.tests import ParsedTests, TestCase, parse_tests
 from rewardkit.scorers.code.verdict import call_matches, stdout_matches
 
@@ -34,7 +36,9 @@ _MAX_CODE_CHARS = 200_000
 
 class CodeParams(BaseModel):
     model_config = ConfigDict(extra="forbid", frozen=True)
-    language: Literal["python"] = Field("python", description="language of the program (Python only)")
+    language: str = Field("python", description="language of the program: python, c, cpp, java, javascript "
+                          "(aliases such as c++, js, nodejs accepted), or auto: the tests' declared language, else "
+                          "the last fenced block's tag, else python")
     extract: Literal["code_block", "answer", "auto"] = Field(
         "code_block", description="code_block: last fenced block of the language; answer: the <answer> content "
         "(or the code block inside it); auto: code block, else answer content")
@@ -64,10 +68,20 @@ class CodeParams(BaseModel):
     sandbox_uid: int = Field(65534, ge=1, lt=2**32 - 1, description="unprivileged host uid (and gid) the bwrap "
                              "sandbox runs as when rewardkit runs as root; ignored otherwise")
 
+    @field_validator("language")
+    @classmethod
+    def _known_language(cls, value: str) -> str:
+        found = "auto" if value == "auto" else normalize(value)
+        if found is None or found in UNSUPPORTED:
+            raise ValueError(f"unknown language {value!r}: use one of {', '.join(LANGUAGES)} or auto")
+        return found
+
     @model_validator(mode="after")
     def _url_needed(self) -> CodeParams:
         if self.isolation == "sandboxfusion" and not self.sandboxfusion_url:
             raise ValueError("isolation 'sandboxfusion' needs sandboxfusion_url")
+        if self.language not in ("python", "auto") and self.isolation != "bwrap":
+            raise ValueError(f"language {self.language!r} runs only with isolation bwrap")
         return self
 
 
@@ -77,7 +91,7 @@ class Code(Scorer):
     name = "code"
     description = "Runs the completion's code against the sample's tests in a bubblewrap sandbox (fraction passed)."
     Params = CodeParams
-    _transient = ("_executor", "_lock", "_owner")
+    _transient = ("_executor", "_lock", "_owner", "_compiled")
     examples = (
         {"sample": {"completion": "```python\nprint(sum(map(int, input().split())))\n```",
                     "tests": {"inputs": ["1 2\n", "5 7\n"], "outputs": ["3\n", "12\n"]}}, "value": 1.0},
@@ -130,11 +144,46 @@ class Code(Scorer):
         return Limits(timeout_s=self.params.timeout_s, memory_mb=self.params.memory_mb, output_bytes=cap,
                       value_bytes=cap, budget_s=self.params.sample_timeout_s)
 
+    def _compiled_executor(self, language: str):
+        """The executor of a compiled language, made on first use (its toolchain is probed in the sandbox then);
+        a failure (its message only: a kept exception would hold the frames of its traceback) is kept for a
+        minute, then tried again."""
+        if self._lock is None:
+            self._lock = threading.Lock()
+        with self._lock:
+            if self._compiled is None or self._compiled[0] != os.getpid():
+                self._compiled = (os.getpid(), {})
+            made = self._compiled[1].get(language)
+            if made is None or (isinstance(made[0], str) and time.monotonic() - made[1] > 60):
+                from rewardkit.runtime.compiled import CompiledExecutor
+                try:
+                    made = (CompiledExecutor.for_language(language, warm=self.workers, python=self.params.python,
+                                                          uid=self.params.sandbox_uid), 0.0)
+                except OSError as exc:
+                    made = (str(exc), time.monotonic())
+                self._compiled[1][language] = made
+            return made[0]
+
+    def _run_compiled(self, code: str, cases: list[TestCase], language: str):
+        from rewardkit.runtime.sandbox import ExecResult
+        executor = self._compiled_executor(language)
+        if isinstance(executor, str):
+            return ExecResult(infra=executor)
+        return executor.run(code, [c.for_sandbox() for c in cases], self._limits(), fail_fast=self._fail_fast)
+
+    @property
+    def _fail_fast(self) -> bool:
+        return self.params.reward == "binary" if self.params.fail_fast is None else self.params.fail_fast
+
     def close(self) -> None:
         """Stop the warm sandboxes (they also die with this process)."""
         if getattr(self, "_executor", None) is not None:
             self._executor.close()
             self._executor = None
+        for made, _ in (getattr(self, "_compiled", None) or (0, {}))[1].values():
+            if not isinstance(made, str):
+                made.close()
+        self._compiled = None
 
     # -- scoring ----------------------------------------------------------------------------------------------
     def _score(self, sample: Sample) -> Score:
@@ -149,17 +198,18 @@ class Code(Scorer):
             except (OSError, ConfigError) as exc:
                 return [p if isinstance(p, Score) else _infra(str(exc)) for p in prepared]
             with ThreadPoolExecutor(min(self.workers, len(jobs))) as threads:
-                results = iter(threads.map(lambda job: self._run(executor, job[0], job[1]), jobs))
+                results = iter(threads.map(lambda job: self._run(executor, *job), jobs))
             prepared = [p if isinstance(p, Score) else self._judge(p[1], next(results)) for p in prepared]
         return prepared
 
-    def _run(self, executor, code: str, cases: list[TestCase]):
+    def _run(self, executor, code: str, cases: list[TestCase], language: str = "python"):
+        if language != "python":
+            return self._run_compiled(code, cases, language)
         checks = [c.for_judge() for c in cases if c.kind == "check"] or None
-        fail_fast = self.params.reward == "binary" if self.params.fail_fast is None else self.params.fail_fast
         return executor.run(code, [c.for_sandbox() for c in cases], self._limits(), checks=checks,
-                            fail_fast=fail_fast)
+                            fail_fast=self._fail_fast)
 
-    def _prepare(self, sample: Sample) -> Score | tuple[str, list[TestCase]]:
+    def _prepare(self, sample: Sample) -> Score | tuple[str, list[TestCase], str]:
         """The code and tests of a sample, or the Score when there is nothing to run."""
         parsed = self._tests(sample)
         if parsed.error or not parsed.cases:
@@ -167,13 +217,18 @@ class Code(Scorer):
         if self.params.isolation == "sandboxfusion" and parsed.cases[0].kind == "check":
             return Score.skip("assert tests need a second sandbox for the test code: use isolation bwrap "
                               "(SandboxFusion runs stdio and call tests)", Status.INVALID_INPUT)
-        code = self._extract(sample.completion_text)
+        language = sample_language(self.params.language, parsed.language, sample.completion_text)
+        if language != "python":
+            refused = _refuse_language(language, parsed.cases, self.params.isolation)
+            if refused is not None:
+                return refused
+        code = self._extract(sample.completion_text, language)
         if code is None or not code.strip():
-            return Score(0.0, reason=f"no {self.params.language} code found ({self.params.extract})",
+            return Score(0.0, reason=f"no {language} code found ({self.params.extract})",
                          details={"passed": 0, "total": len(parsed.cases)})
         if len(code) > _MAX_CODE_CHARS:
             return Score(0.0, reason=f"code longer than {_MAX_CODE_CHARS} characters")
-        return code, self._subset(parsed.cases)
+        return code, self._subset(parsed.cases), language
 
     def _tests(self, sample: Sample) -> ParsedTests:
         fields = (self.params.tests_field,) if self.params.tests_field else TEST_FIELDS
@@ -181,11 +236,11 @@ class Code(Scorer):
             if sample.has(key):
                 fn_name = sample.get("fn_name") or sample.get("entry_point")
                 fn_name = fn_name if isinstance(fn_name, str) else None
-                return parse_tests(sample.get(key), fn_name, setup=_setup(sample, fn_name))
+                return parse_tests(sample.get(key), fn_name, self.params.language, setup=_setup(sample, fn_name))
         return ParsedTests(error=f"the sample has no tests (looked in: {', '.join(fields)})")
 
-    def _extract(self, text: str) -> str | None:
-        mode, language = self.params.extract, self.params.language
+    def _extract(self, text: str, language: str) -> str | None:
+        mode = self.params.extract
         if mode in ("code_block", "auto"):
             block = code_block(text, language)
             if block is not None or mode == "code_block":
@@ -207,6 +262,9 @@ class Code(Scorer):
     def _judge(self, cases: list[TestCase], result) -> Score:
         if result.infra is not None:
             return _infra(result.infra)
+        built = getattr(result, "compile", None)  # compiled languages: the compile step's record
+        if built is not None and built.get("status") != "ok":
+            return compile_failure(built, len(cases))
         if result.checks is not None:
             invalid = next((r["value"][1:] for r in result.checks if str(r.get("value") or "").startswith("I")), None)
             if invalid is not None:
@@ -219,6 +277,8 @@ class Code(Scorer):
         value = {"fraction": fraction, "binary": float(passed == len(cases)),
                  "weighted": float(passed == len(cases)) + 0.1 * fraction}[self.params.reward]
         details = {"passed": passed, "total": len(cases), "tests": verdicts}
+        if built is not None:
+            details["compile"] = {"status": "ok", "wall": built.get("wall")}
         return Score(value, reason=f"{passed}/{len(cases)} tests passed", details=details)
 
     def _verdict(self, case: TestCase, record: dict[str, Any]) -> dict[str, Any]:
@@ -231,6 +291,29 @@ class Code(Scorer):
                 good = stdout_matches(str(record.get("stdout", "")), str(case.expected), self.params.float_tol)
             status = "passed" if good else "wrong_answer"
         return _with_error(status, record, record)
+
+
+def _refuse_language(language: str, cases: list[TestCase], isolation: str) -> Score | None:
+    """Why a sample in a language other than Python cannot be run (None when it can)."""
+    if language in UNSUPPORTED:
+        return Score.skip(f"{language} programs are not run yet (supported: {', '.join(LANGUAGES)})",
+                          Status.INVALID_INPUT)
+    if isolation != "bwrap":
+        return Score.skip(f"{language} programs run only with isolation bwrap", Status.INVALID_INPUT)
+    if any(case.kind != "stdio" for case in cases):
+        return Score.skip(f"only stdin/stdout tests run in {language} (these are call or assert tests)",
+                          Status.INVALID_INPUT)
+    return None
+
+
+def compile_failure(record: dict[str, Any], total: int) -> Score:
+    """A program that does not compile (an error, or the compile step's own limits): 0, with the message."""
+    status = {"runtime_error": "compile_error"}.get(str(record.get("status")), record.get("status"))
+    message = " ".join(str(record.get("stderr") or "").split())[:600]
+    what = {"timeout": "compile timed out", "output_limit": "compiler output over its cap",
+            "memory": "compile ran out of memory"}.get(str(status), "compile error")
+    return Score(0.0, reason=f"{what}: {message}" if message else what,
+                 details={"passed": 0, "total": total, "compile": {"status": status, "error": message}})
 
 
 def _check_verdict(check: dict[str, Any], program: dict[str, Any]) -> dict[str, Any]:

@@ -23,6 +23,7 @@ import sys
 from dataclasses import dataclass, field
 from typing import Any
 
+from rewardkit.scorers.code.languages import normalize
 from rewardkit.scorers.code.verdict import BigInt, load_json
 
 _JSONABLE = (str, int, float, bool, type(None), BigInt)
@@ -60,6 +61,7 @@ class TestCase:
 class ParsedTests:
     cases: list[TestCase] = field(default_factory=list)
     error: str | None = None  # why nothing usable was found
+    language: str | None = None  # the language the tests declare (open-r1's verification_info.language)
 
 
 def _jsonable(value: Any) -> Any:
@@ -200,12 +202,14 @@ def _parse(raw: Any, fn_name: str | None, language: str, setup: str) -> ParsedTe
         return _from_cases(raw, fn_name)
     if isinstance(raw, dict):
         if "test_cases" in raw:
-            wanted = str(raw.get("language", language)).lower()
-            if wanted not in (language, "py", "python3"):
-                return ParsedTests(error=f"tests are for language {wanted!r}, the scorer runs {language!r}")
+            declared = normalize(raw["language"]) if "language" in raw else None
+            if language != "auto" and raw.get("language") is not None and declared != language:
+                return ParsedTests(error=f"tests are for language {raw['language']!r}, the scorer runs {language!r}")
             cases = raw["test_cases"]
-            return _parse(cases, raw.get("fn_name") or fn_name, language, setup) if isinstance(cases, (list, str)) \
-                else ParsedTests(error="'test_cases' must be a list")
+            parsed = _parse(cases, raw.get("fn_name") or fn_name, language, setup) \
+                if isinstance(cases, (list, str)) else ParsedTests(error="'test_cases' must be a list")
+            parsed.language = declared
+            return parsed
         if "inputs" in raw:
             return _from_io(raw, fn_name)
     return ParsedTests(error=f"no tests found in {type(raw).__name__} (see docs/code.md for the formats)")

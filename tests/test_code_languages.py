@@ -1,0 +1,353 @@
+"""Languages beyond Python: C, C++, Java and JavaScript stdio tests, compile errors, language names, and the
+hostile suite's escapes repeated in C++ (contained, the host unchanged, nothing left running). CI installs the
+toolchains (.ci/run); locally each test skips when its toolchain is absent."""
+
+from __future__ import annotations
+
+import os
+import shutil
+import socket
+import subprocess
+import time
+from pathlib import Path
+
+import pytest
+
+from rewardkit.registry import get
+from rewardkit.runtime import toolchains
+from rewardkit.runtime.sandbox import bwrap_path
+from rewardkit.scorers.code.languages import fence_language, normalize, sample_language
+
+REPO = Path(__file__).resolve().parents[1]
+TESTS = {"inputs": ["1 2\n", "5 7\n", "2000000000 2000000000\n"], "outputs": ["3\n", "12\n", "4000000000\n"]}
+needs_bwrap = pytest.mark.skipif(bwrap_path() is None, reason="bubblewrap not installed (apt-get install bubblewrap)")
+
+
+def needs(tool: str, package: str):
+    return pytest.mark.skipif(shutil.which(tool) is None, reason=f"{tool} not installed (apt-get install {package})")
+
+
+needs_gpp, needs_gcc = needs("g++", "g++"), needs("gcc", "gcc")
+needs_java, needs_node = needs("javac", "default-jdk-headless"), needs("node", "nodejs")
+
+CPP_SUM = "#include <iostream>\nint main(){long long a,b;std::cin>>a>>b;std::cout<<a+b<<std::endl;}"
+PROGRAMS = {  # (language tag, program) -> expected value on TESTS
+    ("cpp", CPP_SUM): 1.0,
+    ("c++", "#include <bits/stdc++.h>\nusing namespace std;\nint main(){ios::sync_with_stdio(false);"
+            "long long a,b;cin>>a>>b;vector<long long> v{a,b};cout<<accumulate(v.begin(),v.end(),0LL)<<'\\n';}"): 1.0,
+    ("cpp", "#include <iostream>\nint main(){int a,b;std::cin>>a>>b;std::cout<<a+b<<std::endl;}"): 2 / 3,  # overflow
+    ("cpp", "#include <iostream>\nint main(){long long a,b;std::cin>>a>>b;std::cout<<a-b<<std::endl;}"): 0.0,
+    ("cpp", "#include <cstdio>\nint main(){std::puts(\"3\");return 1;}"): 0.0,  # right once, but a failed exit
+    ("c", '#include <stdio.h>\nint main(void){long long a,b;scanf("%lld %lld",&a,&b);printf("%lld\\n",a+b);}'): 1.0,
+    ("java", "import java.util.*;\npublic class Main{public static void main(String[] x){Scanner s=new Scanner("
+             "System.in);System.out.println(s.nextLong()+s.nextLong());}}"): 1.0,
+    ("java", "import java.io.*;\nclass Helper{static long add(long a,long b){return a+b;}}\npublic class Sum{"
+             "public static void main(String[] x) throws IOException{String[] p=new BufferedReader(new "
+             "InputStreamReader(System.in)).readLine().trim().split(\" \");System.out.println(Helper.add("
+             "Long.parseLong(p[0]),Long.parseLong(p[1])));}}"): 1.0,  # public class Sum names the file
+    ("java", "class Main{public static void main(String[] x){System.out.println(3);}}"): 1 / 3,
+    ("js", "const [a,b]=require('fs').readFileSync(0,'utf8').trim().split(/\\s+/).map(BigInt);"
+           "console.log(String(a+b));"): 1.0,
+    ("javascript", "const [a,b]=require('fs').readFileSync(0,'utf8').trim().split(/\\s+/).map(Number);"
+                   "console.log(a*b);"): 0.0,
+}
+TOOL = {"cpp": needs_gpp, "c++": needs_gpp, "c": needs_gcc, "java": needs_java, "js": needs_node,
+        "javascript": needs_node}
+
+
+@pytest.fixture(scope="module")
+def scorer():
+    code = get("code")(language="auto", timeout_s=2.0, memory_mb=256, workers=1)
+    yield code
+    code.close()
+
+
+def fenced(tag: str, program: str) -> str:
+    return f"Here is my solution.\n```{tag}\n{program}\n```"
+
+
+@needs_bwrap
+@pytest.mark.parametrize(("tag", "program"), [pytest.param(*key, marks=TOOL[key[0]]) for key in PROGRAMS])
+def test_stdio_programs_are_judged_like_python(scorer, tag, program):
+    score = scorer.score({"completion": fenced(tag, program), "tests": TESTS})
+    assert score.status.value == "ok", score
+    assert score.value == pytest.approx(PROGRAMS[(tag, program)]), score.details
+
+
+COMPILE_ERRORS = [
+    ("cpp", "int main(){ return undeclared; }", "'undeclared' was not declared", needs_gpp),
+    ("cpp", "#include <iostream>\nint main(){ std::cout << 1 }", "expected ';'", needs_gpp),
+    ("c", "int main(void){ return f(; }", "error", needs_gcc),
+    ("java", "public class Main{public static void main(String[] a){int x = \"s\";}}", "incompatible types",
+     needs_java),
+    ("js", "console.log((;", "SyntaxError", needs_node),
+]
+
+
+@needs_bwrap
+@pytest.mark.parametrize(("tag", "program", "message"),
+                         [pytest.param(*row[:3], marks=row[3]) for row in COMPILE_ERRORS])
+def test_compile_errors_score_zero_with_the_message(scorer, tag, program, message):
+    score = scorer.score({"completion": fenced(tag, program), "tests": TESTS})
+    assert score.value == 0.0 and score.status.value == "ok", score
+    assert score.reason.startswith("compile error") and message in score.reason, score.reason
+    assert score.details["compile"]["status"] != "ok"
+
+
+@needs_bwrap
+@needs_gpp
+def test_open_r1_verification_info_language_picks_cpp():
+    """open-r1's codeforces rows declare their language; the default scorer refuses them, `auto` runs them."""
+    info = {"language": "cpp", "test_cases": [{"input": "2 3\n", "output": "5\n", "type": "stdin_stdout"}]}
+    sample = {"completion": fenced("cpp", CPP_SUM), "verification_info": info}
+    python_only = get("code")(workers=1)
+    assert python_only.score(sample).status.value == "invalid_input"
+    for language in ("auto", "c++"):
+        code = get("code")(language=language, workers=1)
+        assert code.score(sample).value == 1.0
+        code.close()
+
+
+@needs_bwrap
+@needs_gpp
+def test_fixed_language_takes_its_own_block_and_refuses_call_tests(scorer):
+    mixed = fenced("python", "print(3)") + "\n" + fenced("cpp", CPP_SUM) + "\n" + fenced("python", "print(4)")
+    cpp = get("code")(language="cpp", workers=1)
+    assert cpp.score({"completion": mixed, "tests": TESTS}).value == 1.0
+    call = cpp.score({"completion": fenced("cpp", CPP_SUM), "tests": {"inputs": [[1]], "outputs": [1]},
+                      "fn_name": "f"})
+    assert call.value is None and call.status.value == "invalid_input"
+    assert cpp.score({"completion": mixed.replace("cpp", "java"), "tests": TESTS}).value == 0.0  # no C++ block
+    cpp.close()
+
+
+@needs_bwrap
+def test_missing_toolchain_is_an_infra_error_naming_the_package(monkeypatch):
+    toolchains._find.cache_clear()
+    real = shutil.which
+    monkeypatch.setattr(toolchains.shutil, "which", lambda name, **k: None if "node" in name else real(name, **k))
+    code = get("code")(language="javascript", workers=1)
+    try:
+        score = code.score({"completion": fenced("js", "console.log(3)"), "tests": TESTS})
+    finally:
+        code.close()
+        toolchains._find.cache_clear()
+    assert score.value is None and score.status.value == "infra_error", score
+    assert "apt-get install nodejs" in score.reason
+
+
+@pytest.mark.parametrize(("name", "expected"), [
+    ("cpp", "cpp"), ("C++", "cpp"), ("cxx", "cpp"), ("c", "c"), ("java", "java"), ("nodejs", "javascript"),
+    ("js", "javascript"), ("python3", "python"), ("go", "go"), ("rust", "rust"), ("cobol", None), (None, None),
+])
+def test_language_names(name, expected):
+    """Fence tags, open-r1's and SandboxFusion's names (cpp, java, nodejs, go, rust) map onto one name each."""
+    assert normalize(name) == expected
+
+
+def test_auto_language_comes_from_the_tests_then_the_last_known_fence():
+    text = "```text\nnotes\n```\n```cpp\nint main(){}\n```\n```\nuntagged\n```"
+    assert fence_language(text) == "cpp"
+    assert sample_language("auto", None, text) == "cpp"
+    assert sample_language("auto", "java", text) == "java"
+    assert sample_language("auto", None, "no code") == "python"
+    assert sample_language("python", None, text) == "python"
+
+
+def test_bad_language_is_a_config_error():
+    from rewardkit.errors import ConfigError
+    with pytest.raises(ConfigError, match="language"):
+        get("code")(language="cobol")
+    with pytest.raises(ConfigError, match="language"):
+        get("code")(language="cpp", isolation="local")
+
+
+# --- the hostile suite, in C++ -------------------------------------------------------------------------------
+
+def sandbox_pids() -> set[int]:
+    """Host processes of a compiled-language sandbox: bwrap with the exec runner, the runner, the programs."""
+    found = set()
+    for entry in os.listdir("/proc"):
+        if entry.isdigit() and int(entry) != os.getpid():
+            try:
+                cmdline = Path("/proc", entry, "cmdline").read_bytes()
+            except OSError:
+                continue
+            if b"exec_runner.py" in cmdline or cmdline.startswith(b"/sandbox/prog"):
+                found.add(int(entry))
+    return found
+
+
+@pytest.fixture
+def host(tmp_path):
+    """A marker file, a sentinel process and a listening TCP and UNIX socket on the host."""
+    marker = tmp_path / "marker.txt"
+    marker.write_text("untouched")
+    sentinel = subprocess.Popen(["sleep", "60"])
+    tcp = socket.socket()
+    tcp.bind(("127.0.0.1", 0))
+    tcp.listen(8)
+    unix = socket.socket(socket.AF_UNIX)
+    unix.bind(str(tmp_path / "host.sock"))
+    unix.listen(8)
+    yield {"marker": marker, "dir": tmp_path, "port": tcp.getsockname()[1], "sock": tmp_path / "host.sock"}
+    tcp.close()
+    unix.close()
+    assert sentinel.poll() is None, "a host process was killed from inside the sandbox"
+    sentinel.kill()
+    sentinel.wait()
+    assert marker.read_text() == "untouched"
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["host.sock", "marker.txt"]
+
+
+def assert_contained_and_serving(scorer) -> None:
+    scorer.close()
+    deadline = time.monotonic() + 3
+    while sandbox_pids() and time.monotonic() < deadline:
+        time.sleep(0.02)
+    assert sandbox_pids() == set(), "processes outlived the sandbox"
+    assert scorer.score({"completion": fenced("cpp", CPP_SUM), "tests": TESTS}).value == 1.0
+
+
+CPP_HEADER = """#include <bits/stdc++.h>
+#include <fcntl.h>
+#include <signal.h>
+#include <sys/socket.h>
+#include <sys/un.h>
+#include <netinet/in.h>
+#include <arpa/inet.h>
+#include <unistd.h>
+#include <dirent.h>
+using namespace std;
+"""
+# Programs that print 'contained' exactly when every attempt was stopped: a pass proves containment.
+CPP_PROBES = {
+    "writes_outside_workdir": """
+        int main(){ bool ok = true; string bad;
+          for (string p : {MARKER, HOSTDIR + "/new.txt", string("/etc/rk"), string("/rk"), string("/usr/rk"),
+                           string("/runner.py"), string("/exec_runner.py"), string("/dev/rk"),
+                           string("/usr/include/rk.h")}) {
+            int fd = open(p.c_str(), O_WRONLY | O_CREAT | O_TRUNC, 0644);
+            if (fd >= 0) { ok = false; bad = p; write(fd, "pwned", 5); close(fd); } }
+          cout << (ok ? "contained" : "escaped " + bad) << endl; }""",
+    "reads_of_host_files_and_proc": """
+        int main(){ bool ok = true; string bad;
+          for (string p : {string("/etc/passwd"), string("/etc/shadow"), REPO + "/pyproject.toml",
+                           string("/proc/1/environ"), string("/proc/self/environ"), string("/proc/self/maps"),
+                           string("/proc/1/cmdline"), string("/etc/hostname"), MARKER}) {
+            int fd = open(p.c_str(), O_RDONLY);
+            if (fd >= 0) { ok = false; bad = p; close(fd); } }
+          for (string d : {string("/proc"), string("/work"), string("/home"), string("/root")}) {
+            DIR* dir = opendir(d.c_str());
+            if (dir) { int n = 0; while (readdir(dir)) n++; closedir(dir); if (n > 2) { ok = false; bad = d; } } }
+          cout << (ok ? "contained" : "escaped " + bad) << endl; }""",
+    "network": """
+        int main(){ bool ok = true; string bad;
+          int s = socket(AF_INET, SOCK_STREAM, 0);
+          if (s >= 0) { sockaddr_in a{}; a.sin_family = AF_INET; a.sin_port = htons(PORT);
+            inet_pton(AF_INET, "127.0.0.1", &a.sin_addr);
+            if (connect(s, (sockaddr*)&a, sizeof a) == 0) { ok = false; bad = "loopback"; } close(s); }
+          s = socket(AF_INET, SOCK_STREAM, 0);
+          if (s >= 0) { sockaddr_in a{}; a.sin_family = AF_INET; a.sin_port = htons(53);
+            inet_pton(AF_INET, "1.1.1.1", &a.sin_addr);
+            if (connect(s, (sockaddr*)&a, sizeof a) == 0) { ok = false; bad = "public"; } close(s); }
+          s = socket(AF_INET, SOCK_DGRAM, 0);
+          if (s >= 0) { ok = false; bad = "udp socket"; close(s); }
+          s = socket(AF_INET6, SOCK_STREAM, 0);
+          if (s >= 0) { ok = false; bad = "inet6 socket"; close(s); }
+          s = socket(AF_UNIX, SOCK_STREAM, 0);
+          if (s >= 0) { sockaddr_un u{}; u.sun_family = AF_UNIX; strncpy(u.sun_path, SOCK.c_str(), 100);
+            if (connect(s, (sockaddr*)&u, sizeof u) == 0) { ok = false; bad = "host unix"; } close(s); }
+          cout << (ok ? "contained" : "escaped " + bad) << endl; }""",
+    "kill_everything": """
+        int main(){ bool ok = true; string bad;
+          for (int pid : {-1, 0}) if (kill(pid, SIGKILL) == 0) { ok = false; bad = to_string(pid); }
+          cout << (ok ? "contained" : "escaped " + bad) << endl; }""",
+    "fork_exec_and_daemon": """
+        int main(){ bool ok = true; string bad;
+          pid_t p = fork();
+          if (p == 0) { setsid(); sleep(60); _exit(0); }
+          if (p > 0) { ok = false; bad = "fork"; }
+          char* argv[] = {(char*)"/bin/sh", (char*)"-c", (char*)"echo hi", nullptr};
+          execv("/bin/sh", argv);
+          cout << (ok ? "contained" : "escaped " + bad) << endl; }""",
+}
+
+
+def prelude(host) -> str:
+    return (f'const std::string MARKER = "{host["marker"]}";\nconst std::string HOSTDIR = "{host["dir"]}";\n'
+            f'const std::string REPO = "{REPO}";\nconst int PORT = {host["port"]};\n'
+            f'const std::string SOCK = "{host["sock"]}";\n')
+
+
+@needs_bwrap
+@needs_gpp
+@pytest.mark.parametrize("name", sorted(CPP_PROBES))
+def test_cpp_escape_attempts_are_stopped(scorer, host, name):
+    program = CPP_HEADER + prelude(host) + CPP_PROBES[name]
+    score = scorer.score({"completion": fenced("cpp", program), "tests": {"inputs": [""], "outputs": ["contained\n"]}})
+    assert score.value == 1.0, (score.reason, score.details)
+    assert_contained_and_serving(scorer)
+
+
+CPP_CRASHERS = {  # program -> statuses it may end with; all score 0 within the limits
+    "infinite_loop": ("int main(){ volatile long x = 0; while (true) x++; }", {"timeout"}),
+    "sleep": ("int main(){ sleep(60); }", {"timeout"}),
+    "signal_ignoring_loop": ("int main(){ for (int s : {SIGTERM, SIGINT, SIGXCPU, SIGHUP}) signal(s, SIG_IGN);"
+                             " volatile long x = 0; while (true) x++; }", {"timeout"}),
+    "fork_bomb": ("int main(){ while (true) fork(); }", {"timeout"}),
+    "thread_bomb": ("int main(){ vector<thread> t; while (true) t.emplace_back([]{ sleep(60); }); }",
+                    {"runtime_error", "memory", "timeout"}),
+    "memory_hog_growing": ("int main(){ vector<char*> v; while (true) { char* p = new char[1 << 24];"
+                           " memset(p, 1, 1 << 24); v.push_back(p); } }", {"memory"}),
+    "memory_hog_at_once": ("int main(){ vector<char> v(8000000000LL); cout << v[12345] << endl; }", {"memory"}),
+    "endless_stdout": ("int main(){ while (true) cout << string(1000, 'x') << '\\n'; }", {"output_limit"}),
+    "disk_fill": ("int main(){ FILE* f = fopen(\"big\", \"wb\"); static char b[1 << 20];"
+                  " while (true) if (fwrite(b, 1, sizeof b, f) == 0) return 1; }", {"runtime_error"}),
+    "segfault": ("int main(){ volatile int* p = nullptr; return *p; }", {"runtime_error"}),
+    "stack_overflow": ("int f(int n){ volatile char b[4096]; b[0] = n; return f(n + 1) + b[0]; }\n"
+                       "int main(){ return f(0); }", {"runtime_error"}),
+}
+
+
+@pytest.mark.slow
+@needs_bwrap
+@needs_gpp
+@pytest.mark.parametrize("name", sorted(CPP_CRASHERS))
+def test_cpp_crashing_programs_are_contained(scorer, host, name):
+    program, statuses = CPP_CRASHERS[name]
+    started = time.monotonic()
+    score = scorer.score({"completion": fenced("cpp", CPP_HEADER + program),
+                          "tests": {"inputs": ["1 2\n"], "outputs": ["contained\n"]}})
+    elapsed = time.monotonic() - started
+    assert score.value == 0.0 and score.status.value == "ok", score
+    assert score.details["tests"][0]["status"] in statuses, score.details
+    assert elapsed < 30, f"{name} took {elapsed:.1f}s"  # a compile (bits/stdc++.h) plus one 2 s test
+    assert_contained_and_serving(scorer)
+
+
+RUNTIME_CASES = [  # (tag, program, expected test status, marks): limits and containment in Java and node
+    ("java", "public class Main{public static void main(String[] a){long x=0;while(true)x++;}}", "timeout", needs_java),
+    ("java", "import java.util.*;\npublic class Main{public static void main(String[] a){List<long[]> l=new "
+             "ArrayList<>();while(true)l.add(new long[1<<20]);}}", "memory", needs_java),
+    ("java", "public class Main{public static void main(String[] a){try{Runtime.getRuntime().exec(new String[]{"
+             "\"/bin/sh\",\"-c\",\"echo hi\"}).waitFor();System.out.println(\"escaped\");}catch(Exception e){"
+             "System.out.println(\"contained\");}}}", "passed", needs_java),
+    # the competitive-programming idiom for deep recursion: a thread with a 64 MB stack
+    ("java", "public class Main{public static void main(String[] a) throws Exception{Thread t=new Thread(null,"
+             "()->System.out.println(\"contained\"),\"m\",1<<26);t.start();t.join();}}", "passed", needs_java),
+    ("js", "while(true){}", "timeout", needs_node),
+    ("js", "const a=[];while(true)a.push(new Array(1e6).fill(1));", "memory", needs_node),
+    ("js", "try{require('child_process').execSync('echo hi');console.log('escaped')}"
+           "catch(e){console.log('contained')}", "passed", needs_node),
+    ("js", "const s=require('net').connect(53,'1.1.1.1');s.on('connect',()=>console.log('escaped'));"
+           "s.on('error',()=>console.log('contained'));", "passed", needs_node),
+]
+
+
+@needs_bwrap
+@pytest.mark.parametrize(("tag", "program", "status"), [pytest.param(*row[:3], marks=row[3]) for row in RUNTIME_CASES])
+def test_java_and_node_limits_and_containment(scorer, tag, program, status):
+    score = scorer.score({"completion": fenced(tag, program), "tests": {"inputs": [""], "outputs": ["contained\n"]}})
+    assert score.status.value == "ok", score
+    assert score.details["tests"][0]["status"] == status, score.details
