@@ -310,9 +310,9 @@ class Scorer(ABC):
         batch = [as_sample(s) for s in samples]
         if type(self)._score_batch is Scorer._score_batch:  # no batch override: guarded one by one, finished once
             return [self._guarded(s) for s in batch]
-        if not self.required_fields:
+        if not self.required_fields and self.max_chars is None:
             return self._batch(batch)
-        results = [self._unscorable(s) for s in batch]
+        results = [self._unscorable(s) for s in batch]  # missing fields and over-long completions, as one by one
         scored = iter(self._batch([s for s, r in zip(batch, results, strict=True) if r is None]))
         return [next(scored) if r is None else r for r in results]
 

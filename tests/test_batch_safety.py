@@ -14,6 +14,7 @@ from pathlib import Path
 import pytest
 from conftest import run_cli
 
+from rewardkit import Score, Scorer
 from rewardkit.batch import progress_path, score_file
 from rewardkit.errors import ConfigError, InputError
 from rewardkit.recipe import build
@@ -196,3 +197,23 @@ def _help(parser, command: list[str]) -> str:
         sub = next(a for a in parser._actions if isinstance(a, argparse._SubParsersAction))
         parser = sub.choices[name]
     return " ".join(parser.format_help().split())
+
+
+def test_the_size_cap_holds_for_batch_scorers_too():
+    # a scorer with its own score_batch and no required field used to skip the max_chars check in a batch
+    class Counting(Scorer):
+        name = "counting"
+        value_range = (0.0, 1.0)
+
+        def _score(self, sample):
+            return Score(1.0)
+
+        def _score_batch(self, samples):
+            return [Score(1.0) for _ in samples]
+
+    scorer = Counting()
+    scorer.max_chars = 10
+    batch = scorer.score_batch([{"completion": "short"}, {"completion": "x" * 50}])
+    assert [s.value for s in batch] == [1.0, 0.0] and batch[1].details == {"over_max_chars": 50}
+    assert [s.value for s in batch] == [scorer.score(r).value for r in ({"completion": "short"},
+                                                                          {"completion": "x" * 50})]
