@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import socket
 import subprocess
 import sys
 from pathlib import Path
@@ -60,3 +61,26 @@ def peer(name: str, module: str):
         if os.path.isdir(folder) and folder not in sys.path:
             sys.path.append(folder)
     return pytest.importorskip(module, reason=f"{name} is not installed (see .ci/run or REWARDKIT_PEER_{name.upper()})")
+
+
+@pytest.fixture
+def host(tmp_path):
+    """A marker file, a sentinel process and a listening TCP and UNIX socket on the host."""
+    marker = tmp_path / "marker.txt"
+    marker.write_text("untouched")
+    sentinel = subprocess.Popen(["sleep", "60"])
+    tcp = socket.socket()
+    tcp.bind(("127.0.0.1", 0))
+    tcp.listen(8)
+    unix = socket.socket(socket.AF_UNIX)
+    unix.bind(str(tmp_path / "host.sock"))
+    unix.listen(8)
+    # the code sandbox's hostile suites (Python and compiled languages) check the host is as it was
+    yield {"marker": marker, "dir": tmp_path, "port": tcp.getsockname()[1], "sock": tmp_path / "host.sock"}
+    tcp.close()
+    unix.close()
+    assert sentinel.poll() is None, "a host process was killed from inside the sandbox"
+    sentinel.kill()
+    sentinel.wait()
+    assert marker.read_text() == "untouched"
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["host.sock", "marker.txt"]

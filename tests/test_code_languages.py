@@ -6,8 +6,6 @@ from __future__ import annotations
 
 import os
 import shutil
-import socket
-import subprocess
 import time
 from pathlib import Path
 
@@ -176,28 +174,6 @@ def sandbox_pids() -> set[int]:
             if b"exec_runner.py" in cmdline or cmdline.startswith(b"/sandbox/prog"):
                 found.add(int(entry))
     return found
-
-
-@pytest.fixture
-def host(tmp_path):
-    """A marker file, a sentinel process and a listening TCP and UNIX socket on the host."""
-    marker = tmp_path / "marker.txt"
-    marker.write_text("untouched")
-    sentinel = subprocess.Popen(["sleep", "60"])
-    tcp = socket.socket()
-    tcp.bind(("127.0.0.1", 0))
-    tcp.listen(8)
-    unix = socket.socket(socket.AF_UNIX)
-    unix.bind(str(tmp_path / "host.sock"))
-    unix.listen(8)
-    yield {"marker": marker, "dir": tmp_path, "port": tcp.getsockname()[1], "sock": tmp_path / "host.sock"}
-    tcp.close()
-    unix.close()
-    assert sentinel.poll() is None, "a host process was killed from inside the sandbox"
-    sentinel.kill()
-    sentinel.wait()
-    assert marker.read_text() == "untouched"
-    assert sorted(p.name for p in tmp_path.iterdir()) == ["host.sock", "marker.txt"]
 
 
 def assert_contained_and_serving(scorer) -> None:

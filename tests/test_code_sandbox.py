@@ -5,8 +5,6 @@ test_code_interpreter.py); fork and kill(-1) are stopped by the per-test seccomp
 from __future__ import annotations
 
 import os
-import socket
-import subprocess
 import textwrap
 import time
 from pathlib import Path
@@ -56,29 +54,6 @@ def scorer():
     code = get("code")(timeout_s=1.0, memory_mb=256, workers=1)
     yield code
     code.close()
-
-
-@pytest.fixture
-def host(tmp_path):
-    """A marker file, a sentinel process and a listening TCP and UNIX socket on the host."""
-    marker = tmp_path / "marker.txt"
-    marker.write_text("untouched")
-    sentinel = subprocess.Popen(["sleep", "60"])
-    tcp = socket.socket()
-    tcp.bind(("127.0.0.1", 0))
-    tcp.listen(8)
-    unix = socket.socket(socket.AF_UNIX)
-    unix.bind(str(tmp_path / "host.sock"))
-    unix.listen(8)
-    info = {"marker": marker, "dir": tmp_path, "port": tcp.getsockname()[1], "sock": tmp_path / "host.sock"}
-    yield info
-    tcp.close()
-    unix.close()
-    assert sentinel.poll() is None, "a host process was killed from inside the sandbox"
-    sentinel.kill()
-    sentinel.wait()
-    assert marker.read_text() == "untouched"
-    assert sorted(p.name for p in tmp_path.iterdir()) == ["host.sock", "marker.txt"]
 
 
 def run(scorer, code: str, tests=None, stdin: str = ""):
