@@ -6,6 +6,9 @@ import os
 import socket
 import subprocess
 import sys
+import time
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 
 import pytest
@@ -84,3 +87,31 @@ def host(tmp_path):
     sentinel.wait()
     assert marker.read_text() == "untouched"
     assert sorted(p.name for p in tmp_path.iterdir()) == ["host.sock", "marker.txt"]
+
+
+@contextmanager
+def served(recipe: str | Path) -> Iterator[str]:
+    """A real `rewardkit serve` of `recipe` on a free loopback port (one worker): its URL once /health answers;
+    stopped by PID on exit."""
+    httpx = pytest.importorskip("httpx")
+    pytest.importorskip("uvicorn")
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        port = sock.getsockname()[1]
+    server = subprocess.Popen([sys.executable, "-m", "rewardkit", "serve", "-r", str(recipe), "--host", "127.0.0.1",
+                               "--port", str(port), "--workers", "1"], env={**os.environ, "PYTHONPATH": str(ROOT)},
+                              stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    url = f"http://127.0.0.1:{port}"
+    try:
+        deadline = time.monotonic() + 60
+        while True:
+            try:
+                if httpx.get(f"{url}/health", timeout=1).status_code == 200:
+                    break
+            except httpx.TransportError:
+                assert server.poll() is None and time.monotonic() < deadline, "server did not start"
+                time.sleep(0.2)
+        yield url
+    finally:
+        server.terminate()
+        server.wait(timeout=10)

@@ -4,14 +4,9 @@ Python API, `rewardkit score`, and `rewardkit serve` (which must agree with each
 from __future__ import annotations
 
 import json
-import os
-import socket
-import subprocess
-import sys
-import time
 
 import pytest
-from conftest import R1_GOLD, R1_OUTPUTS, R1_PROMPT, ROOT, run_cli
+from conftest import R1_GOLD, R1_OUTPUTS, R1_PROMPT, ROOT, run_cli, served
 from language_traces import EN_WITH_ZH
 
 import rewardkit
@@ -60,39 +55,16 @@ def test_cli_scores_the_bundled_example_with_r1_zero(tmp_path):
     assert stats["errors"] == 0 and stats["rows"] == len(EXAMPLE.read_text().splitlines())
 
 
-def _free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
-
-
 @pytest.mark.slow
 def test_served_r1_zero_equals_rewardkit_score(tmp_path):
     httpx = pytest.importorskip("httpx")
     out = tmp_path / "scored.jsonl"
     assert run_cli("score", str(EXAMPLE), "-r", str(RECIPES / "r1_zero.yaml"), "-o", str(out)).returncode == 0
     offline = [json.loads(line) for line in out.read_text().splitlines()]
-    port = _free_port()
-    env = {**os.environ, "PYTHONPATH": str(ROOT)}
-    server = subprocess.Popen([sys.executable, "-m", "rewardkit", "serve", "-r", str(RECIPES / "r1_zero.yaml"),
-                               "--port", str(port), "--workers", "1"], env=env, stdout=subprocess.DEVNULL,
-                              stderr=subprocess.DEVNULL)
-    url = f"http://127.0.0.1:{port}"
-    try:
-        deadline = time.monotonic() + 60
-        while True:
-            try:
-                if httpx.get(f"{url}/health", timeout=1).status_code == 200:
-                    break
-            except httpx.TransportError:
-                assert server.poll() is None and time.monotonic() < deadline, "server did not start"
-                time.sleep(0.2)
+    with served(RECIPES / "r1_zero.yaml") as url:
         body = {"query": [row["prompt"] + row["completion"] for row in offline],
                 "prompts": [row["prompt"] for row in offline], "labels": [row["answer"] for row in offline]}
-        served = httpx.post(f"{url}/get_reward", json=body, timeout=60).json()
-    finally:
-        server.terminate()
-        server.wait(timeout=10)
-    assert served["rewards"] == pytest.approx([row["reward"] for row in offline])
-    assert served["rewards"][:4] == pytest.approx([0.1, 1.1, 1.0, 0.0])
+        reply = httpx.post(f"{url}/get_reward", json=body, timeout=60).json()
+    assert reply["rewards"] == pytest.approx([row["reward"] for row in offline])
+    assert reply["rewards"][:4] == pytest.approx([0.1, 1.1, 1.0, 0.0])
     assert R1_OUTPUTS[0] in offline[0]["completion"]

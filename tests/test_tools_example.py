@@ -5,14 +5,9 @@ from __future__ import annotations
 
 import json
 import math
-import os
-import socket
-import subprocess
-import sys
-import time
 
 import pytest
-from conftest import ROOT, run_cli
+from conftest import ROOT, run_cli, served
 
 from rewardkit.integrations.trl import reward_funcs
 
@@ -28,34 +23,10 @@ EXPECTED = {
 }
 
 
-def _free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
-
-
 def _served(rows: list[dict]) -> list[dict]:
     httpx = pytest.importorskip("httpx")
-    pytest.importorskip("uvicorn")
-    port = _free_port()
-    env = {**os.environ, "PYTHONPATH": str(ROOT)}
-    server = subprocess.Popen([sys.executable, "-m", "rewardkit", "serve", "-r", str(RECIPE), "--host", "127.0.0.1",
-                               "--port", str(port), "--workers", "1"], env=env, stdout=subprocess.DEVNULL,
-                              stderr=subprocess.DEVNULL)
-    url = f"http://127.0.0.1:{port}"
-    try:
-        deadline = time.monotonic() + 60
-        while True:
-            try:
-                if httpx.get(f"{url}/health", timeout=1).status_code == 200:
-                    break
-            except httpx.TransportError:
-                assert server.poll() is None and time.monotonic() < deadline, "server did not start"
-                time.sleep(0.2)
+    with served(RECIPE) as url:
         return httpx.post(f"{url}/score", json={"samples": rows}, timeout=60).json()["scores"]
-    finally:
-        server.terminate()
-        server.wait(timeout=10)
 
 
 def _trl(rows: list[dict]) -> list[float | None]:
