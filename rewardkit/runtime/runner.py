@@ -370,6 +370,56 @@ def _jobs():
         buffer += data
 
 
+WRITABLE = ("/sandbox", "/tmp", "/dev/shm")  # the bubblewrap sandbox's only writable places (its tmpfs mounts)
+RESET_S = 2.0  # a wipe that takes longer (a sample that made a million files) ends the sandbox instead
+
+
+def _wipe(root, deadline):
+    """Remove everything under `root`, whatever modes the sample gave it; False when that cannot be done before
+    `deadline`. Symbolic links are removed, never followed."""
+    directories, stack = [], [root]
+    while stack:
+        path = stack.pop()
+        os.chmod(path, 0o700)  # a sample's chmod 000 or 500 must not keep its files (same uid: always allowed)
+        directories.append(path)
+        with os.scandir(path) as entries:
+            for entry in entries:
+                if time.monotonic() > deadline:
+                    return False
+                if entry.is_dir(follow_symlinks=False):
+                    stack.append(entry.path)
+                else:
+                    os.unlink(entry.path)
+    for path in reversed(directories[1:]):
+        os.rmdir(path)
+    return not os.listdir(root)
+
+
+def reset(modes):
+    """Make the sandbox as the next sample must find it: no process but the runner (each test process was killed
+    and reaped, and none can fork), nothing under the writable directories, their modes as bwrap made them.
+    `modes`: those modes, read at start-up. Returns an empty string, or what could not be made clean."""
+    deadline = time.monotonic() + RESET_S
+    while True:
+        try:
+            os.kill(-1, signal.SIGKILL)  # every process but the runner and the namespace's init
+        except ProcessLookupError:
+            break
+        except PermissionError:
+            return "a process of another uid is in the sandbox"
+        if time.monotonic() > deadline:
+            return "a process outlived its sample"
+        time.sleep(0.001)
+    try:
+        for root, mode in modes.items():
+            if not _wipe(root, deadline):
+                return f"{root} could not be emptied within {RESET_S:g} s"
+            os.chmod(root, mode)
+    except OSError as exc:
+        return f"wiping failed: {exc}"
+    return ""
+
+
 def run_job(job, channels):
     """Report `ready`, then one record per test: tests past the sample's time budget, or after the first known
     failure when the job is `fail_fast`, are `skipped` without running."""
@@ -391,6 +441,8 @@ def run_job(job, channels):
             stop = bool(job.get("fail_fast")) and _failed(test, record)
         record["i"] = index
         _send(channels[0], record)
+    if job.get("reset") and job.get("isolated"):  # the sandbox serves another sample next: can it be made clean?
+        _send(channels[0], {"reset": reset(job["reset_modes"])})
 
 
 def main(result_fd, ctl_fd=None, preload=""):
@@ -402,6 +454,7 @@ def main(result_fd, ctl_fd=None, preload=""):
         with contextlib.suppress(ImportError):
             __import__(name)
     ctl, install = None, None
+    modes = {root: os.stat(root).st_mode & 0o7777 for root in WRITABLE if os.path.isdir(root)}
     if ctl_fd is not None:  # assert tests are possible: load the value exchange before any test forks
         import _socket
 
@@ -415,6 +468,7 @@ def main(result_fd, ctl_fd=None, preload=""):
                 install = prepare_filter(job["child_filter"])
             _undumpable(bool(job.get("isolated")))
         job["install_filter"] = install
+        job["reset_modes"] = modes
         run_job(job, (result_fd, ctl))
 
 

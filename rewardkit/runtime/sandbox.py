@@ -39,11 +39,14 @@ from rewardkit.runtime import seccomp
 from rewardkit.runtime.interpreter import Interpreter, find, sandbox_user
 
 RUNNER = Path(__file__).with_name("runner.py")
-# imported by a runner while it waits for work (forked tests then find them loaded): a program's sandbox, fresh per
-# sample, takes what programs most import; a test sandbox, which serves many samples, what test code imports too
-PROGRAM_PRELOAD = ()
+# imported by a runner while it waits for work, once per sandbox (forked tests then find them loaded): what test
+# code and programs most import. A fresh sandbox per sample gains nothing from it. Not `random` for programs: its
+# generator is seeded at import, and every test process forked after that would draw the same numbers
 JUDGE_PRELOAD = ("typing", "math", "random", "re", "collections", "itertools", "functools", "string", "copy")
+PROGRAM_PRELOAD = ("typing", "math", "re", "collections", "itertools", "functools", "string", "copy", "heapq",
+                   "bisect")
 EXCHANGE = Path(__file__).with_name("exchange.py")  # imported by the runner from its own directory
+RESET_WAIT_S = 5.0  # the runner's clean-up between two samples (runner.RESET_S) and scheduling slack
 SANDBOX_UID = 65534  # "nobody" inside the user namespace (the host uid is interpreter.sandbox_user's)
 _ENV = {"PATH": "/usr/bin:/bin", "HOME": "/sandbox", "LANG": "C.UTF-8", "PYTHONHASHSEED": "0",
         "PYTHONUTF8": "1", "PYTHONDONTWRITEBYTECODE": "1"}
@@ -177,6 +180,8 @@ class _Process:
         self.ctl, ctl_child = socket.socketpair(socket.AF_UNIX, socket.SOCK_SEQPACKET)
         self.workdir, self.limits, self.info, self.init_pid = workdir, limits, None, None
         self.reader: threading.Thread | None = None  # a thread still reading `results`
+        self.collected: ExecResult | None = None  # what that thread read
+        self.jobs = 0  # samples given to this sandbox
         # as root, the sandbox starts as an unprivileged uid: Popen switches it (setgroups, setregid, setreuid)
         # between fork and exec in C, which is safe with threads, unlike a preexec_fn
         as_user = {"user": user[0], "group": user[1], "extra_groups": []} if user else {}
@@ -202,6 +207,9 @@ class _Process:
             if info_w is not None:
                 os.close(info_w)
         self.results = read_fd
+        # the runner keeps <= output_bytes of stdout and of the value, <= 2000 bytes of stderr; JSON escaping can
+        # grow a byte to 6 ("\u0001"), so a record never exceeds this cap unless the runner itself is broken
+        self.lines = _Lines(read_fd, cap=8 * (2 * limits.output_bytes + 2000) + (1 << 16))
 
     def send_pair(self, fds: tuple[int, int]) -> None:
         socket.send_fds(self.ctl, [b"p"], list(fds))
@@ -315,8 +323,11 @@ class _ProcessExecutor(ABC):
 
     isolated = True
 
-    def __init__(self, warm: int = 1) -> None:
-        self._warm: queue.Queue[_Process] = queue.Queue()
+    def __init__(self, warm: int = 1, reuse: int = 1) -> None:
+        """`warm`: sandboxes kept started ahead; `reuse`: samples one program sandbox serves, one after another,
+        made clean between them by its runner (1: a fresh sandbox per sample)."""
+        # last in, first out: a sandbox back from its sample is taken next, the spares wait below it
+        self._warm: queue.LifoQueue[_Process] = queue.LifoQueue()
         self._judges: queue.Queue[_Process] = queue.Queue()  # idle test sandboxes of check tests
         self._target = max(0, warm)
         # bwrap --die-with-parent (PR_SET_PDEATHSIG) fires when the *thread* that started it exits, so every
@@ -324,7 +335,11 @@ class _ProcessExecutor(ABC):
         self._spawner = ThreadPoolExecutor(max_workers=1, thread_name_prefix="rewardkit-sandbox-spawner")
         # used sandboxes are killed off the scoring path (their results are in; killing waits for bwrap's exit)
         self._reaper = ThreadPoolExecutor(max_workers=1, thread_name_prefix="rewardkit-sandbox-reaper")
-        self._pending = 0  # warm sandboxes being started
+        # a sandbox that serves another sample waits there for its runner's report that it is clean
+        self._recycler = ThreadPoolExecutor(max_workers=1, thread_name_prefix="rewardkit-sandbox-recycler")
+        self._reuse = max(1, reuse)
+        self._program_preload = PROGRAM_PRELOAD if self._reuse > 1 else ()
+        self._pending = 0  # warm sandboxes being started, or used ones being made clean
         self._closed = False
         self._pending_lock = threading.Lock()
 
@@ -332,7 +347,8 @@ class _ProcessExecutor(ABC):
     def _spawn(self, limits: Limits, preload: tuple[str, ...]) -> _Process:
         """Start one runner process under `limits` (a bwrap sandbox, or a plain local process)."""
 
-    def _start(self, limits: Limits, preload: tuple[str, ...] = PROGRAM_PRELOAD) -> _Process:
+    def _start(self, limits: Limits, preload: tuple[str, ...] | None = None) -> _Process:
+        preload = self._program_preload if preload is None else preload
         return self._spawner.submit(self._spawn, limits, preload).result()
 
     def _refill(self, limits: Limits) -> None:
@@ -345,7 +361,7 @@ class _ProcessExecutor(ABC):
 
     def _spawn_warm(self, limits: Limits) -> None:
         try:
-            proc = self._spawn(limits, PROGRAM_PRELOAD)
+            proc = self._spawn(limits, self._program_preload)
             if self._closed:
                 proc.kill()
             else:
@@ -372,16 +388,50 @@ class _ProcessExecutor(ABC):
             proc = self._take(limits)
         except OSError as exc:
             return ExecResult(infra=f"could not start the sandbox: {exc}")
+        proc.jobs += 1
+        again = proc.jobs < self._reuse  # this sandbox serves another sample after this one
+        if again:
+            with self._pending_lock:
+                self._pending += 1  # it comes back to the warm queue: no other sandbox is started for it
         try:
-            self._send_job(proc, {"code": code, "tests": tests}, limits, fail_fast)
+            self._send_job(proc, {"code": code, "tests": tests}, limits, fail_fast, last=not again)
             self._refill(limits)  # boots while this sample runs
             if not checks:
-                return self._collect(proc, len(tests), limits)
+                proc.collected = self._collect(proc, len(tests), limits)
+                return proc.collected
             return self._run_checks(proc, checks, limits, fail_fast)
         except OSError as exc:
             return ExecResult(infra=f"could not start the test sandbox: {exc}")
         finally:
+            if again:
+                self._recycler.submit(self._recycle, proc)
+            else:
+                self._reaper.submit(proc.kill)
+
+    def _recycle(self, proc: _Process) -> None:
+        """Back to the warm queue once every record of its sample is in and its runner reports it clean (no
+        process left, the writable directories empty); else killed, and a fresh one started in its place."""
+        clean = False
+        try:
+            if proc.reader is not None:
+                proc.reader.join(proc.limits.timeout_s + 5.0)
+            done = proc.collected
+            if done is not None and done.infra is None and done.complete and not self._closed and (
+                    proc.reader is None or not proc.reader.is_alive()):
+                report = proc.lines.next(time.monotonic() + RESET_WAIT_S)
+                clean = report is not None and report.get("reset") == ""
+        except (ValueError, OSError):
+            clean = False
+        finally:
+            proc.reader, proc.collected = None, None
+            with self._pending_lock:
+                self._pending -= 1
+        if clean:
+            self._warm.put(proc)
+        else:
             self._reaper.submit(proc.kill)
+            if not self._closed:
+                self._refill(proc.limits)
 
     def _run_checks(self, program: _Process, checks: list[dict[str, Any]], limits: Limits,
                     fail_fast: bool) -> ExecResult:
@@ -414,7 +464,10 @@ class _ProcessExecutor(ABC):
 
     def _send_job(self, proc: _Process, job: dict[str, Any], limits: Limits, fail_fast: bool,
                   last: bool = True) -> None:
+        """`last`: no job follows (stdin is closed); else the runner of a program's sandbox makes it clean after
+        this one (the test sandbox's runner serves trusted test code only and keeps its state)."""
         job.update({"limits": limits.for_runner(), "isolated": self.isolated, "fail_fast": fail_fast,
+                    "reset": not last and bool(job.get("code")),
                     "own_workdir": True, "child_filter": seccomp.child_filter().hex(),
                     "runner_filter": self._runner_filter()})
         try:
@@ -432,7 +485,7 @@ class _ProcessExecutor(ABC):
         started, got = threading.Event(), [0]
 
         def read_program() -> None:
-            found["program"] = self._collect(program, count, limits, "stopped", started, got)
+            found["program"] = program.collected = self._collect(program, count, limits, "stopped", started, got)
 
         reader = threading.Thread(target=read_program, name="rewardkit-sandbox-reader", daemon=True)
         reader.start()
@@ -442,12 +495,11 @@ class _ProcessExecutor(ABC):
             # every test passed, calling the program: its own records add nothing; it is stopped off this path
             return ExecResult([{} for _ in checks.records], checks=checks.records, complete=checks.complete)
         started.wait(limits.start_timeout_s + 1)  # a start failure is an infra_error, never stopped into one
-        ran = sum(r.get("status") != "skipped" for r in checks.records)
-        deadline = time.monotonic() + 1.0  # the program's records of the tests that ran follow within moments
-        while got[0] < ran and reader.is_alive() and time.monotonic() < deadline:
-            reader.join(0.005)
-        program.stop()
-        reader.join()
+        # the program's records follow within moments: each of its tests ends when its check closes the pipes
+        reader.join(1.0)
+        if reader.is_alive():
+            program.stop()
+            reader.join()
         result = found["program"]
         if checks.infra is not None or result.infra is not None:
             return ExecResult(infra=checks.infra or result.infra)
@@ -460,9 +512,7 @@ class _ProcessExecutor(ABC):
                  started: threading.Event | None = None, got: list[int] | None = None) -> ExecResult:
         """`missing`: the status of tests whose records never came (the runner died: the code's doing);
         `started` is set once the runner is known to have started, or not to; `got[0]` counts the records."""
-        # the runner keeps <= output_bytes of stdout and of the value, <= 2000 bytes of stderr; JSON escaping can
-        # grow a byte to 6 ("\u0001"), so a record never exceeds this cap unless the runner itself is broken
-        lines = _Lines(proc.results, cap=8 * (2 * limits.output_bytes + 2000) + (1 << 16))
+        lines = proc.lines
         try:
             ready = lines.next(time.monotonic() + limits.start_timeout_s)
         except ValueError as exc:
@@ -494,10 +544,11 @@ class _ProcessExecutor(ABC):
         """Kill every sandbox: warm, idle, being started or being killed (with `wait`, none is left when this
         returns; never waited for from the executor's own threads, where it would wait for itself)."""
         self._closed = True
-        own = threading.current_thread().name.startswith(("rewardkit-sandbox-spawner", "rewardkit-sandbox-reaper"))
+        own = threading.current_thread().name.startswith("rewardkit-sandbox-")
         if wait and not own:
             with contextlib.suppress(RuntimeError):  # at interpreter exit no new work is taken: kill what is here
                 self._spawner.submit(lambda: None).result()
+                self._recycler.submit(lambda: None).result()
                 self._reaper.submit(lambda: None).result()
         for pool in (self._warm, self._judges):
             while True:
@@ -516,10 +567,11 @@ class BwrapExecutor(_ProcessExecutor):
     isolated = True
 
     def __init__(self, warm: int = 1, bwrap: str | None = None, python: str | None = None,
-                 uid: int | None = None) -> None:
+                 uid: int | None = None, reuse: int = 1) -> None:
         """`python`: the interpreter inside (default: see `interpreter.find`); `uid`: the host uid that the sandbox
-        runs as when this process is root (default 65534). Raises OSError when either cannot be had."""
-        super().__init__(warm)
+        runs as when this process is root (default 65534); `reuse`: samples per program sandbox. Raises OSError
+        when the interpreter or the uid cannot be had."""
+        super().__init__(warm, reuse)
         self.bwrap = bwrap or bwrap_path()
         if self.bwrap is None:
             raise FileNotFoundError("bubblewrap (bwrap) is not installed")

@@ -3,8 +3,8 @@
 Two layers. The *sandbox* filter is handed to bubblewrap (`--seccomp FD`) and binds the runner and every test
 process: no ptrace, mounts, namespaces, kernel modules, keyrings, bpf, io_uring, uid changes, or sockets other
 than AF_UNIX. The *child* filter is installed by the runner in each forked test process on top of it: no new
-processes (only threads), no exec, no signals to process groups or to every process (`kill(-1)`), no changing
-another process's rlimits.
+processes (only threads), no exec, no SysV IPC objects or POSIX message queues, no signals to process groups or
+to every process (`kill(-1)`), no changing another process's rlimits.
 """
 
 from __future__ import annotations
@@ -32,6 +32,10 @@ _DENIED = (
     "setuid", "setgid", "setreuid", "setregid", "setresuid", "setresgid", "setfsuid", "setfsgid", "setgroups",
     "capset", "personality", "vhangup", "settimeofday", "clock_settime", "adjtimex", "clock_adjtime",
 )
+
+# SysV IPC objects and POSIX message queues outlive the process that made them (in the sandbox's IPC namespace),
+# so a sample could leave one for the next sample of a reused sandbox; the standard library uses neither
+_IPC_OBJECTS = ("shmget", "semget", "msgget", "mq_open")
 
 
 def _pyseccomp():
@@ -69,7 +73,7 @@ def child_filter() -> bytes:
     """BPF stacked on each test process: threads yes, processes and exec no, no group or broadcast kill."""
     sc = _pyseccomp()
     flt = sc.SyscallFilter(defaction=sc.ALLOW)
-    for name in ("fork", "vfork", "execve", "execveat"):
+    for name in ("fork", "vfork", "execve", "execveat", *_IPC_OBJECTS):
         flt.add_rule(sc.ERRNO(errno.EPERM), name)
     _no_processes(sc, flt)
     _no_foreign_control(sc, flt)

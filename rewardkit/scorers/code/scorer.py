@@ -63,6 +63,9 @@ class CodeParams(BaseModel):
         "much weaker (warns); sandboxfusion: a SandboxFusion server at sandboxfusion_url")
     sandboxfusion_url: str | None = Field(None, description="base URL of a SandboxFusion server")
     workers: int | None = Field(None, ge=1, description="sandbox slots run in parallel (default: CPU cores)")
+    samples_per_sandbox: int = Field(64, ge=1, le=4096, description="samples one Python sandbox serves one after "
+                                     "another, made clean between them (no process left, work dir, /tmp and "
+                                     "/dev/shm emptied); 1: a fresh sandbox per sample")
     python: str | None = Field(None, description="interpreter inside the bwrap sandbox (default: this one if the "
                                "sandbox uid can run it, else a system python3 >= 3.10 on PATH or in /usr/bin)")
     sandbox_uid: int = Field(65534, ge=1, lt=2**32 - 1, description="unprivileged host uid (and gid) the bwrap "
@@ -136,7 +139,8 @@ class Code(Scorer):
         from rewardkit.runtime.sandbox import BwrapExecutor, LocalExecutor
         if self.params.isolation == "local":
             return LocalExecutor(2 * self.workers)
-        return BwrapExecutor(warm=2 * self.workers, python=self.params.python, uid=self.params.sandbox_uid)
+        return BwrapExecutor(warm=2 * self.workers, python=self.params.python, uid=self.params.sandbox_uid,
+                             reuse=self.params.samples_per_sandbox)
 
     def _limits(self):
         from rewardkit.runtime.sandbox import Limits
