@@ -210,3 +210,50 @@ def test_the_score_does_not_depend_on_what_ran_before():
     finally:
         scorer.close()
     assert forward == backward == again[:4] == again[4:] == [1.0, 1.0, 1.0, 0.0]
+
+
+MEMORY_SCAN = textwrap.dedent("""
+    import ctypes, os
+    libc = ctypes.CDLL(None, use_errno=True)
+    needle = ("zebra" + "-" + "quokka").encode() * 2  # made at run time: this program's text does not hold it
+    own = id(needle) + 32  # where the bytes object keeps its data
+    reader, writer = os.pipe()
+    chunk = 4096  # a pipe's capacity can be a single page (the uid's pipe quota)
+    buffer = bytearray(chunk)
+    start = ctypes.addressof((ctypes.c_char * chunk).from_buffer(buffer))
+    on_heap = bytearray(100_000)  # malloc's heap (small objects live in the interpreter's own arenas)
+    bases = {id(object()) & ~(chunk - 1), ctypes.addressof((ctypes.c_char * 100_000).from_buffer(on_heap)) & ~(
+        chunk - 1)}
+    hits = 0
+    for address in sorted({a for b in bases for a in range(b - (256 << 20), b + (256 << 20), chunk)}):
+        # write(2) copies from any mapped address and fails with EFAULT on an unmapped one: a safe reader
+        if libc.write(writer, ctypes.c_void_p(address), chunk) != chunk:
+            continue
+        os.readv(reader, [buffer])
+        found = buffer.find(needle)
+        while found != -1:
+            where = address + found
+            hits += where != own and not start <= where < start + chunk
+            found = buffer.find(needle, found + 1)
+    print(hits)
+""")
+
+
+def test_a_sample_cannot_read_an_earlier_sample_from_memory():
+    """Each sample's runner is forked from a keeper that never held a job or a result: a later program that scans
+    its own address space (inherited from its runner) finds neither an earlier sample's code nor its output."""
+    scorer = get("code")(workers=1, timeout_s=10.0)
+    earlier = {"completion": _program("SECRET = 'zebra-quokkazebra-quokka'\nprint(SECRET * 2000)"),
+               "tests": {"inputs": [""], "outputs": ["zebra-quokkazebra-quokka" * 2000]}}
+    try:
+        _, used = _recording(scorer)
+        assert scorer.score(earlier).value == 1.0
+        _settled(scorer)
+        scanned = scorer.score({"completion": _program(MEMORY_SCAN), "tests": {"inputs": [""], "outputs": ["0"]}})
+        control = scorer.score({"completion": _program("SECRET = 'zebra-quokka' * 2" + MEMORY_SCAN.replace(
+            "print(hits)", "print(hits > 0)")), "tests": {"inputs": [""], "outputs": ["True"]}})
+    finally:
+        scorer.close()
+    assert used[0] == used[1], "not the same sandbox: this test would prove nothing"
+    assert scanned.value == 1.0, scanned.details
+    assert control.value == 1.0, control.details  # the scan finds the program's own copy: it can see

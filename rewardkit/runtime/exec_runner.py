@@ -12,6 +12,7 @@ sets its rlimits, stacks its seccomp filter, writes the setup marker on its valu
 program never holds it) and only then execs the compiler or the program.
 """
 
+import contextlib
 import os
 import signal
 import sys
@@ -60,7 +61,10 @@ def execute(job, argv, stdin_text, limits, install, timeout):
         os.close(fd)
     pipes = (out_r, err_r, val_r)
     verdict, (stdout, stderr, marker) = runner._collect(pid, pipes, limits, timeout)
-    status, usage = runner._reap(pid, job.get("isolated"))
+    status, usage = runner._reap(pid)
+    if job.get("isolated"):  # a compiler's driver forks its passes: nothing it started outlives the step
+        with contextlib.suppress(ProcessLookupError, PermissionError):
+            os.kill(-1, signal.SIGKILL)
     for fd in pipes:
         os.close(fd)
     code = os.waitstatus_to_exitcode(status)
@@ -120,9 +124,9 @@ def run_job(job, result_fd):
 
 
 def main(result_fd):
-    for job in runner._jobs():
+    job = runner.read_job()
+    if job is not None:
         run_job(job, result_fd)
-        return
 
 
 if __name__ == "__main__":

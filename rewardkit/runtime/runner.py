@@ -1,9 +1,11 @@
 """The trusted runner that executes model-written code inside the sandbox, one forked process per test.
 
-Run as `python -s -S -B runner.py RESULT_FD [CTL_FD]`. It reads one JSON job from stdin: {"code", "tests":
-[{"kind": "stdio", "input"} | {"kind": "call", "fn_name", "args"} | {"kind": "serve"} | {"kind": "check",
-"program", "setup", "proxies"}], "limits": {...}, "child_filter": hex BPF or null, "isolated": bool, "fail_fast":
-bool}. Expected outputs are never part of a candidate's job: this process only reports what the code did.
+Run as `python -s -S -B runner.py RESULT_FD [CTL_FD] [PRELOAD]`. It reads JSON jobs from stdin, one per line and
+one per sample: {"code", "tests": [{"kind": "stdio", "input"} | {"kind": "call", "fn_name", "args"} | {"kind":
+"serve"} | {"kind": "check", "program", "setup", "proxies"}], "limits": {...}, "child_filter": hex BPF or null,
+"isolated": bool, "fail_fast": bool, "reset": bool}. Expected outputs are never part of a candidate's job: this
+process only reports what the code did. A job runs in a fresh fork of a keeper process that never reads a job;
+with `reset`, the keeper then makes the sandbox clean for the next sample (`reset`) and reports it.
 
 Assert-style tests run in two sandboxes at once. In the candidate's, a `serve` test process runs the program as
 `python3 prog.py` would, then answers calls; in a second sandbox, a `check` test process runs the test code (a
@@ -14,7 +16,8 @@ object), no class loaded on the way in, so the test applies Python's own `==` to
 program object ever runs in the test's process. A transport failure (an object that is not data, a value over
 the cap, a program that died) fails the test even if the test would catch the exception.
 
-Trust boundary: the runner is the only process that holds RESULT_FD. Every test process is forked from it,
+Trust boundary: the runner (keeper and job process) is the only one that holds RESULT_FD. Every test process
+is forked from the job's process,
 closes RESULT_FD before it runs a line of model code, and talks back only through its own stdout, stderr and a
 per-test value pipe, which the runner reads with caps and forwards as data. Whatever a test process writes
 (fake PASS lines, forged records) is its output, judged outside against expectations it never saw; a test
@@ -189,6 +192,7 @@ def _child(job, test, fds, pair):
     stdin_fd, out_w, err_w, val_w, closing = fds
     for fd in closing:
         os.close(fd)
+    _restore_signals()
     os.dup2(stdin_fd, 0)
     os.dup2(out_w, 1)
     os.dup2(err_w, 2)
@@ -265,14 +269,12 @@ def _collect(pid, pipes, limits, timeout):
     return verdict, [bytes(chunks[fd]) for fd in pipes]
 
 
-def _reap(pid, isolated):
-    """Kill the test process and, inside the sandbox's own PID namespace, everything but the runner."""
+def _reap(pid):
+    """Kill the test process (it cannot have started another: no fork, no exec) and collect its status. What a
+    sample could leave is swept by the keeper after the sample (`reset`), or dies with its sandbox."""
     with contextlib.suppress(ProcessLookupError):
         os.kill(pid, signal.SIGKILL)
     _, status, usage = os.wait4(pid, 0)
-    if isolated:
-        with contextlib.suppress(ProcessLookupError, PermissionError):
-            os.kill(-1, signal.SIGKILL)
     return status, usage
 
 
@@ -307,7 +309,7 @@ def run_test(job, test, channels, timeout):
         os.close(fd)
     pipes = (out_r, err_r, val_r)
     verdict, (stdout, stderr, value) = _collect(pid, pipes, job["limits"], timeout)
-    status, usage = _reap(pid, job.get("isolated"))
+    status, usage = _reap(pid)
     for fd in pipes:
         os.close(fd)
     code = os.waitstatus_to_exitcode(status)
@@ -352,22 +354,16 @@ def _failed(test, record):
     return record["status"] != "ok" or (test["kind"] == "check" and record["value"] != exchange.PASSED.decode())
 
 
-def _jobs():
-    """Jobs on stdin, one JSON line each, until end of stream (a sample's sandbox gets one; a test sandbox that
-    serves many samples gets one per sample)."""
+def read_job():
+    """The next job on stdin (one JSON line), or None at the end of the stream. Read by the process that runs it
+    (the host writes a job only after the previous one ended, so nothing after its newline is ever read)."""
     buffer = b""
-    while True:
-        line, found, rest = buffer.partition(b"\n")
-        if found:
-            buffer = rest
-            yield _SCAN(line.decode("utf-8"), 0)[0]
-            continue
+    while not buffer.endswith(b"\n"):
         data = os.read(0, 1 << 20)
         if not data:
-            if buffer.strip():
-                yield _SCAN(buffer.decode("utf-8"), 0)[0]
-            return
+            break
         buffer += data
+    return _SCAN(buffer.decode("utf-8"), 0)[0] if buffer.strip() else None
 
 
 WRITABLE = ("/sandbox", "/tmp", "/dev/shm")  # the bubblewrap sandbox's only writable places (its tmpfs mounts)
@@ -441,35 +437,74 @@ def run_job(job, channels):
             stop = bool(job.get("fail_fast")) and _failed(test, record)
         record["i"] = index
         _send(channels[0], record)
-    if job.get("reset") and job.get("isolated"):  # the sandbox serves another sample next: can it be made clean?
-        _send(channels[0], {"reset": reset(job["reset_modes"])})
+
+
+JOB_DONE, JOB_DONE_RESET, NO_MORE_JOBS = 0, 10, 11  # how a job's process tells the keeper it ended
+# signals a test process could send its runners (same uid, by pid): ignored there, so the only ones that act are
+# SIGKILL and SIGSTOP, which act at once (a sample cannot leave one pending for the next); test processes get the
+# interpreter's own handlers back. SIGCHLD keeps its default: ignoring it would reap children before wait4 does
+_QUIET = tuple(s for s in signal.valid_signals() if s not in (signal.SIGKILL, signal.SIGSTOP, signal.SIGCHLD))
+_HANDLERS = {}
+
+
+def _quiet():
+    for number in _QUIET:
+        with contextlib.suppress(OSError, ValueError):
+            _HANDLERS[number] = signal.signal(number, signal.SIG_IGN)
+
+
+def _restore_signals():
+    for number, handler in _HANDLERS.items():
+        with contextlib.suppress(OSError, ValueError, TypeError):
+            signal.signal(number, signal.SIG_DFL if handler is None else handler)
+
+
+def _run_one(channels):
+    """The body of a job's process: read one job, run it, exit telling the keeper how it ended."""
+    job = read_job()
+    if job is None:
+        os._exit(NO_MORE_JOBS)
+    if job.get("runner_filter"):
+        prepare_filter(job["runner_filter"])()  # local mode: the runner takes the sandbox filter itself
+    job["install_filter"] = prepare_filter(job["child_filter"]) if job.get("child_filter") else None
+    _undumpable(bool(job.get("isolated")))
+    run_job(job, channels)
+    os._exit(JOB_DONE_RESET if job.get("reset") and job.get("isolated") else JOB_DONE)
 
 
 def main(result_fd, ctl_fd=None, preload=""):
-    """Run each job on stdin; the first one's filters hold for all (they can only be stacked, never lifted).
-    `preload`: standard-library modules (comma-separated) imported while the runner waits for its first job, so
-    that test processes forked later find them loaded (`from typing import List` costs ~20 ms otherwise)."""
+    """The keeper: for each job on stdin, fork a process that reads and runs it, wait for it, then (when the job
+    asks) make the sandbox clean for the next sample and report that. The keeper never reads a job or a result,
+    so each job's process (and every test process it forks) starts from memory that holds nothing of an earlier
+    sample: not its code, not its outputs. A job's process that dies abnormally (killed by a test) ends the
+    keeper too, so the host sees the end of the result stream at once.
+    `preload`: standard-library modules (comma-separated) imported here once, so that test processes find them
+    loaded (`from typing import List` costs ~20 ms otherwise)."""
     global exchange
-    for name in filter(None, preload.split(",")):
+    for name in ("ctypes", *filter(None, preload.split(","))):
         with contextlib.suppress(ImportError):
             __import__(name)
-    ctl, install = None, None
+    ctl = None
     modes = {root: os.stat(root).st_mode & 0o7777 for root in WRITABLE if os.path.isdir(root)}
     if ctl_fd is not None:  # assert tests are possible: load the value exchange before any test forks
         import _socket
 
         import exchange
         ctl = _socket.socket(fileno=ctl_fd)
-    for number, job in enumerate(_jobs()):
-        if number == 0:
-            if job.get("runner_filter"):
-                prepare_filter(job["runner_filter"])()  # local mode: the runner takes the sandbox filter itself
-            if job.get("child_filter"):
-                install = prepare_filter(job["child_filter"])
-            _undumpable(bool(job.get("isolated")))
-        job["install_filter"] = install
-        job["reset_modes"] = modes
-        run_job(job, (result_fd, ctl))
+    _quiet()
+    _undumpable(False)
+    while True:
+        pid = os.fork()
+        if pid == 0:
+            try:
+                _run_one((result_fd, ctl))
+            finally:
+                os._exit(1)
+        ended = os.waitstatus_to_exitcode(os.waitpid(pid, 0)[1])
+        if ended == JOB_DONE_RESET:
+            _send(result_fd, {"reset": reset(modes)})
+        elif ended != JOB_DONE:
+            return  # no more jobs, or the job's process was killed: the sandbox ends
 
 
 if __name__ == "__main__" and not globals().get("_EMBEDDED"):
