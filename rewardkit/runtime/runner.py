@@ -17,9 +17,8 @@ program object ever runs in the test's process. A transport failure (an object t
 the cap, a program that died) fails the test even if the test would catch the exception.
 
 Trust boundary: the runner (keeper and job process) is the only one that holds RESULT_FD. Every test process
-is forked from the job's process,
-closes RESULT_FD before it runs a line of model code, and talks back only through its own stdout, stderr and a
-per-test value pipe, which the runner reads with caps and forwards as data. Whatever a test process writes
+is forked from the job's process, closes RESULT_FD before it runs a line of model code, and talks back only
+through its own stdout, stderr and a per-test value pipe, which the runner reads with caps and forwards as data. Whatever a test process writes
 (fake PASS lines, forged records) is its output, judged outside against expectations it never saw; a test
 whose process dies, hangs or lies about its exit is simply not a pass. Standard library only: nothing of
 rewardkit is visible inside the sandbox.
