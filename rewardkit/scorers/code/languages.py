@@ -7,9 +7,7 @@ from __future__ import annotations
 
 from rewardkit.extract import code_blocks
 
-LANGUAGES = ("python", "c", "cpp", "java", "javascript")
-# recognised, but no runner yet: a sample in one is invalid_input (never a 0 for the policy)
-UNSUPPORTED = ("go", "rust")
+LANGUAGES = ("python", "c", "cpp", "java", "javascript", "go", "rust")
 _ALIASES = {
     "py": "python", "python3": "python", "py3": "python",
     "c++": "cpp", "cxx": "cpp", "cc": "cpp", "c++17": "cpp", "cpp17": "cpp", "c++14": "cpp", "c++11": "cpp",
@@ -27,7 +25,7 @@ def normalize(name: object) -> str | None:
         return None
     key = name.strip().lower()
     key = _ALIASES.get(key, key)
-    return key if key in LANGUAGES or key in UNSUPPORTED else None
+    return key if key in LANGUAGES else None
 
 
 def fence_language(text: str) -> str | None:
