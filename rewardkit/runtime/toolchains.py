@@ -66,12 +66,13 @@ LANGUAGES = {
                            oom_markers=("heap out of memory", "Fatal process out of memory")),
     "go": Language("go", "golang-go", compile_memory_mb=2048, compile_nproc=128, compile_stack_mb=16,
                    extra_address_mb=1024, nproc=64,
-                   oom_markers=("runtime: out of memory", "fatal error: out of memory"), data_limit=True),
+                   oom_markers=("runtime: out of memory", "fatal error: out of memory",
+                                "runtime: cannot allocate memory"), data_limit=True),
     "rust": Language("rust", "rustc", compile_memory_mb=2048, compile_nproc=128,
                      oom_markers=("memory allocation of",)),
 }
 WORK = "/sandbox"  # the work dir inside the sandbox (sandbox.bwrap_argv's)
-_PATH = "/usr/bin:/bin:/usr/local/bin"  # where toolchains are looked for (not the caller's PATH: ~/.cargo ...)
+TOOL_PATH = "/usr/bin:/bin:/usr/local/bin"  # where toolchains are looked for (not the caller's PATH: ~/.cargo ...)
 # the JDK's desktop libraries (AWT, fonts, sound, images): not needed headless, and they pull in X11 and GTK
 _DESKTOP = re.compile(r"/lib(awt|jawt|fontmanager|lcms|mlib_image|splashscreen|jsound|javajpeg|atk-wrapper)[^/]*$")
 _JVM_FLAGS = ("-XX:+UseSerialGC", "-XX:TieredStopAtLevel=1", "-XX:-UsePerfData", "-Xshare:auto",
@@ -159,7 +160,7 @@ def _shared_libraries(objects: list[str]) -> set[str]:
 
 
 def _gcc(spec: Language) -> Toolchain:
-    driver = shutil.which("g++" if spec.name == "cpp" else "gcc", path=_PATH)
+    driver = shutil.which("g++" if spec.name == "cpp" else "gcc", path=TOOL_PATH)
     if driver is None:
         raise _missing(spec, "the compiler (g++)" if spec.name == "cpp" else "the compiler (gcc)")
 
@@ -209,8 +210,8 @@ def _host_link(source: str, name: str, argv: Callable[[str], list[str]]) -> set[
 
 
 def _jdk(spec: Language) -> Toolchain:
-    javac = shutil.which("javac", path=_PATH)
-    java = shutil.which("java", path=_PATH)
+    javac = shutil.which("javac", path=TOOL_PATH)
+    java = shutil.which("java", path=TOOL_PATH)
     if javac is None or java is None:
         raise _missing(spec, "the JDK (javac and java)")
     home = os.path.dirname(os.path.dirname(os.path.realpath(javac)))
@@ -227,7 +228,7 @@ def _jdk(spec: Language) -> Toolchain:
 
 
 def _node(spec: Language) -> Toolchain:
-    node = shutil.which("node", path=_PATH) or shutil.which("nodejs", path="/usr/bin")
+    node = shutil.which("node", path=TOOL_PATH) or shutil.which("nodejs", path="/usr/bin")
     if node is None:
         raise _missing(spec, "node")
     real = os.path.realpath(node)
@@ -235,12 +236,12 @@ def _node(spec: Language) -> Toolchain:
 
 
 def _go(spec: Language) -> Toolchain:
-    go = shutil.which("go", path=_PATH)
+    go = shutil.which("go", path=TOOL_PATH)
     if go is None:
         raise _missing(spec, "the go command")
     real = os.path.realpath(go)
     asked = subprocess.run([real, "env", "GOROOT"], capture_output=True, text=True, check=False,
-                           env={"PATH": _PATH, "GOENV": "off", "GO111MODULE": "off"})
+                           env={"PATH": TOOL_PATH, "GOENV": "off", "GO111MODULE": "off"})
     goroot = asked.stdout.strip()
     if asked.returncode != 0 or not os.path.isdir(os.path.join(goroot, "pkg", "tool")):
         raise _missing(spec, f"GOROOT of {real} ({goroot or asked.stderr.strip()[:200]})")
@@ -254,7 +255,7 @@ def _go(spec: Language) -> Toolchain:
 
 
 def _rust(spec: Language) -> Toolchain:
-    rustc = shutil.which("rustc", path=_PATH)
+    rustc = shutil.which("rustc", path=TOOL_PATH)
     if rustc is None:
         raise _missing(spec, "the compiler (rustc)")
     sysroot = subprocess.run([rustc, "--print", "sysroot"], capture_output=True, text=True,

@@ -28,6 +28,14 @@ def normalize(name: object) -> str | None:
     return key if key in LANGUAGES else None
 
 
+def language_block(text: str, language: str) -> str | None:
+    """The last fenced block whose tag names `language` (`c++17` for cpp, `golang` for go), else the last
+    untagged block when no tagged one is in it."""
+    blocks = code_blocks(text)
+    found = [code for tag, code in blocks if normalize(tag) == language] or [code for tag, code in blocks if not tag]
+    return found[-1] if found else None
+
+
 def fence_language(text: str) -> str | None:
     """The language of the last fenced block whose tag names a known language."""
     for tag, _code in reversed(code_blocks(text)):

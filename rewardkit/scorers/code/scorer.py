@@ -22,8 +22,8 @@ from pydantic import BaseModel, ConfigDict, Field, field_validator, model_valida
 
 from rewardkit.core import Sample, Score, Scorer, Status
 from rewardkit.errors import ConfigError
-from rewardkit.extract import answer_tag, code_block
-from rewardkit.scorers.code.languages import LANGUAGES, normalize, sample_language
+from rewardkit.extract import answer_tag
+from rewardkit.scorers.code.languages import LANGUAGES, language_block, normalize, sample_language
 from rewardkit.scorers.code.tests import ParsedTests, TestCase, parse_tests
 from rewardkit.scorers.code.verdict import call_matches, stdout_matches
 
@@ -242,13 +242,13 @@ class Code(Scorer):
     def _extract(self, text: str, language: str) -> str | None:
         mode = self.params.extract
         if mode in ("code_block", "auto"):
-            block = code_block(text, language)
+            block = language_block(text, language)
             if block is not None or mode == "code_block":
                 return block
         answer = answer_tag(text)
         if answer is None:
             return None
-        return code_block(answer, language) or answer
+        return language_block(answer, language) or answer
 
     def _subset(self, cases: list[TestCase]) -> list[TestCase]:
         limit = self.params.max_tests
