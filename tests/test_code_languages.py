@@ -373,8 +373,12 @@ GO_HOSTILE = {
             if os.WriteFile(p, []byte("pwned"), 0o644) == nil { bad = p }
         }
         if os.Mkdir("/usr/rkdir", 0o755) == nil { bad = "mkdir /usr" }"""),
-    "network": ('"fmt"; "syscall"', """
+    "network": ('"fmt"; "net"; "syscall"', """
         bad := ""
+        for _, to := range [][2]string{{"tcp", fmt.Sprintf("127.0.0.1:%d", PORT)}, {"tcp", "1.1.1.1:53"},
+            {"udp", "1.1.1.1:53"}, {"tcp6", "[::1]:80"}, {"unix", SOCK}} {
+            if c, err := net.Dial(to[0], to[1]); err == nil { c.Close(); bad = to[0] + " " + to[1] }
+        }
         for _, family := range []int{syscall.AF_INET, syscall.AF_INET6} {
             for _, kind := range []int{syscall.SOCK_STREAM, syscall.SOCK_DGRAM, syscall.SOCK_RAW} {
                 if fd, err := syscall.Socket(family, kind, 0); err == nil { syscall.Close(fd); bad = "inet socket" }
@@ -383,8 +387,7 @@ GO_HOSTILE = {
         if fd, err := syscall.Socket(syscall.AF_UNIX, syscall.SOCK_STREAM, 0); err == nil {
             if syscall.Connect(fd, &syscall.SockaddrUnix{Name: SOCK}) == nil { bad = "host unix socket" }
             syscall.Close(fd)
-        }
-        _ = PORT"""),
+        }"""),
     "fork_and_spawn": ('"fmt"; "os"; "os/exec"; "syscall"', """
         if len(os.Args) > 1 { fmt.Println("escaped child"); return }
         bad := ""
