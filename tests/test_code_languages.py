@@ -15,7 +15,7 @@ import pytest
 from rewardkit.registry import get
 from rewardkit.runtime import toolchains
 from rewardkit.runtime.sandbox import bwrap_path
-from rewardkit.scorers.code.languages import fence_language, normalize, sample_language
+from rewardkit.scorers.code.languages import fence_language, language_block, normalize, sample_language
 
 REPO = Path(__file__).resolve().parents[1]
 TESTS = {"inputs": ["1 2\n", "5 7\n", "2000000000 2000000000\n"], "outputs": ["3\n", "12\n", "4000000000\n"]}
@@ -182,6 +182,19 @@ def test_auto_language_comes_from_the_tests_then_the_last_known_fence():
     assert sample_language("auto", "java", text) == "java"
     assert sample_language("auto", None, "no code") == "python"
     assert sample_language("python", None, text) == "python"
+
+
+@pytest.mark.parametrize(("text", "language", "expected"), [
+    ("```golang\nA\n```\n```python\nB\n```", "go", "A"),  # any name of the language counts as its tag
+    ("```c++17\nA\n```\n```cpp\nB\n```", "cpp", "B"),  # the last of them
+    ("```rs\nA\n```", "rust", "A"),
+    ("```py3\nA\n```", "python", "A"),
+    ("```\nA\n```\n```go\nB\n```", "rust", "A"),  # untagged only when no block of the language
+    ("```\nA\n```\n```rust\nB\n```", "rust", "B"),
+    ("```go\nA\n```", "rust", None),
+])
+def test_the_program_is_the_last_block_tagged_with_any_name_of_its_language(text, language, expected):
+    assert language_block(text, language) == expected
 
 
 def test_bad_language_is_a_config_error():

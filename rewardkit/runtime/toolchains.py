@@ -261,7 +261,7 @@ def _rust(spec: Language) -> Toolchain:
     sysroot = subprocess.run([rustc, "--print", "sysroot"], capture_output=True, text=True,
                              check=False).stdout.strip()
     rustlib = os.path.join(sysroot, "lib", "rustlib")
-    if not os.path.isdir(rustlib):
+    if not os.path.isabs(sysroot) or not os.path.isdir(rustlib):
         raise _missing(spec, f"the standard library ({rustlib or 'no sysroot'})")
     try:
         linker = _find("c")  # rustc links through the C compiler driver
