@@ -118,14 +118,17 @@ def test_compile_errors_score_zero_with_the_message(scorer, tag, program, messag
 
 
 @needs_bwrap
-@needs_gpp
-def test_open_r1_verification_info_language_picks_cpp():
-    """open-r1's codeforces rows declare their language; the default scorer refuses them, `auto` runs them."""
-    info = {"language": "cpp", "test_cases": [{"input": "2 3\n", "output": "5\n", "type": "stdin_stdout"}]}
-    sample = {"completion": fenced("cpp", CPP_SUM), "verification_info": info}
+@pytest.mark.parametrize(("declared", "tag", "alias"), [
+    pytest.param("cpp", "cpp", "c++", marks=needs_gpp), pytest.param("go", "golang", "golang", marks=needs_go),
+    pytest.param("rust", "rs", "rs", marks=needs_rust)])
+def test_open_r1_verification_info_language_picks_the_language(declared, tag, alias):
+    """open-r1's rows (and SandboxFusion's) declare their language; the default scorer refuses them, `auto` and
+    the language's own names run them."""
+    info = {"language": declared, "test_cases": [{"input": "2 3\n", "output": "5\n", "type": "stdin_stdout"}]}
+    sample = {"completion": fenced(tag, SUMS[declared]), "verification_info": info}
     python_only = get("code")(workers=1)
     assert python_only.score(sample).status.value == "invalid_input"
-    for language in ("auto", "c++"):
+    for language in ("auto", alias):
         code = get("code")(language=language, workers=1)
         assert code.score(sample).value == 1.0
         code.close()
