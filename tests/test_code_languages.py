@@ -487,6 +487,23 @@ GO_RUST_LIMITS = [  # (language, program, statuses the test may end with): each 
 ]
 
 
+GO_HOLD = ('package main\nimport "fmt"\nfunc main() { var keep [][]byte\n for i := 0; i < MB / 8; i++ {'
+           " b := make([]byte, 8 << 20)\n for j := range b { b[j] = byte(j) }\n keep = append(keep, b) }\n"
+           ' fmt.Println("contained", len(keep)) }')
+
+
+@needs_bwrap
+@needs_go
+@pytest.mark.parametrize(("megabytes", "status"), [(160, "passed"), (480, "memory")])
+def test_go_gets_memory_mb_of_memory_not_its_address_space(scorer, megabytes, status):
+    """Go's address space is memory_mb + 1024 MB (its runtime reserves ~650 MB); RLIMIT_DATA keeps what it can
+    fill at memory_mb (256 here): 160 MB held is fine, 480 MB is out of memory."""
+    program = GO_HOLD.replace("MB / 8", str(megabytes // 8))
+    score = scorer.score({"completion": fenced("go", program),
+                          "tests": {"inputs": [""], "outputs": [f"contained {megabytes // 8}\n"]}})
+    assert score.details["tests"][0]["status"] == status, score.details
+
+
 @needs_bwrap
 @pytest.mark.parametrize(("language", "program", "statuses"), [
     pytest.param(*row, marks=needs_go if row[0] == "go" else needs_rust) for row in GO_RUST_LIMITS])
