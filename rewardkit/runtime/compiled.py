@@ -1,4 +1,4 @@
-"""Run programs in compiled languages (C, C++, Java, JavaScript) in the bubblewrap sandbox: one sandbox per
+"""Run programs in compiled languages (C, C++, Java, JavaScript, Go, Rust) in the bubblewrap sandbox: one sandbox per
 sample, the same namespaces, uid, seccomp base filter and size-capped tmpfs as Python's (sandbox.bwrap_argv),
 plus the language's toolchain bound read-only (runtime/toolchains.py) and `exec_runner.py` as the runner.
 
@@ -38,6 +38,9 @@ PROBES = {
             "System.in);System.out.println(s.nextInt()+s.nextInt());}}",
     "javascript": "const [a,b]=require('fs').readFileSync(0,'utf8').trim().split(/\\s+/).map(Number);"
                   "console.log(a+b);",
+    "go": 'package main\nimport "fmt"\nfunc main(){var a,b int64\nfmt.Scan(&a,&b)\nfmt.Println(a+b)}\n',
+    "rust": "use std::io::Read;\nfn main(){let mut s=String::new();std::io::stdin().read_to_string(&mut s).unwrap();"
+            "let v:Vec<i64>=s.split_whitespace().map(|x|x.parse().unwrap()).collect();println!(\"{}\",v[0]+v[1]);}",
 }
 
 
@@ -95,6 +98,8 @@ class CompiledExecutor(BwrapExecutor):
         binds = []
         for path in self.toolchain.binds:
             binds += ["--ro-bind", path, path]
+        for target, path in self.toolchain.symlinks:
+            binds += ["--symlink", target, path]
         at = argv.index("--remount-ro")  # before the root is made read-only
         argv[at:at] = [*binds, "--ro-bind-data", str(fds[2]), "/exec_runner.py"]
         if argv[-1] != "/runner.py":  # the layout this relies on changed in sandbox.py
@@ -127,11 +132,13 @@ class CompiledExecutor(BwrapExecutor):
         language, tool = self.toolchain.language, self.toolchain
         source = tool.source_name(code)
         run = {**limits.for_runner(), "memory_mb": limits.memory_mb + language.extra_address_mb,
-               "nproc": language.nproc}
+               "nproc": language.nproc, "data_mb": limits.memory_mb if language.data_limit else None}
         build = replace(limits, timeout_s=language.compile_timeout_s, memory_mb=language.compile_memory_mb,
                         output_bytes=COMPILE_OUTPUT_BYTES, nproc=language.compile_nproc).for_runner()
+        build["stack_mb"] = language.compile_stack_mb
         return {"code": code, "source": source, "compile": tool.compile_argv(source),
                 "run": tool.run_argv(source, code, limits.memory_mb), "env": {**_ENV, **dict(tool.env)},
+                "run_env": {**_ENV, **dict(tool.env), **tool.run_env(limits.memory_mb)},
                 "tests": [{"kind": "stdio", "input": t.get("input", "")} for t in tests], "limits": run,
                 "compile_limits": build, "compile_filter": seccomp.exec_filter(True).hex(),
                 "run_filter": seccomp.exec_filter(False).hex(), "isolated": True, "fail_fast": fail_fast,

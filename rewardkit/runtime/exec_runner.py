@@ -1,8 +1,8 @@
-"""The trusted runner for compiled languages (C, C++, Java, JavaScript) inside the sandbox: compile once, then
+"""The trusted runner for compiled languages (C, C++, Java, JavaScript, Go, Rust) inside the sandbox: compile once, then
 start the program once per stdio test.
 
 Run as `python -s -S -B exec_runner.py RESULT_FD` beside `runner.py`, whose limits, output collection and
-seccomp loader it uses. One JSON job on stdin: {"code", "source", "compile": argv | null, "run": argv, "env",
+seccomp loader it uses. One JSON job on stdin: {"code", "source", "compile": argv | null, "run": argv, "env", "run_env",
 "tests": [{"kind": "stdio", "input"}], "limits", "compile_limits", "compile_filter", "run_filter", "isolated",
 "fail_fast", "oom_markers", "compile_oom_markers"}. Expected outputs are never part of it.
 
@@ -14,6 +14,7 @@ program never holds it) and only then execs the compiler or the program.
 
 import contextlib
 import os
+import resource
 import signal
 import sys
 import time
@@ -39,6 +40,12 @@ def _child(argv, env, limits, install, fds):
         for number in (signal.SIGPIPE, signal.SIGXFSZ):
             signal.signal(number, signal.SIG_DFL)
         runner._limit(limits)
+        # tighter than runner._limit's for some languages (toolchains.Language): the data limit of a runtime that
+        # reserves much address space (Go), the stack limit of a compiler whose threads take it as their size
+        for key, name in (("data_mb", resource.RLIMIT_DATA), ("stack_mb", resource.RLIMIT_STACK)):
+            if limits.get(key):
+                value = int(limits[key]) * 2**20
+                resource.setrlimit(name, (value, value))
         if install is not None:
             install()
         os.write(val_w, runner.SETUP_OK)
@@ -49,14 +56,14 @@ def _child(argv, env, limits, install, fds):
         os._exit(127)
 
 
-def execute(job, argv, stdin_text, limits, install, timeout):
-    """Start `argv` on `stdin_text` under `limits`; the record of what it did."""
+def execute(job, argv, stdin_text, limits, install, timeout, env):
+    """Start `argv` on `stdin_text` under `limits` and `env`; the record of what it did."""
     stdin_fd = runner._input_fd({"kind": "stdio", "input": stdin_text})
     (out_r, out_w), (err_r, err_w), (val_r, val_w) = os.pipe(), os.pipe(), os.pipe()
     started = time.monotonic()
     pid = os.fork()
     if pid == 0:
-        _child(argv, job["env"], limits, install, (stdin_fd, out_w, err_w, val_w))
+        _child(argv, env, limits, install, (stdin_fd, out_w, err_w, val_w))
     for fd in (stdin_fd, out_w, err_w, val_w):
         os.close(fd)
     pipes = (out_r, err_r, val_r)
@@ -104,8 +111,7 @@ def run_job(job, result_fd):
     if job.get("compile"):
         limits = job["compile_limits"]
         build = {**job, "keep_head": True, "oom_markers": job.get("compile_oom_markers") or ()}
-        record = execute(build, job["compile"], "", limits, compile_install,
-                         float(limits["timeout_s"]))
+        record = execute(build, job["compile"], "", limits, compile_install, float(limits["timeout_s"]), job["env"])
         record["compile"] = True
         runner._send(result_fd, record)
         compiled = record["status"] == "ok"
@@ -117,7 +123,7 @@ def run_job(job, result_fd):
             record = dict(skip)
         else:
             record = execute(job, job["run"], test["input"], limits, run_install,
-                             min(float(limits["timeout_s"]), left))
+                             min(float(limits["timeout_s"]), left), job.get("run_env") or job["env"])
             stop = bool(job.get("fail_fast")) and record["status"] != "ok"
         record["i"] = index
         runner._send(result_fd, record)

@@ -7,9 +7,7 @@ from __future__ import annotations
 
 from rewardkit.extract import code_blocks
 
-LANGUAGES = ("python", "c", "cpp", "java", "javascript")
-# recognised, but no runner yet: a sample in one is invalid_input (never a 0 for the policy)
-UNSUPPORTED = ("go", "rust")
+LANGUAGES = ("python", "c", "cpp", "java", "javascript", "go", "rust")
 _ALIASES = {
     "py": "python", "python3": "python", "py3": "python",
     "c++": "cpp", "cxx": "cpp", "cc": "cpp", "c++17": "cpp", "cpp17": "cpp", "c++14": "cpp", "c++11": "cpp",
@@ -27,7 +25,15 @@ def normalize(name: object) -> str | None:
         return None
     key = name.strip().lower()
     key = _ALIASES.get(key, key)
-    return key if key in LANGUAGES or key in UNSUPPORTED else None
+    return key if key in LANGUAGES else None
+
+
+def language_block(text: str, language: str) -> str | None:
+    """The last fenced block whose tag names `language` (`c++17` for cpp, `golang` for go), else the last
+    untagged block when no tagged one is in it."""
+    blocks = code_blocks(text)
+    found = [code for tag, code in blocks if normalize(tag) == language] or [code for tag, code in blocks if not tag]
+    return found[-1] if found else None
 
 
 def fence_language(text: str) -> str | None:

@@ -22,8 +22,8 @@ from pydantic import BaseModel, ConfigDict, Field, field_validator, model_valida
 
 from rewardkit.core import Sample, Score, Scorer, Status
 from rewardkit.errors import ConfigError
-from rewardkit.extract import answer_tag, code_block
-from rewardkit.scorers.code.languages import LANGUAGES, UNSUPPORTED, normalize, sample_language
+from rewardkit.extract import answer_tag
+from rewardkit.scorers.code.languages import LANGUAGES, language_block, normalize, sample_language
 from rewardkit.scorers.code.tests import ParsedTests, TestCase, parse_tests
 from rewardkit.scorers.code.verdict import call_matches, stdout_matches
 
@@ -36,9 +36,9 @@ _MAX_CODE_CHARS = 200_000
 
 class CodeParams(BaseModel):
     model_config = ConfigDict(extra="forbid", frozen=True)
-    language: str = Field("python", description="language of the program: python, c, cpp, java, javascript "
-                          "(aliases such as c++, js, nodejs accepted), or auto: the tests' declared language, else "
-                          "the last fenced block's tag, else python")
+    language: str = Field("python", description="language of the program: python, c, cpp, java, javascript, "
+                          "go, rust (aliases such as c++, js, nodejs, golang, rs accepted), or auto: the tests' "
+                          "declared language, else the last fenced block's tag, else python")
     extract: Literal["code_block", "answer", "auto"] = Field(
         "code_block", description="code_block: last fenced block of the language; answer: the <answer> content "
         "(or the code block inside it); auto: code block, else answer content")
@@ -75,7 +75,7 @@ class CodeParams(BaseModel):
     @classmethod
     def _known_language(cls, value: str) -> str:
         found = "auto" if value == "auto" else normalize(value)
-        if found is None or found in UNSUPPORTED:
+        if found is None:
             raise ValueError(f"unknown language {value!r}: use one of {', '.join(LANGUAGES)} or auto")
         return found
 
@@ -246,13 +246,13 @@ class Code(Scorer):
     def _extract(self, text: str, language: str) -> str | None:
         mode = self.params.extract
         if mode in ("code_block", "auto"):
-            block = code_block(text, language)
+            block = language_block(text, language)
             if block is not None or mode == "code_block":
                 return block
         answer = answer_tag(text)
         if answer is None:
             return None
-        return code_block(answer, language) or answer
+        return language_block(answer, language) or answer
 
     def _subset(self, cases: list[TestCase]) -> list[TestCase]:
         limit = self.params.max_tests
@@ -299,9 +299,6 @@ class Code(Scorer):
 
 def _refuse_language(language: str, cases: list[TestCase], isolation: str) -> Score | None:
     """Why a sample in a language other than Python cannot be run (None when it can)."""
-    if language in UNSUPPORTED:
-        return Score.skip(f"{language} programs are not run yet (supported: {', '.join(LANGUAGES)})",
-                          Status.INVALID_INPUT)
     if isolation != "bwrap":
         return Score.skip(f"{language} programs run only with isolation bwrap", Status.INVALID_INPUT)
     if any(case.kind != "stdio" for case in cases):
