@@ -6,7 +6,9 @@ First runs and how the corpora were made: tests/data/*_REDTEAM.md and benchmarks
 
 from __future__ import annotations
 
+import pytest
 from redteam import hack_disagreements, math_disagreements, tool_disagreements
+from redteam_reuse import disagreements, nondeterministic, scenarios, score
 
 # Held-out math pairs rewardkit still rejects, each a limit documented in docs/math.md (never a wrong accept).
 KNOWN_HELDOUT_REJECTS = {
@@ -37,6 +39,10 @@ KEPT_TOOL_VERDICTS = {
     "tc-0232",  # a failed call is signalled by the tool message's status or an error field, not by its content
 }
 
+# Channels between samples of one reused code sandbox that remain (docs/code.md, "Reused sandboxes"): counters
+# the kernel keeps per namespace and mount, which an earlier sample must be written to advance on purpose.
+KNOWN_REUSE_CHANNELS = {"f20_inode_channel", "f20r_inode_channel", "f21_pid_channel", "f21r_pid_channel"}
+
 
 def test_hacks_corpus_rewards_no_hack_beyond_the_kept_decisions():
     total, found = hack_disagreements()
@@ -60,3 +66,14 @@ def test_math_heldout_corpus_has_no_wrong_accept():
     assert total >= 350
     assert {d.id for d in found} == KNOWN_HELDOUT_REJECTS, [d for d in found if d.id not in KNOWN_HELDOUT_REJECTS]
     assert all(d.kind == "wrong_reject" for d in found)
+
+
+@pytest.mark.slow  # ~1 min: 96 scenarios, 400 samples through one reused sandbox each
+def test_reuse_corpus_finds_no_channel_between_samples_but_the_counters():
+    rows = scenarios()
+    found = set()
+    for row in rows:
+        got = score(row, 64)
+        if disagreements(row, got) or nondeterministic(row, got):
+            found.add(row["id"])
+    assert len(rows) >= 96 and found <= KNOWN_REUSE_CHANNELS, found - KNOWN_REUSE_CHANNELS

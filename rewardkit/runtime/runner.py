@@ -16,11 +16,11 @@ object), no class loaded on the way in, so the test applies Python's own `==` to
 program object ever runs in the test's process. A transport failure (an object that is not data, a value over
 the cap, a program that died) fails the test even if the test would catch the exception.
 
-Trust boundary: the runner (keeper and job process) is the only one that holds RESULT_FD. Every test process
-is forked from the job's process, closes RESULT_FD before it runs a line of model code, and talks back only
-through its own stdout, stderr and a per-test value pipe, which the runner reads with caps and forwards as data. Whatever a test process writes
-(fake PASS lines, forged records) is its output, judged outside against expectations it never saw; a test
-whose process dies, hangs or lies about its exit is simply not a pass. Standard library only: nothing of
+Trust boundary: the runner (keeper and job process) is the only one that holds RESULT_FD. Every test process is
+forked from the job's process, closes RESULT_FD before it runs a line of model code, and talks back only through its
+own stdout, stderr and a per-test value pipe, which the runner reads with caps and forwards as data. Whatever a test
+process writes (fake PASS lines, forged records) is its output, judged outside against expectations it never saw; a
+test whose process dies, hangs or lies about its exit is simply not a pass. Standard library only: nothing of
 rewardkit is visible inside the sandbox.
 """
 
@@ -390,10 +390,41 @@ def _wipe(root, deadline):
     return not os.listdir(root)
 
 
-def reset(modes):
+_FS_IOC_GETFLAGS, _FS_IOC_SETFLAGS = 0x80086601, 0x40086602  # chattr flags (noatime, nodump …): tmpfs keeps some
+
+
+def _flags(root, value=None):
+    """A directory's inode flags (set them with `value`); None where the file system has none."""
+    import fcntl
+    fd = os.open(root, os.O_RDONLY | os.O_DIRECTORY)
+    try:
+        if value is not None:
+            fcntl.ioctl(fd, _FS_IOC_SETFLAGS, value)
+        return fcntl.ioctl(fd, _FS_IOC_GETFLAGS, bytes(8))
+    except OSError:
+        return None
+    finally:
+        os.close(fd)
+
+
+def snapshot():
+    """What a sample could change and the next one could read, other than files and processes: each writable
+    directory's mode, times, extended attributes (ACLs included) and inode flags, and the keeper's scheduling,
+    which its forks inherit (the test filter refuses changing it; this is the check that it held)."""
+    roots = {}
+    for root in WRITABLE:
+        if os.path.isdir(root):
+            info = os.stat(root)
+            roots[root] = (info.st_mode & 0o7777, info.st_atime_ns, info.st_mtime_ns, sorted(os.listxattr(root)),
+                           _flags(root))
+    scheduling = (os.getpriority(os.PRIO_PROCESS, 0), os.sched_getscheduler(0), sorted(os.sched_getaffinity(0)))
+    return roots, scheduling
+
+
+def reset(start):
     """Make the sandbox as the next sample must find it: no process but the runner (each test process was killed
-    and reaped, and none can fork), nothing under the writable directories, their modes as bwrap made them.
-    `modes`: those modes, read at start-up. Returns an empty string, or what could not be made clean."""
+    and reaped, and none can fork), nothing under the writable directories, and everything `snapshot` reads as
+    it was at start-up (`start`). Returns an empty string, or what could not be made clean."""
     deadline = time.monotonic() + RESET_S
     while True:
         try:
@@ -406,13 +437,19 @@ def reset(modes):
             return "a process outlived its sample"
         time.sleep(0.001)
     try:
-        for root, mode in modes.items():
+        for root, (mode, atime, mtime, names, flags) in start[0].items():
             if not _wipe(root, deadline):
                 return f"{root} could not be emptied within {RESET_S:g} s"
+            for name in os.listxattr(root):
+                if name not in names:
+                    os.removexattr(root, name)
+            if flags is not None:
+                _flags(root, flags)
             os.chmod(root, mode)
+            os.utime(root, ns=(atime, mtime))
     except OSError as exc:
         return f"wiping failed: {exc}"
-    return ""
+    return "" if snapshot() == start else "the sandbox differs from its start-up state after the wipe"
 
 
 def run_job(job, channels):
@@ -484,7 +521,7 @@ def main(result_fd, ctl_fd=None, preload=""):
         with contextlib.suppress(ImportError):
             __import__(name)
     ctl = None
-    modes = {root: os.stat(root).st_mode & 0o7777 for root in WRITABLE if os.path.isdir(root)}
+    start = snapshot()
     if ctl_fd is not None:  # assert tests are possible: load the value exchange before any test forks
         import _socket
 
@@ -501,7 +538,7 @@ def main(result_fd, ctl_fd=None, preload=""):
                 os._exit(1)
         ended = os.waitstatus_to_exitcode(os.waitpid(pid, 0)[1])
         if ended == JOB_DONE_RESET:
-            _send(result_fd, {"reset": reset(modes)})
+            _send(result_fd, {"reset": reset(start)})
         elif ended != JOB_DONE:
             return  # no more jobs, or the job's process was killed: the sandbox ends
 

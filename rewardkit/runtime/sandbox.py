@@ -1,13 +1,15 @@
 """Run model-written code in a bubblewrap sandbox: command building, warm sandboxes and the executor interface.
 
-One sandbox per sample: a fresh `bwrap` with new user, PID, network, IPC, UTS and cgroup namespaces, no
+One sample at a time per sandbox: a `bwrap` with new user, PID, network, IPC, UTS and cgroup namespaces, no
 capabilities, a clean environment, a read-only tmpfs root holding only the Python interpreter and the shared
 libraries it links (no `--ro-bind / /`), size-capped tmpfs for the work dir, /tmp and /dev/shm, and the seccomp
 filter of `rewardkit.runtime.seccomp`. Run as root, bwrap itself is started as an unprivileged host uid with an
 interpreter that uid can run (`rewardkit.runtime.interpreter`); the runner comes in through an fd, not a host
-path. Inside, the trusted `runner.py` forks one process per test. Results come
+path. Inside, the trusted `runner.py` forks a process per sample and that one a process per test. Results come
 back on a pipe only the runner holds. Killing the outer `bwrap` kills the sandbox's PID namespace, so nothing the
-code started can outlive it.
+code started can outlive it. A sandbox serves up to `reuse` samples, one after another: after each, its runner
+kills what is left, wipes the writable directories and reports whether it is as it started; one that is not (or
+whose runner died, stopped or hung) is killed instead (docs/code.md, "Reused sandboxes").
 
 `LocalExecutor` runs the same runner without bubblewrap (explicit opt-in only: much weaker, see docs/code.md).
 Executors return an `ExecResult`; `infra` is set when the sandbox itself failed, which is never the code's fault.
@@ -562,7 +564,7 @@ class _ProcessExecutor(ABC):
 
 
 class BwrapExecutor(_ProcessExecutor):
-    """Each sample in a fresh bubblewrap sandbox; one warm sandbox per slot is started ahead of time."""
+    """Samples in bubblewrap sandboxes, up to `reuse` in turn per sandbox; warm ones are started ahead of time."""
 
     isolated = True
 

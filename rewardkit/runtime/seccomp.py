@@ -4,7 +4,7 @@ Two layers. The *sandbox* filter is handed to bubblewrap (`--seccomp FD`) and bi
 process: no ptrace, mounts, namespaces, kernel modules, keyrings, bpf, io_uring, uid changes, or sockets other
 than AF_UNIX. The *child* filter is installed by the runner in each forked test process on top of it: no new
 processes (only threads), no exec, no SysV IPC objects or POSIX message queues, no signals to process groups or
-to every process (`kill(-1)`), no changing another process's rlimits.
+to every process (`kill(-1)`), no changing another process's rlimits or scheduling.
 """
 
 from __future__ import annotations
@@ -106,6 +106,14 @@ def _no_foreign_control(sc, flt) -> None:
     # another process's limits (the runner's, same uid): lowered hard limits would make the next test's setup
     # fail, turning the sample into an infra_error (None) instead of its score; pid 0 (its own) stays allowed
     flt.add_rule(sc.ERRNO(errno.EPERM), "prlimit64", sc.Arg(0, sc.NE, 0))
+    # another process's scheduling (the runner's nice, policy, CPU affinity, I/O priority): the runner's forks
+    # inherit it, so a sample could slow the next one into timeouts; pid 0 (its own) stays allowed
+    for name in ("sched_setscheduler", "sched_setparam", "sched_setaffinity", "sched_setattr"):
+        flt.add_rule(sc.ERRNO(errno.EPERM), name, sc.Arg(0, sc.NE, 0))
+    flt.add_rule(sc.ERRNO(errno.EPERM), "setpriority", sc.Arg(0, sc.NE, 0))  # PRIO_PROCESS only (not group, user)
+    flt.add_rule(sc.ERRNO(errno.EPERM), "setpriority", sc.Arg(1, sc.NE, 0))
+    flt.add_rule(sc.ERRNO(errno.EPERM), "ioprio_set", sc.Arg(0, sc.NE, 1))  # IOPRIO_WHO_PROCESS only
+    flt.add_rule(sc.ERRNO(errno.EPERM), "ioprio_set", sc.Arg(1, sc.NE, 0))
     for name in ("kill", "tgkill", "pidfd_send_signal", "rt_sigqueueinfo"):
         # pid <= 0 means a process group or every process: never the test's own business
         flt.add_rule(sc.ERRNO(errno.EPERM), name, sc.Arg(0, sc.MASKED_EQ, 0x80000000, 0x80000000))
