@@ -81,8 +81,8 @@ class CompiledExecutor(BwrapExecutor):
             raise ToolchainMissing(f"the {name} toolchain cannot compile and run a test program in the sandbox "
                                    f"({detail.strip()}); reinstall {self.toolchain.language.package}")
 
-    def _spawn(self, limits: Limits, preload: tuple[str, ...] = ()) -> _Process:
-        """`preload` is the Python runner's (modules it imports while idle): nothing to preload here."""
+    def _spawn(self, limits: Limits, judge: bool = False) -> _Process:
+        """A sandbox for one compiled program (compiled languages have no assert tests, so never a judge)."""
         fds = (seccomp.memfd_with(seccomp.sandbox_filter()), seccomp.memfd_with(_source(RUNNER), "rk-runner"),
                seccomp.memfd_with(_source(EXEC_RUNNER), "rk-exec-runner"))
         try:

@@ -27,6 +27,7 @@ rewardkit is visible inside the sandbox.
 import _json
 import builtins
 import contextlib
+import gc
 import io
 import os
 import resource
@@ -191,7 +192,7 @@ def _child(job, test, fds, pair):
     stdin_fd, out_w, err_w, val_w, closing = fds
     for fd in closing:
         os.close(fd)
-    _restore_signals()
+    signal.pthread_sigmask(signal.SIG_SETMASK, ())
     os.dup2(stdin_fd, 0)
     os.dup2(out_w, 1)
     os.dup2(err_w, 2)
@@ -476,64 +477,63 @@ def run_job(job, channels):
 
 
 JOB_DONE, JOB_DONE_RESET, NO_MORE_JOBS = 0, 10, 11  # how a job's process tells the keeper it ended
-# signals a test process could send its runners (same uid, by pid): ignored there, so the only ones that act are
-# SIGKILL and SIGSTOP, which act at once (a sample cannot leave one pending for the next); test processes get the
-# interpreter's own handlers back. SIGCHLD keeps its default: ignoring it would reap children before wait4 does
-_QUIET = tuple(s for s in signal.valid_signals() if s not in (signal.SIGKILL, signal.SIGSTOP, signal.SIGCHLD))
-_HANDLERS = {}
+# signals a test process could send its runners (same uid, by pid) are blocked there: they stay pending in the
+# runner they were sent to, never acting, and a fork starts with none pending, so the only ones that act are
+# SIGKILL and SIGSTOP, at once (a sample cannot leave one for the next). Test processes unblock them (one call).
+# SIGCHLD stays deliverable for wait4
+_QUIET = set(signal.valid_signals()) - {signal.SIGKILL, signal.SIGSTOP, signal.SIGCHLD}
 
 
-def _quiet():
-    for number in _QUIET:
-        with contextlib.suppress(OSError, ValueError):
-            _HANDLERS[number] = signal.signal(number, signal.SIG_IGN)
-
-
-def _restore_signals():
-    for number, handler in _HANDLERS.items():
-        with contextlib.suppress(OSError, ValueError, TypeError):
-            signal.signal(number, signal.SIG_DFL if handler is None else handler)
+_FILTERED = []  # filters this process has stacked (a runner that runs jobs itself stacks them once)
 
 
 def _run_one(channels):
-    """The body of a job's process: read one job, run it, exit telling the keeper how it ended."""
+    """Read one job and run it; how it ended (a job's process exits with it, telling its keeper)."""
     job = read_job()
     if job is None:
-        os._exit(NO_MORE_JOBS)
-    if job.get("runner_filter"):
+        return NO_MORE_JOBS
+    if job.get("runner_filter") and not _FILTERED:
         prepare_filter(job["runner_filter"])()  # local mode: the runner takes the sandbox filter itself
+        _FILTERED.append(True)
     job["install_filter"] = prepare_filter(job["child_filter"]) if job.get("child_filter") else None
     _undumpable(bool(job.get("isolated")))
     run_job(job, channels)
-    os._exit(JOB_DONE_RESET if job.get("reset") and job.get("isolated") else JOB_DONE)
+    return JOB_DONE_RESET if job.get("reset") and job.get("isolated") else JOB_DONE
 
 
-def main(result_fd, ctl_fd=None, preload=""):
-    """The keeper: for each job on stdin, fork a process that reads and runs it, wait for it, then (when the job
-    asks) make the sandbox clean for the next sample and report that. The keeper never reads a job or a result,
-    so each job's process (and every test process it forks) starts from memory that holds nothing of an earlier
-    sample: not its code, not its outputs. A job's process that dies abnormally (killed by a test) ends the
-    keeper too, so the host sees the end of the result stream at once.
-    `preload`: standard-library modules (comma-separated) imported here once, so that test processes find them
-    loaded (`from typing import List` costs ~20 ms otherwise)."""
+def main(result_fd, ctl_fd=None, preload="", jobs="inline"):
+    """Run each job on stdin. `preload`: standard-library modules (comma-separated) imported once here, so that
+    test processes find them loaded (`from typing import List` costs ~20 ms otherwise).
+    `jobs`: `inline` (a test sandbox, which runs only trusted test code, or a sandbox for one sample): this process
+    runs each job. `fork` (a program sandbox serving sample after sample): this process is a keeper that never
+    reads a job or a result. For each job it forks a process that reads and runs it, waits for it, then (when the
+    job asks) makes the sandbox clean for the next sample and reports that. So each job's process, and every test
+    process it forks, starts from memory that holds nothing of an earlier sample: not its code, not its outputs. A
+    job's process that dies abnormally (killed by a test) ends the keeper too, so the host sees the end of the
+    result stream at once."""
     global exchange
     for name in ("ctypes", *filter(None, preload.split(","))):
         with contextlib.suppress(ImportError):
             __import__(name)
     ctl = None
-    start = snapshot()
     if ctl_fd is not None:  # assert tests are possible: load the value exchange before any test forks
         import _socket
 
         import exchange
         ctl = _socket.socket(fileno=ctl_fd)
-    _quiet()
+    signal.pthread_sigmask(signal.SIG_BLOCK, _QUIET)
     _undumpable(False)
+    if jobs != "fork":
+        while _run_one((result_fd, ctl)) != NO_MORE_JOBS:
+            pass
+        return
+    start = snapshot()
+    gc.freeze()  # the collector in a job's or test's process leaves the keeper's objects (and their pages) alone
     while True:
         pid = os.fork()
         if pid == 0:
             try:
-                _run_one((result_fd, ctl))
+                os._exit(_run_one((result_fd, ctl)))
             finally:
                 os._exit(1)
         ended = os.waitstatus_to_exitcode(os.waitpid(pid, 0)[1])
@@ -544,4 +544,4 @@ def main(result_fd, ctl_fd=None, preload=""):
 
 
 if __name__ == "__main__" and not globals().get("_EMBEDDED"):
-    main(int(sys.argv[1]), int(sys.argv[2]), *sys.argv[3:4])
+    main(int(sys.argv[1]), int(sys.argv[2]), *sys.argv[3:5])

@@ -174,9 +174,10 @@ class _Process:
 
     def __init__(self, argv: list[str], pass_fds: tuple[int, ...], env: dict[str, str], limits: Limits,
                  workdir: str | None = None, bwrap_info: bool = False, user: tuple[int, int] | None = None,
-                 preload: tuple[str, ...] = ()) -> None:
+                 preload: tuple[str, ...] = (), fork_jobs: bool = False) -> None:
         """`workdir`: the cwd, removed on kill (default: / , which bwrap leaves for its own root); `preload`: modules
-        the runner imports while it waits."""
+        the runner imports while it waits; `fork_jobs`: each job runs in a fresh fork of the runner (a sandbox that
+        serves samples one after another)."""
         read_fd, write_fd = os.pipe()
         # the host sends the pipe pairs of check tests over this socket (SCM_RIGHTS), one message per test
         self.ctl, ctl_child = socket.socketpair(socket.AF_UNIX, socket.SOCK_SEQPACKET)
@@ -188,7 +189,7 @@ class _Process:
         # between fork and exec in C, which is safe with threads, unlike a preexec_fn
         as_user = {"user": user[0], "group": user[1], "extra_groups": []} if user else {}
         # the runner writes its records to write_fd and reads pipe pairs from ctl (same numbers inside bwrap)
-        argv = [*argv, str(write_fd), str(ctl_child.fileno()), ",".join(preload)]
+        argv = [*argv, str(write_fd), str(ctl_child.fileno()), ",".join(preload), "fork" if fork_jobs else "inline"]
         extra = (write_fd, ctl_child.fileno())
         info_w = None
         if bwrap_info:  # bwrap reports the host pid of the namespace's init there
@@ -340,18 +341,24 @@ class _ProcessExecutor(ABC):
         # a sandbox that serves another sample waits there for its runner's report that it is clean
         self._recycler = ThreadPoolExecutor(max_workers=1, thread_name_prefix="rewardkit-sandbox-recycler")
         self._reuse = max(1, reuse)
-        self._program_preload = PROGRAM_PRELOAD if self._reuse > 1 else ()
         self._pending = 0  # warm sandboxes being started, or used ones being made clean
         self._closed = False
         self._pending_lock = threading.Lock()
 
     @abstractmethod
-    def _spawn(self, limits: Limits, preload: tuple[str, ...]) -> _Process:
-        """Start one runner process under `limits` (a bwrap sandbox, or a plain local process)."""
+    def _spawn(self, limits: Limits, judge: bool = False) -> _Process:
+        """Start one runner process under `limits` (a bwrap sandbox, or a plain local process) for programs, or
+        with `judge` for the test code of assert tests."""
 
-    def _start(self, limits: Limits, preload: tuple[str, ...] | None = None) -> _Process:
-        preload = self._program_preload if preload is None else preload
-        return self._spawner.submit(self._spawn, limits, preload).result()
+    def _runner_mode(self, judge: bool) -> dict[str, Any]:
+        """A test sandbox runs trusted test code only: its runner takes job after job itself. A program sandbox
+        that serves several samples runs each in a fresh fork of its runner, which never holds a sample."""
+        if judge:
+            return {"preload": JUDGE_PRELOAD}
+        return {"preload": PROGRAM_PRELOAD, "fork_jobs": True} if self._reuse > 1 else {}
+
+    def _start(self, limits: Limits, judge: bool = False) -> _Process:
+        return self._spawner.submit(self._spawn, limits, judge).result()
 
     def _refill(self, limits: Limits) -> None:
         """Start a warm sandbox in the background (a sample never waits for the next one's start)."""
@@ -363,7 +370,7 @@ class _ProcessExecutor(ABC):
 
     def _spawn_warm(self, limits: Limits) -> None:
         try:
-            proc = self._spawn(limits, self._program_preload)
+            proc = self._spawn(limits)
             if self._closed:
                 proc.kill()
             else:
@@ -458,10 +465,10 @@ class _ProcessExecutor(ABC):
         try:
             judge = self._judges.get_nowait()
         except queue.Empty:
-            return self._start(limits, JUDGE_PRELOAD)
+            return self._start(limits, judge=True)
         if judge.limits.disk_mb != limits.disk_mb or judge.proc.poll() is not None:
             judge.kill()
-            return self._start(limits, JUDGE_PRELOAD)
+            return self._start(limits, judge=True)
         return judge
 
     def _send_job(self, proc: _Process, job: dict[str, Any], limits: Limits, fail_fast: bool,
@@ -580,13 +587,13 @@ class BwrapExecutor(_ProcessExecutor):
         self.user = sandbox_user(uid)
         self.python = find(python, self.user)
 
-    def _spawn(self, limits: Limits, preload: tuple[str, ...]) -> _Process:
+    def _spawn(self, limits: Limits, judge: bool = False) -> _Process:
         fds = (seccomp.memfd_with(seccomp.sandbox_filter()), seccomp.memfd_with(_source(RUNNER), "rk-runner"),
                seccomp.memfd_with(_source(EXCHANGE), "rk-exchange"))
         try:
             return _Process(bwrap_argv(self.bwrap, limits, fds[0], fds[1], self.python, fds[2]), fds,
                             {"PATH": os.environ.get("PATH", "")}, limits, bwrap_info=True, user=self.user,
-                            preload=preload)
+                            **self._runner_mode(judge))
         finally:
             for fd in fds:
                 os.close(fd)
@@ -597,10 +604,10 @@ class LocalExecutor(_ProcessExecutor):
 
     isolated = False
 
-    def _spawn(self, limits: Limits, preload: tuple[str, ...]) -> _Process:
+    def _spawn(self, limits: Limits, judge: bool = False) -> _Process:
         workdir = tempfile.mkdtemp(prefix="rewardkit-code-")
         argv = [sys.executable, "-s", "-S", "-B", str(RUNNER)]
-        return _Process(argv, (), {**_ENV, "HOME": workdir}, limits, workdir=workdir, preload=preload)
+        return _Process(argv, (), {**_ENV, "HOME": workdir}, limits, workdir=workdir, **self._runner_mode(judge))
 
     def _runner_filter(self) -> str | None:
         return seccomp.sandbox_filter().hex()
