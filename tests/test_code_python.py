@@ -206,7 +206,7 @@ ZOMBIE_CHECK = """
 import os, sys
 sys.path.insert(0, sys.argv[1])
 from rewardkit.registry import get
-code = get("code")(timeout_s=2.0, workers=2)
+code = get("code")(timeout_s=2.0, workers=2, samples_per_sandbox=int(sys.argv[2]))
 samples = [{"completion": "```python\\ndef f(x):\\n    return x\\n```", "tests": ["assert f(1) == 1"]},
            {"completion": "```python\\nprint(int(input()) + 1)\\n```", "tests": {"inputs": ["1"], "outputs": ["2"]}}]
 scores = code.score_batch(samples * 25)
@@ -220,10 +220,11 @@ print("zombies", len(zombies), "pid", os.getpid())
 
 @pytest.mark.slow
 @pytest.mark.skipif(os.geteuid() != 0 or not Path("/usr/bin/unshare").exists(), reason="needs root and unshare")
-def test_no_zombie_when_rewardkit_is_pid_1():
+@pytest.mark.parametrize("per_sandbox", [1, 64])  # 50 sandboxes, or a few reused ones
+def test_no_zombie_when_rewardkit_is_pid_1(per_sandbox):
     """A container without an init: orphans are reparented to rewardkit, which must reap them."""
     done = subprocess.run(["unshare", "--pid", "--fork", "--mount-proc", sys.executable, "-c", ZOMBIE_CHECK,
-                           str(REPO)], capture_output=True, text=True, timeout=240, check=False)
+                           str(REPO), str(per_sandbox)], capture_output=True, text=True, timeout=240, check=False)
     assert done.returncode == 0, done.stderr[-2000:]
     assert "zombies 0 pid 1" in done.stdout, done.stdout
 
