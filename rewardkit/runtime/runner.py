@@ -408,6 +408,14 @@ def _flags(root, value=None):
         os.close(fd)
 
 
+def _xattrs(root):
+    """The extended attributes' names (none where the file system keeps none: older kernels' tmpfs)."""
+    try:
+        return sorted(os.listxattr(root))
+    except OSError:
+        return []
+
+
 def snapshot():
     """What a sample could change and the next one could read, other than files and processes: each writable
     directory's mode, times, extended attributes (ACLs included) and inode flags, and the keeper's scheduling,
@@ -416,8 +424,7 @@ def snapshot():
     for root in WRITABLE:
         if os.path.isdir(root):
             info = os.stat(root)
-            roots[root] = (info.st_mode & 0o7777, info.st_atime_ns, info.st_mtime_ns, sorted(os.listxattr(root)),
-                           _flags(root))
+            roots[root] = (info.st_mode & 0o7777, info.st_atime_ns, info.st_mtime_ns, _xattrs(root), _flags(root))
     scheduling = (os.getpriority(os.PRIO_PROCESS, 0), os.sched_getscheduler(0), sorted(os.sched_getaffinity(0)))
     return roots, scheduling
 
@@ -441,7 +448,7 @@ def reset(start):
         for root, (mode, atime, mtime, names, flags) in start[0].items():
             if not _wipe(root, deadline):
                 return f"{root} could not be emptied within {RESET_S:g} s"
-            for name in os.listxattr(root):
+            for name in _xattrs(root):
                 if name not in names:
                     os.removexattr(root, name)
             if flags is not None:
