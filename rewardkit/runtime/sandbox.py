@@ -432,13 +432,13 @@ class _ProcessExecutor(ABC):
         except (ValueError, OSError):
             clean = False
         finally:
-            proc.reader, proc.collected = None, None
             with self._pending_lock:
                 self._pending -= 1
         if clean:
+            proc.reader, proc.collected = None, None
             self._warm.put(proc)
         else:
-            self._reaper.submit(proc.kill)
+            self._reaper.submit(proc.kill)  # joins a reader still running before the pipe is closed
             if not self._closed:
                 self._refill(proc.limits)
 
