@@ -115,3 +115,32 @@ def served(recipe: str | Path) -> Iterator[str]:
     finally:
         server.terminate()
         server.wait(timeout=10)
+
+
+def _parent(pid: int) -> int:
+    try:
+        return int(Path(f"/proc/{pid}/status").read_text().split("\nPPid:\t", 1)[1].split("\n", 1)[0])
+    except (OSError, IndexError, ValueError):
+        return 0
+
+
+def sandbox_pids() -> set[int]:
+    """Host processes that belong to a code sandbox (bwrap, the in-sandbox runners and their forks, a compiled
+    program) of this test run, or of none (orphans): sandboxes that another process on the machine runs right
+    now are not ours."""
+    found = set()
+    for entry in os.listdir("/proc"):
+        if entry.isdigit() and int(entry) != os.getpid():
+            try:
+                cmdline = Path("/proc", entry, "cmdline").read_bytes()
+            except OSError:
+                continue
+            if b"runner.py" in cmdline or cmdline.startswith(b"/sandbox/prog"):
+                found.add(int(entry))
+    owners = {}
+    for pid in found:
+        owner = _parent(pid)
+        while owner in found:
+            owner = _parent(owner)
+        owners[pid] = owner
+    return {pid for pid, owner in owners.items() if owner in (os.getpid(), 1, 0)}

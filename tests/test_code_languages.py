@@ -5,12 +5,12 @@ absent (Java, Go and Rust are tested where installed)."""
 
 from __future__ import annotations
 
-import os
 import shutil
 import time
 from pathlib import Path
 
 import pytest
+from conftest import sandbox_pids
 
 from rewardkit.registry import get
 from rewardkit.runtime import toolchains
@@ -209,20 +209,6 @@ def test_bad_language_is_a_config_error():
 
 
 # --- the hostile suite, in C++ -------------------------------------------------------------------------------
-
-def sandbox_pids() -> set[int]:
-    """Host processes of a compiled-language sandbox: bwrap with the exec runner, the runner, the programs."""
-    found = set()
-    for entry in os.listdir("/proc"):
-        if entry.isdigit() and int(entry) != os.getpid():
-            try:
-                cmdline = Path("/proc", entry, "cmdline").read_bytes()
-            except OSError:
-                continue
-            if b"exec_runner.py" in cmdline or cmdline.startswith(b"/sandbox/prog"):
-                found.add(int(entry))
-    return found
-
 
 def assert_contained_and_serving(scorer, language: str = "cpp") -> None:
     scorer.close()

@@ -4,12 +4,12 @@ test_code_interpreter.py); fork and kill(-1) are stopped by the per-test seccomp
 
 from __future__ import annotations
 
-import os
 import textwrap
 import time
 from pathlib import Path
 
 import pytest
+from conftest import sandbox_pids
 
 from rewardkit.registry import get
 from rewardkit.runtime.sandbox import BwrapExecutor, Limits, bwrap_path
@@ -19,34 +19,6 @@ pytestmark = pytest.mark.skipif(bwrap_path() is None, reason="bubblewrap not ins
 REPO = Path(__file__).resolve().parents[1]
 GOOD = "```python\nprint(sum(map(int, input().split())))\n```"
 GOOD_TESTS = {"inputs": ["1 2\n"], "outputs": ["3\n"]}
-
-
-def _parent(pid: int) -> int:
-    try:
-        return int(Path(f"/proc/{pid}/status").read_text().split("\nPPid:\t", 1)[1].split("\n", 1)[0])
-    except (OSError, IndexError, ValueError):
-        return 0
-
-
-def sandbox_pids() -> set[int]:
-    """Host processes that belong to a code sandbox (bwrap or the in-sandbox runner and its forks) of this test
-    run, or of none (orphans): sandboxes that another process on the machine runs right now are not ours."""
-    found = set()
-    for entry in os.listdir("/proc"):
-        if entry.isdigit() and int(entry) != os.getpid():
-            try:
-                cmdline = Path("/proc", entry, "cmdline").read_bytes()
-            except OSError:
-                continue
-            if b"/runner.py" in cmdline or (b"bwrap" in cmdline and b"runner.py" in cmdline):
-                found.add(int(entry))
-    owners = {}
-    for pid in found:
-        owner = _parent(pid)
-        while owner in found:
-            owner = _parent(owner)
-        owners[pid] = owner
-    return {pid for pid, owner in owners.items() if owner in (os.getpid(), 1, 0)}
 
 
 @pytest.fixture(scope="module")
